@@ -1,0 +1,139 @@
+// Telegram adapter: grammY updates in, core events out; core replies in, Bot API calls out.
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot, GrammyError, HttpError, InlineKeyboard, InputFile, type Context } from 'grammy';
+import type { Message, Update } from 'grammy/types';
+import type { Config } from '../../config/index.ts';
+import type { Core } from '../../core/engine.ts';
+import {
+  DeliveryRateLimited,
+  PermanentDeliveryError,
+  type IncomingEvent,
+  type OutgoingMessage,
+  type Sender,
+} from '../../core/types.ts';
+import type { Logger } from '../../log.ts';
+import { splitMessage } from '../split.ts';
+
+const TEXT_LIMIT = 4096;
+const CAPTION_LIMIT = 1024;
+const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+export interface TelegramChannel {
+  bot: Bot;
+  sender: Sender;
+  /** Webhook mode: handles one update posted to /telegram/webhook. */
+  handleUpdate(update: Update): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createTelegramChannel(config: Config, core: Core, log: Logger): TelegramChannel {
+  const bot = new Bot(config.TELEGRAM_BOT_TOKEN!, { client: { apiRoot: config.TELEGRAM_API_ROOT } });
+  // A 429 or 5xx delays a call rather than failing it; long outages go back to the outbox.
+  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+
+  bot.on('message', async (ctx) => {
+    if (ctx.chat.type !== 'private') return;
+    await core.handle(messageEvent(ctx.update.update_id, ctx.message));
+  });
+  bot.on('callback_query:data', async (ctx) => {
+    const chatId = ctx.callbackQuery.message?.chat.id ?? ctx.from.id;
+    await core.handle({
+      channel: 'telegram',
+      updateId: String(ctx.update.update_id),
+      userId: String(ctx.from.id),
+      chatId: String(chatId),
+      kind: 'choice',
+      choiceId: ctx.callbackQuery.data,
+    });
+    await ctx.answerCallbackQuery().catch(() => undefined);
+  });
+
+  const sender = telegramSender(bot);
+  return {
+    bot,
+    sender,
+    async handleUpdate(update) {
+      await bot.handleUpdate(update);
+    },
+    async start() {
+      await bot.init();
+      log.info({ username: bot.botInfo.username, mode: config.telegramMode }, 'telegram channel ready');
+      if (config.telegramMode === 'webhook') {
+        await bot.api.setWebhook(`${config.PUBLIC_URL!.replace(/\/$/, '')}/telegram/webhook`, {
+          secret_token: config.TELEGRAM_WEBHOOK_SECRET!,
+          allowed_updates: [...ALLOWED_UPDATES],
+        });
+        return;
+      }
+      bot.catch((error) => log.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed'));
+      void bot.start({ allowed_updates: [...ALLOWED_UPDATES] });
+    },
+    async stop() {
+      if (bot.isRunning()) await bot.stop();
+    },
+  };
+}
+
+function messageEvent(updateId: number, message: Message): IncomingEvent {
+  const base = {
+    channel: 'telegram' as const,
+    updateId: String(updateId),
+    userId: String(message.from?.id ?? message.chat.id),
+    chatId: String(message.chat.id),
+  };
+  if (message.text !== undefined) return { ...base, kind: 'text', text: message.text };
+  const caption = message.caption;
+  if (message.photo?.length) return { ...base, kind: 'media', media: 'photo', fileId: message.photo.at(-1)!.file_id, caption };
+  const voice = message.voice ?? message.audio;
+  if (voice) return { ...base, kind: 'media', media: 'voice', fileId: voice.file_id, caption };
+  if (message.document) return { ...base, kind: 'media', media: 'document', fileId: message.document.file_id, caption };
+  return { ...base, kind: 'unsupported', what: message.sticker ? 'sticker' : 'other' };
+}
+
+function telegramSender(bot: Bot<Context>): Sender {
+  return {
+    async send(chatId, message) {
+      try {
+        await deliver(bot, chatId, message);
+      } catch (error) {
+        throw classifyError(error);
+      }
+    },
+  };
+}
+
+async function deliver(bot: Bot, chatId: string, message: OutgoingMessage): Promise<void> {
+  const keyboard = message.choices?.length ? choicesKeyboard(message) : undefined;
+  if (message.file) {
+    const file = new InputFile(Buffer.from(message.file.base64, 'base64'), message.file.name);
+    const caption = message.text.length <= CAPTION_LIMIT ? message.text : undefined;
+    const options = { caption, reply_markup: caption ? keyboard : undefined };
+    if (message.file.kind === 'photo') await bot.api.sendPhoto(chatId, file, options);
+    else await bot.api.sendDocument(chatId, file, options);
+    if (caption) return;
+  }
+  const parts = splitMessage(message.text, TEXT_LIMIT);
+  for (const [index, part] of parts.entries()) {
+    const last = index === parts.length - 1;
+    await bot.api.sendMessage(chatId, part, last && keyboard ? { reply_markup: keyboard } : {});
+  }
+}
+
+function choicesKeyboard(message: OutgoingMessage): InlineKeyboard {
+  const keyboard = new InlineKeyboard();
+  for (const choice of message.choices ?? []) keyboard.text(choice.label, choice.id).row();
+  return keyboard;
+}
+
+function classifyError(error: unknown): Error {
+  if (error instanceof GrammyError) {
+    if (error.error_code === 429) return new DeliveryRateLimited((error.parameters.retry_after ?? 5) * 1000);
+    if (error.error_code === 403 || /chat not found/i.test(error.description)) {
+      return new PermanentDeliveryError(`telegram ${error.error_code}: ${error.description}`);
+    }
+    return new Error(`telegram ${error.error_code}: ${error.description}`);
+  }
+  if (error instanceof HttpError) return new Error(`telegram network error: ${error.message}`);
+  return error instanceof Error ? error : new Error(String(error));
+}

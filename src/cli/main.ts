@@ -1,0 +1,138 @@
+// The `kiennghi` command line: the bot itself and the office's scripting commands.
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { Api } from 'grammy';
+import { ConfigError, loadConfig, type Config } from '../config/index.ts';
+import { formatDateTime } from '../core/time.ts';
+import { connectDb, type Db } from '../db/client.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { startApp } from '../main.ts';
+import { deepLink, findMeetingByCode, importMeetingsCsv, listMeetings, saveMeeting, writeQrPng } from '../meetings/service.ts';
+
+const program = new Command('kiennghi').description('Trợ lý tiếp nhận ý kiến, kiến nghị cử tri');
+
+/** Opens the same database as the bot (settings, migrations) for one command. */
+async function withDb<T>(work: (db: Db, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  await migrateDatabase(config.DATABASE_URL);
+  const db = await connectDb(config.DATABASE_URL);
+  try {
+    return await work(db, config);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+program
+  .command('start', { isDefault: true })
+  .description('chạy bot (Telegram, Zalo, hoặc trò chuyện cục bộ khi chưa có token)')
+  .action(async () => {
+    const app = await startApp(loadConfig());
+    const stop = async () => {
+      await app.stop();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await app.localChatDone;
+    await stop();
+  });
+
+program
+  .command('migrate')
+  .description('áp dụng migration cơ sở dữ liệu')
+  .action(async () => {
+    await migrateDatabase(loadConfig().DATABASE_URL);
+    console.log('Cơ sở dữ liệu đã cập nhật.');
+  });
+
+const meeting = program.command('meeting').description('quản lý hội nghị tiếp xúc cử tri');
+
+meeting
+  .command('add')
+  .requiredOption('--code <code>', 'mã hội nghị (A-Z a-z 0-9 _ -)')
+  .requiredOption('--title <title>', 'tiêu đề')
+  .requiredOption('--start <iso>', 'thời gian bắt đầu, ISO-8601')
+  .requiredOption('--place <place>', 'địa điểm')
+  .option('--ward <ward>', 'phường/xã')
+  .option('--end <iso>', 'thời gian kết thúc, ISO-8601')
+  .option('--kind <kind>', 'before_session | after_session | thematic | sector | other')
+  .option('--constituency <name>', 'đơn vị bầu cử')
+  .option('--deputies <names>', 'đại biểu dự, cách nhau bằng dấu ;')
+  .action(async (options) => {
+    const saved = await withDb((db) => saveMeeting(db, options));
+    console.log(`Đã lưu hội nghị ${saved.code}: ${saved.title}`);
+  });
+
+meeting
+  .command('import <file>')
+  .description('nhập từ CSV: code,title,kind,start,end,place,ward,constituency,deputies')
+  .action(async (file: string) => {
+    const csv = await readFile(file, 'utf8');
+    const result = await withDb((db) => importMeetingsCsv(db, csv));
+    for (const error of result.errors) console.error(`Dòng ${error.line}: ${error.message}`);
+    console.log(`Đã nhập ${result.saved} hội nghị, ${result.errors.length} dòng lỗi.`);
+    if (result.errors.length) process.exitCode = 1;
+  });
+
+meeting
+  .command('list')
+  .option('--json', 'in dạng JSON')
+  .action(async (options: { json?: boolean }) => {
+    await withDb(async (db, config) => {
+      const meetings = await listMeetings(db);
+      if (options.json) {
+        const rows = meetings.map(({ deputies, ...m }) => ({ ...m, deputies: deputies.map((d) => d.deputy.name) }));
+        return console.log(JSON.stringify(rows, null, 2));
+      }
+      if (meetings.length === 0) return console.log('Chưa có hội nghị nào.');
+      for (const m of meetings) {
+        const deputies = m.deputies.map((d) => d.deputy.name).join('; ');
+        console.log(
+          `${m.code}\t${formatDateTime(m.startsAt, config.TZ)}\t${m.status}\t${m.title}\t${m.place}` +
+            (m.ward ? `, ${m.ward}` : '') +
+            (deputies ? `\t${deputies}` : ''),
+        );
+      }
+    });
+  });
+
+meeting
+  .command('qr <code>')
+  .description('tạo mã QR (PNG) dẫn tới bot Telegram với mã hội nghị')
+  .requiredOption('--out <file>', 'tệp PNG đầu ra')
+  .option('--bot-username <name>', 'tên bot Telegram (mặc định: hỏi Telegram bằng getMe)')
+  .action(async (code: string, options: { out: string; botUsername?: string }) => {
+    await withDb(async (db, config) => {
+      const found = await findMeetingByCode(db, code);
+      if (!found) throw new CliError(`Không có hội nghị mã ${code}.`);
+      const username = options.botUsername ?? (await botUsername(config));
+      const link = deepLink(username.replace(/^@/, ''), found.code);
+      await writeQrPng(link, options.out);
+      console.log(`Đã ghi ${options.out}: ${link}`);
+    });
+  });
+
+async function botUsername(config: Config): Promise<string> {
+  if (!config.TELEGRAM_BOT_TOKEN) throw new CliError('Cần TELEGRAM_BOT_TOKEN hoặc --bot-username để tạo liên kết.');
+  const me = await new Api(config.TELEGRAM_BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }).getMe();
+  return me.username;
+}
+
+class CliError extends Error {}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  // Expected failures get one clear line, not a stack trace.
+  if (error instanceof ConfigError || error instanceof CliError) console.error(error.message);
+  else if (error instanceof Error && error.name === 'ZodError') console.error(`Dữ liệu không hợp lệ: ${zodLine(error)}`);
+  else console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
+
+function zodLine(error: Error): string {
+  const issues = (error as unknown as { issues: { path: PropertyKey[]; message: string }[] }).issues;
+  const first = issues[0];
+  return first ? `${String(first.path[0] ?? '')}: ${first.message}` : error.message;
+}

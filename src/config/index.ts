@@ -1,0 +1,111 @@
+// Settings are parsed once, here, from the environment (and `.env` when present).
+// Every setting is documented in .env.example; keep the two in step.
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const SECRET_TOKEN = /^[A-Za-z0-9_-]+$/;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const idList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(/[,\s]+/)
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
+const schema = z.object({
+  DATABASE_URL: z
+    .string()
+    .default('file:./data/kiennghi.db')
+    .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), 'phải bắt đầu bằng file: hoặc postgresql://'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_URL: optionalString.pipe(z.url().optional()),
+  TELEGRAM_BOT_TOKEN: optionalString.pipe(
+    z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'dạng <số>:<chuỗi> do @BotFather cấp').optional(),
+  ),
+  TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
+    z.string().max(256).regex(SECRET_TOKEN, 'chỉ gồm A-Z a-z 0-9 _ -').optional(),
+  ),
+  ZALO_BOT_TOKEN: optionalString,
+  ZALO_API_ROOT: z.url().default('https://bot-api.zaloplatforms.com'),
+  ZALO_WEBHOOK_SECRET: optionalString.pipe(z.string().min(8).max(256).optional()),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url().optional()),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  ADMIN_TELEGRAM_IDS: idList,
+  ADMIN_ZALO_IDS: idList,
+  TZ: z
+    .string()
+    .default('Asia/Ho_Chi_Minh')
+    .refine(isTimeZone, 'không phải múi giờ IANA (ví dụ Asia/Ho_Chi_Minh)'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TAXONOMY: z.enum(['current', 'legacy']).default('current'),
+  CLASSIFY_BATCH_SIZE: z.coerce.number().int().min(1).max(50).default(10),
+  REVIEW_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.6),
+  FLOOD_MAX_MESSAGES: z.coerce.number().int().min(1).default(20),
+  FLOOD_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
+  LOCAL_CHAT: z.enum(['auto', 'on', 'off']).default('auto'),
+  DEMO_SEED: z.enum(['auto', 'on', 'off']).default('auto'),
+});
+
+export type Config = z.infer<typeof schema> & {
+  telegramMode: 'off' | 'polling' | 'webhook';
+  zaloMode: 'off' | 'polling' | 'webhook';
+  llmEnabled: boolean;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('vi-VN', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses settings; throws a ConfigError whose message is one line naming the setting. */
+export function parseConfig(env: NodeJS.ProcessEnv): Config {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'cấu hình');
+    throw new ConfigError(`Cấu hình không hợp lệ: ${name}: ${issue.message}`);
+  }
+  const values = result.data;
+  const webhook = Boolean(values.PUBLIC_URL);
+  if (webhook && values.TELEGRAM_BOT_TOKEN && !values.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError('Cấu hình không hợp lệ: TELEGRAM_WEBHOOK_SECRET: bắt buộc khi đặt PUBLIC_URL (chế độ webhook)');
+  }
+  if (webhook && values.ZALO_BOT_TOKEN && !values.ZALO_WEBHOOK_SECRET) {
+    throw new ConfigError('Cấu hình không hợp lệ: ZALO_WEBHOOK_SECRET: bắt buộc khi đặt PUBLIC_URL (chế độ webhook)');
+  }
+  const mode = (token: string | undefined) => (!token ? 'off' : webhook ? 'webhook' : 'polling');
+  return {
+    ...values,
+    telegramMode: mode(values.TELEGRAM_BOT_TOKEN),
+    zaloMode: mode(values.ZALO_BOT_TOKEN),
+    llmEnabled: Boolean(values.OPENAI_API_KEY),
+  };
+}
+
+/** Reads `.env` (without overriding the real environment), then parses. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  if (env === process.env && existsSync('.env')) process.loadEnvFile('.env');
+  const config = parseConfig(env);
+  // Dates without an explicit zone (logs, Date#toString) follow the office's zone too.
+  if (env === process.env) process.env.TZ = config.TZ;
+  return config;
+}

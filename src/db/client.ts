@@ -1,0 +1,37 @@
+// One Prisma client per process, on the driver adapter that fits DATABASE_URL.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PrismaLibSQL } from '@prisma/adapter-libsql';
+import { PrismaClient } from '../generated/prisma/client.ts';
+
+export type Db = PrismaClient;
+export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** Makes a relative SQLite path absolute (against the working directory) and creates its folder. */
+export function resolveDatabaseUrl(url: string): string {
+  if (!url.startsWith('file:')) return url;
+  const path = url.slice('file:'.length);
+  const absolute = path.startsWith('//') ? fileURLToPath(url) : resolve(path);
+  mkdirSync(dirname(absolute), { recursive: true });
+  return pathToFileURL(absolute).href;
+}
+
+export function isSqlite(url: string): boolean {
+  return url.startsWith('file:');
+}
+
+export async function connectDb(url: string): Promise<Db> {
+  const resolved = resolveDatabaseUrl(url);
+  if (!isSqlite(resolved)) {
+    throw new Error('PostgreSQL chưa được hỗ trợ trong phiên bản này; hãy dùng DATABASE_URL=file:...');
+  }
+  const db = new PrismaClient({ adapter: new PrismaLibSQL({ url: resolved }) });
+  // WAL lets readers (statistics) run beside the writer; busy_timeout makes a second
+  // process wait for the lock instead of failing. synchronous stays FULL: an
+  // acknowledged petition must survive a power cut.
+  await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  await db.$queryRawUnsafe('PRAGMA busy_timeout = 5000');
+  await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
+  return db;
+}

@@ -1,0 +1,206 @@
+// Durable background jobs in the database: they survive a crash (a running job whose
+// lease ran out is taken again) and failures are retried with exponential backoff.
+import { randomUUID } from 'node:crypto';
+import type { Db, Tx } from '../db/client.ts';
+import type { Logger } from '../log.ts';
+
+export interface ClaimedJob {
+  id: number;
+  type: string;
+  payload: unknown;
+  attempts: number;
+}
+
+export interface JobHandler {
+  /** How many due jobs of this type one call may take (batching, e.g. LLM requests). */
+  batchSize?: number;
+  handle(jobs: ClaimedJob[]): Promise<void>;
+}
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  /** A job with the same key is never enqueued twice. */
+  uniqueKey?: string;
+  maxAttempts?: number;
+}
+
+/** Throw from a handler to retry after a known delay (e.g. an API's retry-after). */
+export class RetryLater extends Error {
+  constructor(
+    readonly delayMs: number,
+    message = 'retry later',
+  ) {
+    super(message);
+  }
+}
+
+const LEASE_MS = 5 * 60_000;
+const MAX_BACKOFF_MS = 30 * 60_000;
+
+export async function enqueueJob(
+  db: Db | Tx,
+  type: string,
+  payload: unknown,
+  options: EnqueueOptions = {},
+): Promise<void> {
+  const data = {
+    type,
+    payload: JSON.stringify(payload),
+    runAt: options.runAt ?? new Date(),
+    uniqueKey: options.uniqueKey ?? null,
+    maxAttempts: options.maxAttempts ?? 20,
+  };
+  if (options.uniqueKey) {
+    await db.job.upsert({ where: { uniqueKey: options.uniqueKey }, create: data, update: {} });
+  } else {
+    await db.job.create({ data });
+  }
+}
+
+export function backoffMs(attempts: number): number {
+  const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+  return Math.round(base * (0.75 + Math.random() * 0.5));
+}
+
+export class JobQueue {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly workerId = randomUUID();
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly pollMs = 1000,
+  ) {}
+
+  register(type: string, handler: JobHandler): void {
+    this.handlers.set(type, handler);
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Stops taking jobs and waits for the ones in hand to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Asks the worker to look for work now instead of at its next poll. */
+  kick(): void {
+    this.wake?.();
+  }
+
+  /** Runs every job that is due now, once; returns how many ran. */
+  async runDue(): Promise<number> {
+    let total = 0;
+    for (const [type, handler] of this.handlers) {
+      const jobs = await this.claim(type, handler.batchSize ?? 1);
+      if (jobs.length === 0) continue;
+      total += jobs.length;
+      await this.execute(handler, jobs);
+    }
+    return total;
+  }
+
+  /** Runs jobs until none is due (tests and the CLI use it). */
+  async drain(maxRounds = 1000): Promise<void> {
+    for (let round = 0; round < maxRounds; round++) {
+      if ((await this.runDue()) === 0) return;
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let ran = 0;
+      try {
+        ran = await this.runDue();
+      } catch (error) {
+        this.log.error({ err: error }, 'job worker failed; retrying after a pause');
+      }
+      if (ran === 0 && this.running) await this.sleep(this.pollMs);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async claim(type: string, limit: number): Promise<ClaimedJob[]> {
+    const now = new Date();
+    const due = await this.db.job.findMany({
+      where: {
+        type,
+        OR: [
+          { status: 'pending', runAt: { lte: now } },
+          { status: 'running', lockedUntil: { lt: now } },
+        ],
+      },
+      orderBy: { id: 'asc' },
+      take: limit,
+      select: { id: true },
+    });
+    if (due.length === 0) return [];
+    const ids = due.map((job) => job.id);
+    await this.db.job.updateMany({
+      where: {
+        id: { in: ids },
+        OR: [{ status: 'pending' }, { status: 'running', lockedUntil: { lt: now } }],
+      },
+      data: { status: 'running', lockedBy: this.workerId, lockedUntil: new Date(now.getTime() + LEASE_MS) },
+    });
+    // Another process may have taken some of them between the two statements.
+    const mine = await this.db.job.findMany({
+      where: { id: { in: ids }, status: 'running', lockedBy: this.workerId },
+      orderBy: { id: 'asc' },
+    });
+    return mine.map((job) => ({ id: job.id, type: job.type, payload: JSON.parse(job.payload), attempts: job.attempts }));
+  }
+
+  private async execute(handler: JobHandler, jobs: ClaimedJob[]): Promise<void> {
+    const ids = jobs.map((job) => job.id);
+    try {
+      await handler.handle(jobs);
+      await this.db.job.updateMany({
+        where: { id: { in: ids }, lockedBy: this.workerId },
+        data: { status: 'done', lockedUntil: null, lastError: null },
+      });
+    } catch (error) {
+      await this.fail(jobs, error);
+    }
+  }
+
+  private async fail(jobs: ClaimedJob[], error: unknown): Promise<void> {
+    const message = error instanceof Error ? error.message : String(error);
+    for (const job of jobs) {
+      const attempts = job.attempts + 1;
+      const record = await this.db.job.findUnique({ where: { id: job.id } });
+      const exhausted = record ? attempts >= record.maxAttempts : true;
+      const delay = error instanceof RetryLater ? error.delayMs : backoffMs(attempts);
+      await this.db.job.update({
+        where: { id: job.id },
+        data: {
+          attempts,
+          status: exhausted ? 'failed' : 'pending',
+          runAt: new Date(Date.now() + delay),
+          lockedUntil: null,
+          lastError: message.slice(0, 1000),
+        },
+      });
+      this.log.warn({ jobId: job.id, type: job.type, attempts, exhausted, error: message }, 'job failed');
+    }
+  }
+}

@@ -1,0 +1,146 @@
+// Meetings ("hội nghị tiếp xúc cử tri"): creation, CSV import, lookup by code, QR links.
+import { parse } from 'csv-parse/sync';
+import QRCode from 'qrcode';
+import { z } from 'zod';
+import type { Db, Tx } from '../db/client.ts';
+import { foldDiacritics, normalizeText } from '../core/text.ts';
+
+export const MEETING_KINDS = ['before_session', 'after_session', 'thematic', 'sector', 'other'] as const;
+export const MEETING_STATUSES = ['scheduled', 'open', 'closed', 'cancelled'] as const;
+export const CODE_PATTERN = /^[A-Za-z0-9_-]{2,64}$/;
+
+const isoDate = z
+  .string()
+  .trim()
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'không phải thời điểm ISO-8601 (ví dụ 2026-12-05T08:00+07:00)')
+  .transform((value) => new Date(value));
+
+const optionalText = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value) => (value ? normalizeText(value) : undefined));
+
+export const meetingInput = z
+  .object({
+    code: z.string().trim().regex(CODE_PATTERN, 'mã chỉ gồm A-Z a-z 0-9 _ - (2 đến 64 ký tự)'),
+    title: z.string().trim().min(1, 'thiếu tiêu đề').transform(normalizeText),
+    start: isoDate,
+    end: z.string().trim().optional().transform((v) => v || undefined).pipe(isoDate.optional()),
+    place: z.string().trim().min(1, 'thiếu địa điểm').transform(normalizeText),
+    ward: optionalText,
+    kind: z
+      .string()
+      .trim()
+      .optional()
+      .transform((v) => v || 'other')
+      .pipe(z.enum(MEETING_KINDS)),
+    constituency: optionalText,
+    deputies: z
+      .string()
+      .optional()
+      .transform((value) => (value ?? '').split(';').map((name) => normalizeText(name)).filter(Boolean)),
+  })
+  .refine((m) => !m.end || m.end >= m.start, { message: 'giờ kết thúc trước giờ bắt đầu', path: ['end'] });
+
+export type MeetingInput = z.input<typeof meetingInput>;
+
+export function normaliseCode(code: string): string {
+  return code.trim().toUpperCase();
+}
+
+export function deputyKey(name: string): string {
+  return foldDiacritics(normalizeText(name)).replace(/\s+/g, ' ');
+}
+
+export async function findMeetingByCode(db: Db | Tx, code: string) {
+  if (!CODE_PATTERN.test(code.trim())) return null;
+  return db.meeting.findUnique({ where: { code: normaliseCode(code) } });
+}
+
+/** Creates the meeting, or updates the one with the same code (imports can be re-run). */
+export async function saveMeeting(db: Db, input: MeetingInput) {
+  const parsed = meetingInput.parse(input);
+  const code = normaliseCode(parsed.code);
+  const fields = {
+    title: parsed.title,
+    kind: parsed.kind,
+    startsAt: parsed.start,
+    endsAt: parsed.end ?? null,
+    place: parsed.place,
+    ward: parsed.ward ?? null,
+    constituency: parsed.constituency ?? null,
+  };
+  return db.$transaction(async (tx) => {
+    const meeting = await tx.meeting.upsert({ where: { code }, create: { code, ...fields }, update: fields });
+    await tx.meetingDeputy.deleteMany({ where: { meetingId: meeting.id } });
+    for (const name of parsed.deputies) {
+      const deputy = await tx.deputy.upsert({
+        where: { nameKey: deputyKey(name) },
+        create: { name, nameKey: deputyKey(name), constituency: parsed.constituency ?? null },
+        update: {},
+      });
+      await tx.meetingDeputy.create({ data: { meetingId: meeting.id, deputyId: deputy.id } });
+    }
+    return meeting;
+  });
+}
+
+export interface ImportResult {
+  saved: number;
+  errors: { line: number; message: string }[];
+}
+
+/** Imports a CSV with header code,title,kind,start,end,place,ward,constituency,deputies. */
+export async function importMeetingsCsv(db: Db, csv: string): Promise<ImportResult> {
+  const rows = parse(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
+  const result: ImportResult = { saved: 0, errors: [] };
+  for (const [index, row] of rows.entries()) {
+    const line = index + 2;
+    const checked = meetingInput.safeParse(row);
+    if (!checked.success) {
+      const issue = checked.error.issues[0]!;
+      result.errors.push({ line, message: `${String(issue.path[0] ?? '')}: ${issue.message}` });
+      continue;
+    }
+    await saveMeeting(db, row as MeetingInput);
+    result.saved++;
+  }
+  return result;
+}
+
+export async function listMeetings(db: Db, from?: Date) {
+  return db.meeting.findMany({
+    where: from ? { startsAt: { gte: from } } : {},
+    orderBy: { startsAt: 'asc' },
+    include: { deputies: { include: { deputy: true } } },
+  });
+}
+
+export function deepLink(botUsername: string, code: string): string {
+  return `https://t.me/${botUsername}?start=${normaliseCode(code)}`;
+}
+
+export async function writeQrPng(link: string, file: string): Promise<void> {
+  await QRCode.toFile(file, link, { type: 'png', width: 600, margin: 2, errorCorrectionLevel: 'M' });
+}
+
+export const DEMO_MEETING_CODE = 'DEMO';
+
+/** The meeting a newcomer can try the flow with, on an empty embedded database. */
+export async function seedDemoMeeting(db: Db, now: Date): Promise<boolean> {
+  if ((await db.meeting.count()) > 0) return false;
+  const start = new Date(now.getTime() + 60 * 60_000);
+  await saveMeeting(db, {
+    code: DEMO_MEETING_CODE,
+    title: 'Hội nghị tiếp xúc cử tri (thử nghiệm)',
+    kind: 'before_session',
+    start: start.toISOString(),
+    place: 'Hội trường UBND phường',
+    ward: 'Phường Mẫu',
+    constituency: 'Đơn vị bầu cử số 1',
+    deputies: 'Nguyễn Văn An; Trần Thị Bình',
+  });
+  await db.meeting.update({ where: { code: DEMO_MEETING_CODE }, data: { status: 'open' } });
+  return true;
+}
