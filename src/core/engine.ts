@@ -19,6 +19,8 @@ export interface ConversationData {
 }
 
 export interface ConversationState {
+  /** First contact with this user: the bot introduces itself as an automated assistant. */
+  isNew: boolean;
   state: string;
   meetingId: number | null;
   data: ConversationData;
@@ -201,8 +203,8 @@ async function loadConversation(tx: Tx, event: IncomingEvent): Promise<Conversat
   const row = await tx.conversation.findUnique({
     where: { channel_channelUserId: { channel: event.channel, channelUserId: event.userId } },
   });
-  if (!row) return { state: 'idle', meetingId: null, data: {} };
-  return { state: row.state, meetingId: row.meetingId, data: JSON.parse(row.data) as ConversationData };
+  if (!row) return { isNew: true, state: 'idle', meetingId: null, data: {} };
+  return { isNew: false, state: row.state, meetingId: row.meetingId, data: JSON.parse(row.data) as ConversationData };
 }
 
 async function saveConversation(tx: Tx, event: IncomingEvent, conversation: ConversationState): Promise<void> {

@@ -33,8 +33,8 @@ export function intakeFeature(queue?: JobQueue): Feature {
   async function start(turn: Turn, args: string): Promise<void> {
     turn.conversation.state = 'idle';
     clearPending(turn);
+    if (!args || turn.conversation.isNew) turn.reply(msg.welcome());
     if (args) await bindMeeting(turn, args);
-    else turn.reply(msg.welcome());
     await continueAfterGreeting(turn);
   }
 
@@ -46,6 +46,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
 
   async function onInput(turn: Turn): Promise<void> {
     const { event } = turn;
+    if (turn.conversation.isNew) turn.reply(msg.welcome());
     if (event.kind === 'unsupported') return turn.reply(msg.unsupported(event.what));
     switch (turn.conversation.state) {
       case 'intake.consent':

@@ -1,0 +1,191 @@
+// A fake Telegram Bot API server on 127.0.0.1: the real grammY client talks to it over HTTP.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Update } from 'grammy/types';
+
+export interface SentCall {
+  method: string;
+  body: Record<string, unknown>;
+}
+
+interface Failure {
+  method: string;
+  status: number;
+  description: string;
+  retryAfter?: number;
+}
+
+export const BOT_USERNAME = 'kiennghi_test_bot';
+
+export class FakeTelegram {
+  /** Calls answered with success. */
+  readonly calls: SentCall[] = [];
+  /** Calls answered with an error (failNext). */
+  readonly failed: SentCall[] = [];
+  private readonly updates: Update[] = [];
+  private readonly failures: Failure[] = [];
+  private waiting: (() => void)[] = [];
+  private server: Server | undefined;
+  private nextUpdateId = 1000;
+  private nextMessageId = 1;
+  token = '123456:TEST-token_abc';
+  apiRoot = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.route(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    this.releasePollers();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Messages the bot sent, as {chat_id, text, reply_markup}. */
+  get sent(): SentCall[] {
+    return this.calls.filter((call) => ['sendMessage', 'sendPhoto', 'sendDocument'].includes(call.method));
+  }
+
+  textsTo(chatId: number | string): string[] {
+    return this.sent.filter((call) => String(call.body.chat_id) === String(chatId)).map((call) => String(call.body.text ?? call.body.caption ?? ''));
+  }
+
+  /** Makes the next calls of a method fail once each, in order. */
+  failNext(method: string, status: number, description: string, retryAfter?: number): void {
+    this.failures.push({ method, status, description, retryAfter });
+  }
+
+  /** Queues an update for getUpdates and returns it (for webhook tests too). */
+  push(update: Omit<Update, 'update_id'> & { update_id?: number }): Update {
+    const full = { ...update, update_id: update.update_id ?? this.nextUpdateId++ } as Update;
+    this.updates.push(full);
+    this.releasePollers();
+    return full;
+  }
+
+  async waitForSent(count: number, timeoutMs = 10_000): Promise<SentCall[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.sent.length < count) {
+      if (Date.now() > deadline) {
+        throw new Error(`expected ${count} messages, got ${this.sent.length}: ${JSON.stringify(this.sent.map((c) => c.body.text))}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return this.sent;
+  }
+
+  private releasePollers(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
+    const body = await readBody(req);
+    if (!match || match[1] !== this.token) return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const method = match[2]!;
+    const failure = this.failures.findIndex((f) => f.method === method);
+    if (failure >= 0) {
+      const [f] = this.failures.splice(failure, 1);
+      this.failed.push({ method, body });
+      return reply(res, f!.status, {
+        ok: false,
+        error_code: f!.status,
+        description: f!.description,
+        ...(f!.retryAfter !== undefined ? { parameters: { retry_after: f!.retryAfter } } : {}),
+      });
+    }
+    this.calls.push({ method, body });
+    reply(res, 200, { ok: true, result: await this.answer(method, body) });
+  }
+
+  private async answer(method: string, body: Record<string, unknown>): Promise<unknown> {
+    switch (method) {
+      case 'getMe':
+        return { id: 123456, is_bot: true, first_name: 'Kiến nghị', username: BOT_USERNAME, can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
+      case 'getUpdates':
+        return this.getUpdates(Number(body.offset ?? 0), Number(body.timeout ?? 0));
+      case 'sendMessage':
+      case 'sendPhoto':
+      case 'sendDocument':
+        return { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: 'private' }, text: body.text };
+      default:
+        return true;
+    }
+  }
+
+  private async getUpdates(offset: number, timeoutSeconds: number): Promise<Update[]> {
+    const deadline = Date.now() + Math.min(timeoutSeconds, 1) * 1000;
+    for (;;) {
+      // Confirmed updates (below the offset) are forgotten, as Telegram does.
+      while (this.updates.length && this.updates[0]!.update_id < offset) this.updates.shift();
+      if (this.updates.length || Date.now() >= deadline) return this.updates.slice(0, 100);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        this.waiting.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const raw = Buffer.concat(chunks).toString('utf8');
+  if ((req.headers['content-type'] ?? '').includes('application/json') && raw) return JSON.parse(raw);
+  return parseMultipart(raw);
+}
+
+/** Enough of multipart/form-data to read the text fields of sendPhoto/sendDocument. */
+function parseMultipart(raw: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const match of raw.matchAll(/name="([^"]+)"(?:; filename="[^"]*")?\r\n(?:[^\r\n]+\r\n)*\r\n([\s\S]*?)\r\n--/g)) {
+    fields[match[1]!] = match[2]!.length > 2000 ? `<${match[2]!.length} bytes>` : match[2];
+  }
+  return fields;
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+let nextUser = 5000;
+export function newUserId(): number {
+  return nextUser++;
+}
+
+export function textMessage(userId: number, text: string) {
+  return { message: { message_id: Math.floor(Math.random() * 1e6), date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private' as const, first_name: 'Cử tri' }, from: { id: userId, is_bot: false, first_name: 'Cử tri' }, text } };
+}
+
+export function callback(userId: number, data: string) {
+  return {
+    callback_query: {
+      id: String(Math.random()),
+      chat_instance: '1',
+      data,
+      from: { id: userId, is_bot: false, first_name: 'Cử tri' },
+      message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private' as const, first_name: 'Cử tri' }, text: '…' },
+    },
+  };
+}
+
+export function stickerMessage(userId: number) {
+  const base = textMessage(userId, '');
+  const { text: _text, ...message } = base.message;
+  return { message: { ...message, sticker: { file_id: 'STK1', file_unique_id: 'u1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } } };
+}
+
+export function photoMessage(userId: number, caption: string) {
+  const base = textMessage(userId, '');
+  const { text: _text, ...message } = base.message;
+  return { message: { ...message, caption, photo: [{ file_id: 'PHOTO-small', file_unique_id: 'p1', width: 90, height: 90 }, { file_id: 'PHOTO-large', file_unique_id: 'p2', width: 1280, height: 960 }] } };
+}

@@ -1,0 +1,281 @@
+// A voter's conversation on Telegram, end to end: the real grammY client against a fake
+// Bot API server on 127.0.0.1, the real core, a real SQLite database.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/main.ts';
+import { saveMeeting } from '../../src/meetings/service.ts';
+import {
+  callback,
+  FakeTelegram,
+  newUserId,
+  photoMessage,
+  stickerMessage,
+  textMessage,
+} from '../fakes/telegram.ts';
+import { freshDatabaseUrl, startTestApp, waitUntil } from '../helpers/app.ts';
+
+let telegram: FakeTelegram;
+let app: App | undefined;
+
+beforeEach(async () => {
+  telegram = await new FakeTelegram().start();
+});
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+  await telegram.stop();
+});
+
+function telegramEnv(extra: Record<string, string> = {}) {
+  return { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, ...extra };
+}
+
+async function addMeeting(target: App) {
+  await saveMeeting(target.db, {
+    code: 'HN-CG-01',
+    title: 'Tiếp xúc cử tri phường Cầu Giấy',
+    start: '2026-12-05T08:00:00+07:00',
+    place: 'Hội trường UBND phường Cầu Giấy',
+    ward: 'Phường Cầu Giấy',
+    deputies: 'Nguyễn Văn An',
+  });
+}
+
+/** Sends an update and waits until the bot has answered it with `replies` messages. */
+async function say(update: object, replies = 1): Promise<string[]> {
+  const before = telegram.sent.length;
+  telegram.push(update as never);
+  const sent = await telegram.waitForSent(before + replies);
+  return sent.slice(before).map((call) => String(call.body.text ?? ''));
+}
+
+function buttonsOf(index = -1): string[] {
+  const call = telegram.sent.at(index)!;
+  const markup = call.body.reply_markup as { inline_keyboard: { callback_data: string }[][] } | undefined;
+  return markup?.inline_keyboard.flat().map((button) => button.callback_data) ?? [];
+}
+
+describe('voter on Telegram (long polling)', () => {
+  it('goes from /start <code> to a tracking code and a stored petition', async () => {
+    app = await startTestApp(telegramEnv());
+    await addMeeting(app);
+    const user = newUserId();
+
+    const [intro, greeting, notice] = await say(textMessage(user, '/start HN-CG-01'), 3);
+    expect(intro).toContain('trợ lý tự động');
+    expect(greeting).toContain('Tiếp xúc cử tri phường Cầu Giấy');
+    expect(greeting).toContain('Hội trường UBND phường Cầu Giấy');
+    expect(greeting).toContain('05/12/2026');
+    expect(notice).toContain('dữ liệu cá nhân');
+    expect(buttonsOf()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
+
+    const [askName] = await say(callback(user, 'consent:agree'));
+    expect(askName).toContain('họ tên');
+    const [askWard] = await say(textMessage(user, 'Trần Thị Hoa'));
+    expect(askWard).toContain('phường/xã');
+    const [askPetition] = await say(callback(user, 'skip'));
+    expect(askPetition).toContain('Mời bạn nhập ý kiến');
+
+    const text = 'Đề nghị sửa đường ngõ 12 phố Trần Duy Hưng, mưa là ngập.';
+    const [stored] = await say(textMessage(user, text));
+    const code = /KN-2026-\d{6}/.exec(stored!)?.[0];
+    expect(code).toBeDefined();
+
+    const petition = await app.db.petition.findUniqueOrThrow({
+      where: { trackingCode: code! },
+      include: { voter: true, meeting: true },
+    });
+    expect(petition.text).toBe(text);
+    expect(petition.meeting?.code).toBe('HN-CG-01');
+    expect(petition.voter?.name).toBe('Trần Thị Hoa');
+    expect(petition.voter?.ward).toBeNull();
+    expect(petition.voter?.consent).toBe('agreed');
+    expect(petition.voter?.consentAt).toBeInstanceOf(Date);
+    expect(petition.anonymous).toBe(false);
+    expect(await app.db.job.count({ where: { type: 'classify' } })).toBe(1);
+
+    // A second petition in a row, then the lookup shows it to its sender.
+    const [second] = await say(textMessage(user, 'Đèn đường ngõ 12 hỏng đã hai tháng.'));
+    expect(second).toMatch(/KN-2026-\d{6}/);
+    const [status] = await say(textMessage(user, `/tracuu ${code!.toLowerCase()}`));
+    expect(status).toContain(code);
+    expect(status).toContain('Tình trạng');
+    expect(await app.db.petition.count()).toBe(2);
+  });
+
+  it('sends anonymously without keeping a name', async () => {
+    app = await startTestApp(telegramEnv());
+    await addMeeting(app);
+    const user = newUserId();
+    await say(textMessage(user, '/start HN-CG-01'), 3);
+    const [ask] = await say(callback(user, 'consent:anonymous'));
+    expect(ask).toContain('ẩn danh');
+    await say(textMessage(user, 'Xin hỏi khi nào sửa xong cầu Mọc?'));
+    const petition = await app.db.petition.findFirstOrThrow({ include: { voter: true } });
+    expect(petition.anonymous).toBe(true);
+    expect(petition.voter?.name).toBeNull();
+    expect(petition.voter?.consent).toBe('anonymous');
+  });
+
+  it('stores nothing when the voter cancels at the notice', async () => {
+    app = await startTestApp(telegramEnv());
+    const user = newUserId();
+    // Text before consent is held, not stored; cancelling drops it.
+    const replies = await say(textMessage(user, 'Rác thải ở chợ Nghĩa Tân không được thu gom'), 2);
+    expect(replies[1]).toContain('dữ liệu cá nhân');
+    const [cancelled] = await say(textMessage(user, 'huy'));
+    expect(cancelled).toContain('Không có thông tin nào');
+    expect(await app.db.petition.count()).toBe(0);
+    expect(await app.db.voter.count()).toBe(0);
+  });
+
+  it('keeps what was typed before consent and stores it once the voter agrees by typing', async () => {
+    app = await startTestApp(telegramEnv());
+    const user = newUserId();
+    await say(textMessage(user, 'Cong thoat nuoc o to dan pho 5 bi tac'), 2);
+    await say(textMessage(user, 'dong y'));
+    await say(textMessage(user, 'bo qua'));
+    const [stored] = await say(textMessage(user, '2'));
+    expect(stored).toMatch(/KN-2026-\d{6}/);
+    const petition = await app.db.petition.findFirstOrThrow();
+    expect(petition.text).toBe('Cong thoat nuoc o to dan pho 5 bi tac');
+    expect(petition.meetingId).toBeNull();
+  });
+
+  it('continues the conversation after a restart', async () => {
+    const databaseUrl = freshDatabaseUrl();
+    app = await startTestApp(telegramEnv(), databaseUrl);
+    await addMeeting(app);
+    const user = newUserId();
+    await say(textMessage(user, '/start HN-CG-01'), 3);
+    await say(callback(user, 'consent:agree'));
+    await app.stop();
+
+    app = await startTestApp(telegramEnv(), databaseUrl);
+    const [askWard] = await say(textMessage(user, 'Lê Văn Nam'));
+    expect(askWard).toContain('phường/xã');
+    await say(textMessage(user, 'Phường Nghĩa Đô'));
+    await say(textMessage(user, 'Đề nghị lắp đèn chiếu sáng ngõ 98.'));
+    const petition = await app.db.petition.findFirstOrThrow({ include: { voter: true, meeting: true } });
+    expect(petition.voter).toMatchObject({ name: 'Lê Văn Nam', ward: 'Phường Nghĩa Đô' });
+    expect(petition.meeting?.code).toBe('HN-CG-01');
+  });
+
+  it('answers stickers kindly and stores long, NFD and photo petitions faithfully', async () => {
+    app = await startTestApp(telegramEnv());
+    const user = newUserId();
+    await say(textMessage(user, '/start'), 2);
+    await say(callback(user, 'consent:anonymous'));
+
+    const [sticker] = await say(stickerMessage(user));
+    expect(sticker).toContain('nhãn dán');
+
+    const long = `Kiến nghị về quy hoạch 🏗️ ${'Đường Láng ngập nặng mỗi khi mưa. '.repeat(150)}`.slice(0, 5000);
+    await say(textMessage(user, long));
+    const nfd = 'Đề nghị sửa đường'.normalize('NFD') + '\u0007 gấp';
+    await say(textMessage(user, nfd));
+    await say(photoMessage(user, 'Ảnh hố ga mất nắp trước số 5'));
+
+    const petitions = await app.db.petition.findMany({ orderBy: { id: 'asc' }, include: { attachments: true } });
+    expect(petitions).toHaveLength(3);
+    expect(petitions[0]!.text).toBe(long);
+    expect(petitions[0]!.text).toHaveLength(5000);
+    expect(petitions[1]!.text).toBe(nfd);
+    expect(petitions[1]!.textNormalized).toBe('Đề nghị sửa đường gấp');
+    expect(petitions[2]!.text).toBe('Ảnh hố ga mất nắp trước số 5');
+    expect(petitions[2]!.attachments.map((a) => [a.kind, a.fileId])).toEqual([['photo', 'PHOTO-large']]);
+  });
+
+  it('shows a petition to its sender only', async () => {
+    app = await startTestApp(telegramEnv());
+    const owner = newUserId();
+    const other = newUserId();
+    await say(textMessage(owner, '/start'), 2);
+    await say(callback(owner, 'consent:anonymous'));
+    const [stored] = await say(textMessage(owner, 'Trạm y tế phường thiếu thuốc.'));
+    const code = /KN-2026-\d{6}/.exec(stored!)![0];
+    const [answer] = await say(textMessage(other, `/tracuu ${code}`));
+    expect(answer).toContain('Không tìm thấy');
+    expect(answer).not.toContain('Trạm y tế');
+  });
+
+  it('delivers a reply after Telegram answers 429', async () => {
+    app = await startTestApp(telegramEnv());
+    telegram.failNext('sendMessage', 429, 'Too Many Requests: retry after 1', 1);
+    const user = newUserId();
+    const replies = await say(textMessage(user, '/trogiup'));
+    expect(replies[0]).toContain('/tracuu');
+    expect(telegram.failed.map((call) => call.method)).toEqual(['sendMessage']);
+    expect(telegram.sent).toHaveLength(1);
+  });
+
+  it('slows a flooding voter without losing what came before the limit', async () => {
+    app = await startTestApp(telegramEnv({ FLOOD_MAX_MESSAGES: '4', FLOOD_WINDOW_SECONDS: '60' }));
+    const user = newUserId();
+    await say(textMessage(user, '/start'), 2);
+    await say(callback(user, 'consent:anonymous'));
+    for (let i = 1; i <= 5; i++) telegram.push(textMessage(user, `Ý kiến số ${i} về rác thải`) as never);
+    const sent = await telegram.waitForSent(3 + 3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await app.db.petition.count()).toBe(2);
+    expect(sent.at(-1)!.body.text).toContain('gửi nhanh quá');
+    expect(telegram.sent.filter((c) => String(c.body.text).includes('gửi nhanh quá'))).toHaveLength(1);
+  });
+});
+
+describe('Telegram webhook', () => {
+  const secret = 'test_secret-123';
+
+  async function post(update: object, headerSecret?: string) {
+    return fetch(`http://127.0.0.1:${app!.port}/telegram/webhook`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(headerSecret !== undefined ? { 'X-Telegram-Bot-Api-Secret-Token': headerSecret } : {}),
+      },
+      body: JSON.stringify(update),
+    });
+  }
+
+  it('registers the webhook with its secret and stores a petition once when the update is delivered twice', async () => {
+    app = await startTestApp(telegramEnv({ PUBLIC_URL: 'http://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret }));
+    const setWebhook = telegram.calls.find((call) => call.method === 'setWebhook');
+    expect(setWebhook?.body).toMatchObject({ url: 'http://bot.example.test/telegram/webhook', secret_token: secret });
+
+    const user = newUserId();
+    expect((await post({ update_id: 1, ...textMessage(user, '/start') }, secret)).status).toBe(200);
+    expect((await post({ update_id: 2, ...callback(user, 'consent:anonymous') }, secret)).status).toBe(200);
+    const petition = { update_id: 3, ...textMessage(user, 'Xe tải chạy quá tốc độ trên đường Hoàng Quốc Việt.') };
+    expect((await post(petition, secret)).status).toBe(200);
+    expect((await post(petition, secret)).status).toBe(200);
+    await telegram.waitForSent(4);
+    expect(await app.db.petition.count()).toBe(1);
+    expect(telegram.textsTo(user).filter((text) => /KN-2026-\d{6}/.test(text))).toHaveLength(1);
+  });
+
+  it('refuses a wrong or missing secret and processes nothing', async () => {
+    app = await startTestApp(telegramEnv({ PUBLIC_URL: 'https://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret }));
+    const user = newUserId();
+    expect((await post({ update_id: 10, ...textMessage(user, 'Nội dung') }, 'wrong')).status).toBe(401);
+    expect((await post({ update_id: 11, ...textMessage(user, 'Nội dung') })).status).toBe(401);
+    expect(await app.db.processedUpdate.count()).toBe(0);
+    expect(await app.db.conversation.count()).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(telegram.sent).toHaveLength(0);
+  });
+
+  it('rejects bodies that are not updates with a 4xx', async () => {
+    app = await startTestApp(telegramEnv({ PUBLIC_URL: 'https://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret }));
+    const invalid = await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'X-Telegram-Bot-Api-Secret-Token': secret, 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(invalid.status).toBe(400);
+    expect((await post({ hello: 'world' }, secret)).status).toBe(400);
+    expect((await fetch(`http://127.0.0.1:${app.port}/healthz`)).status).toBe(200);
+  });
+});
+
+it('waitUntil helper fails when the condition never holds', async () => {
+  await expect(waitUntil(async () => false, 100)).rejects.toThrow();
+});
