@@ -1,0 +1,86 @@
+// `npm start` with no tokens: the terminal chat on the embedded default, driven as a
+// newcomer would, through the real CLI process.
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { connectDb } from '../../src/db/client.ts';
+
+function runCli(args: string[], input: string, env: Record<string, string>) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, ['bin/kiennghi.js', ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
+
+it('lets a newcomer send a petition to the seeded demo meeting from the terminal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiennghi-local-'));
+  const databaseUrl = `file:${join(dir, 'local.db')}`;
+  const lines = ['/start DEMO', '1', 'Phạm Thị Lan', '1', 'Đề nghị lắp camera ở ngã tư trước chợ.', '/tracuu'];
+  const result = await runCli(['start'], `${lines.join('\n')}\n`, { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn' });
+
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain('Hội nghị tiếp xúc cử tri (thử nghiệm)');
+  expect(result.stdout).toContain('1. Đồng ý');
+  const code = /KN-\d{4}-\d{6}/.exec(result.stdout)?.[0];
+  expect(code).toBeDefined();
+
+  const db = await connectDb(databaseUrl);
+  const petition = await db.petition.findUniqueOrThrow({ where: { trackingCode: code! }, include: { voter: true, meeting: true } });
+  expect(petition.text).toBe('Đề nghị lắp camera ở ngã tư trước chợ.');
+  expect(petition.voter?.name).toBe('Phạm Thị Lan');
+  expect(petition.meeting?.code).toBe('DEMO');
+  await db.$disconnect();
+});
+
+it('stops with one clear line naming a wrong setting', async () => {
+  const result = await runCli(['start'], '', { PORT: 'abc' });
+  expect(result.code).toBe(1);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toContain('PORT');
+});
+
+it('adds, imports and lists meetings and writes a QR code from the command line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiennghi-cli-'));
+  const env = { DATABASE_URL: `file:${join(dir, 'cli.db')}`, LOG_LEVEL: 'warn' };
+  const added = await runCli(
+    ['meeting', 'add', '--code', 'tx-01', '--title', 'Tiếp xúc cử tri phường Láng', '--start', '2026-12-10T08:00:00+07:00', '--place', 'Nhà văn hóa tổ 5', '--ward', 'Phường Láng', '--deputies', 'Nguyễn Văn An; Lê Thị Bình'],
+    '',
+    env,
+  );
+  expect(added.stderr).toBe('');
+  expect(added.stdout).toContain('TX-01');
+
+  const csvFile = join(dir, 'meetings.csv');
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  writeFileSync(
+    csvFile,
+    'code,title,kind,start,end,place,ward,constituency,deputies\n' +
+      'HN-02,Tiếp xúc sau kỳ họp,after_session,2026-12-12T14:00:00+07:00,,Hội trường quận,Phường Kim Liên,Đơn vị số 3,Trần Văn Cường\n' +
+      'BAD,Thiếu giờ,other,not-a-date,,Nơi nào đó,,,\n',
+  );
+  const imported = await runCli(['meeting', 'import', csvFile], '', env);
+  expect(imported.stdout).toContain('Đã nhập 1 hội nghị');
+  expect(imported.stderr).toContain('Dòng 3');
+  expect(imported.code).toBe(1);
+
+  const listed = await runCli(['meeting', 'list', '--json'], '', env);
+  const meetings = JSON.parse(listed.stdout) as { code: string; deputies: string[] }[];
+  expect(meetings.map((m) => m.code)).toEqual(['TX-01', 'HN-02']);
+  expect(meetings[0]!.deputies).toEqual(['Nguyễn Văn An', 'Lê Thị Bình']);
+
+  const png = join(dir, 'qr.png');
+  const qr = await runCli(['meeting', 'qr', 'tx-01', '--out', png, '--bot-username', 'kiennghi_bot'], '', env);
+  expect(qr.stdout).toContain('https://t.me/kiennghi_bot?start=TX-01');
+  expect(readFileSync(png).subarray(1, 4).toString()).toBe('PNG');
+});
