@@ -45,7 +45,11 @@ export interface Feature {
   name: string;
   commands?: Record<string, CommandHandler>;
   onInput?(turn: Turn): Promise<void>;
+  /** Claims input outside any feature's states (e.g. staff text), before the default feature. */
+  wantsInput?(turn: Turn): boolean;
 }
+
+const MAX_TURN_ATTEMPTS = 3;
 
 export type TurnOutcome = 'handled' | 'duplicate' | 'limited';
 
@@ -116,39 +120,47 @@ export class Core {
     return seen !== null;
   }
 
+  /** Runs the turn; a write conflict with a concurrent turn (PostgreSQL) is retried. */
   private async runTurn(event: IncomingEvent, after: (() => void)[]): Promise<boolean> {
-    const { db, config } = this.deps;
-    try {
-      await db.$transaction(
-        async (tx) => {
-          // Inserted first: a concurrent duplicate of this delivery fails here and rolls back.
-          await tx.processedUpdate.create({ data: { channel: event.channel, updateId: event.updateId } });
-          const replies: OutgoingMessage[] = [];
-          const conversation = await loadConversation(tx, event);
-          const before = conversation.state;
-          const turn: Turn = {
-            event,
-            tx,
-            now: new Date(),
-            config,
-            role: await resolveRole(tx, config, event.channel, event.userId),
-            conversation,
-            reply: (message) => replies.push(typeof message === 'string' ? { text: message } : message),
-            afterCommit: (task) => after.push(task),
-          };
-          await this.dispatch(turn);
-          rememberChoices(turn.conversation, replies, before);
-          await saveConversation(tx, event, turn.conversation);
-          await addToOutbox(tx, event.channel, event.chatId, replies);
-        },
-        { timeout: 15_000, maxWait: 15_000 },
-      );
-      return true;
-    } catch (error) {
-      // A concurrent copy of this delivery won the race: not an error, just a duplicate.
-      if (isUniqueViolation(error) && (await this.alreadyProcessed(event))) return false;
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.runTurnOnce(event, after);
+        return true;
+      } catch (error) {
+        // A concurrent copy of this delivery won the race: not an error, just a duplicate.
+        if (isUniqueViolation(error) && (await this.alreadyProcessed(event))) return false;
+        if (!isWriteConflict(error) || attempt >= MAX_TURN_ATTEMPTS) throw error;
+        after.length = 0;
+      }
     }
+  }
+
+  private async runTurnOnce(event: IncomingEvent, after: (() => void)[]): Promise<void> {
+    const { db, config } = this.deps;
+    await db.$transaction(
+      async (tx) => {
+        // Inserted first: a concurrent duplicate of this delivery fails here and rolls back.
+        await tx.processedUpdate.create({ data: { channel: event.channel, updateId: event.updateId } });
+        const replies: OutgoingMessage[] = [];
+        const conversation = await loadConversation(tx, event);
+        const before = conversation.state;
+        const turn: Turn = {
+          event,
+          tx,
+          now: new Date(),
+          config,
+          role: await resolveRole(tx, config, event.channel, event.userId),
+          conversation,
+          reply: (message) => replies.push(typeof message === 'string' ? { text: message } : message),
+          afterCommit: (task) => after.push(task),
+        };
+        await this.dispatch(turn);
+        rememberChoices(turn.conversation, replies, before);
+        await saveConversation(tx, event, turn.conversation);
+        await addToOutbox(tx, event.channel, event.chatId, replies);
+      },
+      { timeout: 15_000, maxWait: 15_000 },
+    );
   }
 
   private async dispatch(turn: Turn): Promise<void> {
@@ -161,7 +173,10 @@ export class Core {
       return handler(turn, event.args);
     }
     const owner = turn.conversation.state.split('.')[0];
-    const feature = this.features.find((f) => f.name === owner && f.onInput) ?? this.features.find((f) => f.onInput);
+    const feature =
+      this.features.find((f) => f.name === owner && f.onInput) ??
+      this.features.find((f) => f.onInput && f.wantsInput?.(turn)) ??
+      this.features.find((f) => f.onInput);
     await feature?.onInput?.(turn);
   }
 }
@@ -218,4 +233,10 @@ async function saveConversation(tx: Tx, event: IncomingEvent, conversation: Conv
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string })?.code === 'P2002';
+}
+
+/** Two turns raced on the same row (a new counter, a conversation): running again is safe. */
+function isWriteConflict(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return code === 'P2002' || code === 'P2034';
 }

@@ -3,7 +3,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PrismaLibSQL } from '@prisma/adapter-libsql';
+import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { PrismaClient as PostgresClient } from '../generated/prisma-pg/client.ts';
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -24,7 +26,8 @@ export function isSqlite(url: string): boolean {
 export async function connectDb(url: string): Promise<Db> {
   const resolved = resolveDatabaseUrl(url);
   if (!isSqlite(resolved)) {
-    throw new Error('PostgreSQL chưa được hỗ trợ trong phiên bản này; hãy dùng DATABASE_URL=file:...');
+    // Both clients are generated from the same models; only the provider differs.
+    return new PostgresClient({ adapter: new PrismaPg({ connectionString: resolved }) }) as unknown as Db;
   }
   const db = new PrismaClient({ adapter: new PrismaLibSQL({ url: resolved }) });
   // WAL lets readers (statistics) run beside the writer; busy_timeout makes a second

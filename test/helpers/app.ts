@@ -9,11 +9,14 @@ import { parseConfig } from '../../src/config/index.ts';
 import { connectDb } from '../../src/db/client.ts';
 import { createLogger } from '../../src/log.ts';
 import { startApp, type App } from '../../src/main.ts';
+import { freshPostgresDatabase } from './postgres.ts';
 
-/** A fresh, migrated SQLite database file; returns its URL. */
+/** A fresh, migrated database (SQLite file, or PostgreSQL database under TEST_DATABASE_URL); returns its URL. */
 export function freshDatabaseUrl(): string {
+  const template = inject('templateDb');
+  if (template.startsWith('postgres')) return freshPostgresDatabase(template);
   const file = join(mkdtempSync(join(tmpdir(), 'kiennghi-test-')), 'test.db');
-  copyFileSync(inject('templateDb'), file);
+  copyFileSync(template, file);
   return pathToFileURL(file).href;
 }
 
