@@ -1,0 +1,238 @@
+// The classifier the rest of kiennghi uses: the LLM when one is configured (batched,
+// cached, personal data removed), the offline rules otherwise and whenever the LLM fails.
+import OpenAI from 'openai';
+import type { Config } from '../config/index.ts';
+import { normalizeText } from '../core/text.ts';
+import type { Logger } from '../log.ts';
+import { classifyBatch, LlmFailure, type LlmItem, type Usage } from './llm.ts';
+import { redactPersonalData } from './pii.ts';
+import { loadPromptTemplate, renderSystemPrompt, type PromptItem, type PromptTemplate } from './prompt.ts';
+import { classifyWithRules } from './rules.ts';
+import { loadTaxonomy, type Taxonomy, type TaxonomyName } from './taxonomy.ts';
+import type { ClassificationResult, ClassifyInput } from './types.ts';
+
+export interface ClassifierOptions {
+  /** Force the offline rules even when OPENAI_API_KEY is set. */
+  offline?: boolean;
+  taxonomy?: TaxonomyName;
+  /** Per-request timeout (default 30 s): a slow LLM must not hold the job worker. */
+  timeoutMs?: number;
+  promptFile?: URL | string;
+  /** Most entries kept in the in-memory cache. */
+  cacheSize?: number;
+}
+
+export interface DetailedOutcome {
+  results: Map<string, ClassificationResult>;
+  /** The offline rules' answer for every input (used to spot disagreement). */
+  rules: Map<string, ClassificationResult>;
+  /** Inputs that should have gone to the LLM but got the rules' answer, and why. */
+  llmFailures: Map<string, LlmFailure>;
+  /** The longest retry-after a rate-limited server asked for, if any. */
+  retryAfterMs?: number;
+  requests: number;
+}
+
+export interface Classifier {
+  readonly taxonomy: Taxonomy;
+  readonly llmEnabled: boolean;
+  readonly model?: string;
+  readonly promptVersion?: string;
+  classify(inputs: ClassifyInput[]): Promise<Map<string, ClassificationResult>>;
+  classifyDetailed(inputs: ClassifyInput[]): Promise<DetailedOutcome>;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_CACHE_SIZE = 5_000;
+
+/** Splits a total over items in proportion to weights; the parts add up exactly. */
+export function splitTokens(total: number, weights: number[]): number[] {
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (weights.length === 0) return [];
+  const exact = weights.map((w) => (sum > 0 ? (total * w) / sum : total / weights.length));
+  const parts = exact.map(Math.floor);
+  let left = total - parts.reduce((a, b) => a + b, 0);
+  const order = exact.map((value, i) => [value - Math.floor(value), i] as const).sort((a, b) => b[0] - a[0]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    parts[i]! += 1;
+    left--;
+  }
+  return parts;
+}
+
+/** Cache key: the text the LLM would see (after redaction), plus what else shapes the answer. */
+export function cacheKey(taxonomy: string, redacted: string, ward?: string): string {
+  return `${taxonomy}\u0000${normalizeText(redacted).toLowerCase()}\u0000${ward ?? ''}`;
+}
+
+class LruCache<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly limit: number) {}
+  get(key: string): V | undefined {
+    const value = this.map.get(key);
+    if (value !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, value);
+    }
+    return value;
+  }
+  set(key: string, value: V): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.limit) this.map.delete(this.map.keys().next().value!);
+  }
+}
+
+interface Pending {
+  key: string;
+  cacheKey: string;
+  text: string;
+  ward?: string;
+  ids: string[];
+}
+
+export function createClassifier(config: Config, log: Logger, options: ClassifierOptions = {}): Classifier {
+  const taxonomy = loadTaxonomy(options.taxonomy ?? config.TAXONOMY);
+  const llmEnabled = config.llmEnabled && !options.offline;
+  const template: PromptTemplate | undefined = llmEnabled ? loadPromptTemplate(options.promptFile) : undefined;
+  const systemPrompt = template ? renderSystemPrompt(template, taxonomy) : '';
+  const client = llmEnabled
+    ? new OpenAI({
+        apiKey: config.OPENAI_API_KEY,
+        baseURL: config.OPENAI_BASE_URL,
+        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        // Retries are ours (once for invalid answers, later via the job queue for outages),
+        // so a down server costs one request, not three.
+        maxRetries: 0,
+      })
+    : undefined;
+  const cache = new LruCache<LlmItem>(options.cacheSize ?? DEFAULT_CACHE_SIZE);
+  const model = config.OPENAI_MODEL;
+  const promptVersion = template?.version;
+  const batchSize = config.CLASSIFY_BATCH_SIZE;
+  // After a 429 we stop calling until the server's retry-after has passed.
+  let blockedUntil = 0;
+
+  function rulesFor(inputs: ClassifyInput[]): Map<string, ClassificationResult> {
+    const rules = new Map<string, ClassificationResult>();
+    for (const input of inputs) {
+      const { detail: _detail, ...result } = classifyWithRules(input.text, taxonomy, input.context);
+      rules.set(input.id, result);
+    }
+    return rules;
+  }
+
+  function fromLlm(item: LlmItem, usage: Usage, reused = false): ClassificationResult {
+    return {
+      ...item,
+      reason: reused ? `${item.reason} (dùng lại kết quả đã có cho nội dung giống hệt)` : item.reason,
+      classifier: 'llm',
+      model,
+      promptVersion,
+      tokensIn: usage.tokensIn,
+      tokensOut: usage.tokensOut,
+    };
+  }
+
+  /** Groups inputs by what the LLM would see, so identical petitions cost one slot. */
+  function pendingFor(inputs: ClassifyInput[], results: Map<string, ClassificationResult>): Pending[] {
+    const byKey = new Map<string, Pending>();
+    for (const input of inputs) {
+      const redacted = redactPersonalData(input.text, { names: input.context?.personalNames });
+      const key = cacheKey(taxonomy.name, redacted, input.context?.ward);
+      const cached = cache.get(key);
+      if (cached) {
+        results.set(input.id, fromLlm(cached, { tokensIn: 0, tokensOut: 0 }, true));
+        continue;
+      }
+      const pending = byKey.get(key);
+      if (pending) pending.ids.push(input.id);
+      else byKey.set(key, { key: String(byKey.size + 1), cacheKey: key, text: redacted, ward: input.context?.ward, ids: [input.id] });
+    }
+    return [...byKey.values()];
+  }
+
+  async function classifyDetailed(inputs: ClassifyInput[]): Promise<DetailedOutcome> {
+    const rules = rulesFor(inputs);
+    const outcome: DetailedOutcome = { results: new Map(), rules, llmFailures: new Map(), requests: 0 };
+    if (!client) {
+      outcome.results = new Map(rules);
+      return outcome;
+    }
+    const pending = pendingFor(inputs, outcome.results);
+    let stop: LlmFailure | undefined;
+    for (let start = 0; start < pending.length; start += batchSize) {
+      const batch = pending.slice(start, start + batchSize);
+      if (!stop && Date.now() < blockedUntil) {
+        stop = new LlmFailure('rate_limit', 'LLM rate limited; waiting for retry-after', blockedUntil - Date.now());
+      }
+      if (stop) {
+        markFailed(batch, stop, outcome);
+        continue;
+      }
+      stop = await runBatch(batch, outcome);
+    }
+    for (const input of inputs) if (!outcome.results.has(input.id)) outcome.results.set(input.id, rules.get(input.id)!);
+    return outcome;
+  }
+
+  function markFailed(batch: Pending[], failure: LlmFailure, outcome: DetailedOutcome): void {
+    for (const item of batch) for (const id of item.ids) outcome.llmFailures.set(id, failure);
+    if (failure.retryAfterMs !== undefined) {
+      outcome.retryAfterMs = Math.max(outcome.retryAfterMs ?? 0, failure.retryAfterMs);
+    }
+  }
+
+  /** Runs one request (plus its retry); returns a failure that should stop further calls. */
+  async function runBatch(batch: Pending[], outcome: DetailedOutcome): Promise<LlmFailure | undefined> {
+    const items: PromptItem[] = batch.map((p) => ({ key: p.key, text: p.text, ward: p.ward }));
+    const answer = await classifyBatch({ client: client!, model, systemPrompt, taxonomy }, items);
+    outcome.requests += answer.requests.length;
+    const usage = usagePerItem(batch, answer.requests);
+    for (const item of batch) {
+      const llmItem = answer.items.get(item.key);
+      if (!llmItem) continue;
+      cache.set(item.cacheKey, llmItem);
+      // Identical petitions in one batch share the slot's tokens: the first carries them.
+      item.ids.forEach((id, i) => outcome.results.set(id, fromLlm(llmItem, i === 0 ? usage.get(item.key)! : { tokensIn: 0, tokensOut: 0 }, i > 0)));
+    }
+    const failed = batch.filter((item) => answer.invalid.includes(item.key));
+    if (answer.failure && failed.length > 0) {
+      log.warn({ kind: answer.failure.kind, petitions: failed.length, error: answer.failure.message }, 'LLM classification failed; using offline rules');
+      markFailed(failed, answer.failure, outcome);
+    }
+    if (answer.failure?.kind === 'rate_limit') {
+      blockedUntil = Date.now() + (answer.failure.retryAfterMs ?? 0);
+    }
+    // An outage (not a bad answer) makes the next batches pointless for this call.
+    return answer.failure && answer.failure.kind !== 'invalid' ? answer.failure : undefined;
+  }
+
+  return {
+    taxonomy,
+    llmEnabled,
+    model: llmEnabled ? model : undefined,
+    promptVersion,
+    classifyDetailed,
+    async classify(inputs) {
+      return (await classifyDetailed(inputs)).results;
+    },
+  };
+}
+
+/** Each request's tokens split over the petitions it carried: input by length, output evenly. */
+function usagePerItem(batch: Pending[], requests: Array<{ keys: string[]; usage: Usage }>): Map<string, Usage> {
+  const totals = new Map<string, Usage>(batch.map((item) => [item.key, { tokensIn: 0, tokensOut: 0 }]));
+  const lengths = new Map(batch.map((item) => [item.key, item.text.length]));
+  for (const { keys, usage } of requests) {
+    const inParts = splitTokens(usage.tokensIn, keys.map((key) => lengths.get(key) ?? 1));
+    const outParts = splitTokens(usage.tokensOut, keys.map(() => 1));
+    keys.forEach((key, i) => {
+      const total = totals.get(key)!;
+      total.tokensIn += inParts[i]!;
+      total.tokensOut += outParts[i]!;
+    });
+  }
+  return totals;
+}

@@ -1,0 +1,199 @@
+// One LLM request classifies a batch of petitions. Every answer is validated (self-hosted
+// servers may ignore the JSON schema); items that fail are retried once, then reported
+// as failed so the caller can fall back to the offline rules.
+import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
+import { z } from 'zod';
+import { renderUserMessage, type PromptItem } from './prompt.ts';
+import type { Taxonomy } from './taxonomy.ts';
+
+export type LlmFailureKind = 'rate_limit' | 'timeout' | 'server' | 'network' | 'invalid';
+
+export class LlmFailure extends Error {
+  constructor(
+    readonly kind: LlmFailureKind,
+    message: string,
+    /** From a 429's retry-after / retry-after-ms, when the server sent one. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'LlmFailure';
+  }
+}
+
+export interface LlmItem {
+  authority: string;
+  field: string;
+  agency: string | null;
+  summary: string | null;
+  confidence: number;
+  isPetition: boolean;
+  reason: string;
+}
+
+export interface Usage {
+  tokensIn: number;
+  tokensOut: number;
+}
+
+export interface LlmBatchResult {
+  items: Map<string, LlmItem>;
+  /** Keys that were still invalid or missing after the one retry. */
+  invalid: string[];
+  /** Usage of each request, with the keys it carried (to split tokens fairly). */
+  requests: Array<{ keys: string[]; usage: Usage }>;
+  /** Set when a request failed (HTTP error, timeout): the keys still pending are in `invalid`. */
+  failure?: LlmFailure;
+}
+
+export interface LlmSettings {
+  client: OpenAI;
+  model: string;
+  systemPrompt: string;
+  taxonomy: Taxonomy;
+}
+
+function itemSchema(taxonomy: Taxonomy) {
+  return z.object({
+    id: z.coerce.string(),
+    authority: z.enum(taxonomy.levelIds as [string, ...string[]]),
+    field: z.enum(taxonomy.fieldIds as [string, ...string[]]),
+    agency: z.string().trim().max(200).nullable().optional().transform((v) => (v ? v : null)),
+    summary: z.string().trim().max(600).nullable().optional().transform((v) => (v ? v : null)),
+    confidence: z.coerce.number().min(0).max(1),
+    is_petition: z.boolean(),
+    reason: z.string().trim().min(1).max(600),
+  });
+}
+
+/** JSON schema sent as response_format (strict); the zod schema above is what we trust. */
+export function responseJsonSchema(taxonomy: Taxonomy) {
+  return {
+    type: 'object',
+    additionalProperties: false,
+    required: ['results'],
+    properties: {
+      results: {
+        type: 'array',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['id', 'authority', 'field', 'agency', 'summary', 'confidence', 'is_petition', 'reason'],
+          properties: {
+            id: { type: 'string' },
+            authority: { type: 'string', enum: taxonomy.levelIds },
+            field: { type: 'string', enum: taxonomy.fieldIds },
+            agency: { type: ['string', 'null'] },
+            summary: { type: ['string', 'null'] },
+            confidence: { type: 'number' },
+            is_petition: { type: 'boolean' },
+            reason: { type: 'string' },
+          },
+        },
+      },
+    },
+  };
+}
+
+/** Milliseconds from retry-after-ms or retry-after (seconds or an HTTP date). */
+export function retryAfterFrom(headers: Headers | undefined): number | undefined {
+  const ms = Number(headers?.get('retry-after-ms'));
+  if (Number.isFinite(ms) && ms > 0) return ms;
+  const value = headers?.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
+}
+
+export function toLlmFailure(error: unknown): LlmFailure {
+  if (error instanceof LlmFailure) return error;
+  if (error instanceof APIConnectionTimeoutError) return new LlmFailure('timeout', 'LLM request timed out');
+  if (error instanceof APIError && error.status === 429) {
+    return new LlmFailure('rate_limit', `LLM rate limit: ${error.message}`, retryAfterFrom(error.headers));
+  }
+  if (error instanceof APIError && error.status !== undefined) {
+    return new LlmFailure('server', `LLM HTTP ${error.status}: ${error.message}`, retryAfterFrom(error.headers));
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new LlmFailure('network', `LLM unreachable: ${message}`);
+}
+
+/** Pulls the JSON object out of an answer (some servers wrap it in prose or ``` fences). */
+export function extractJson(content: string): unknown {
+  const trimmed = content.trim();
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    const start = trimmed.indexOf('{');
+    const end = trimmed.lastIndexOf('}');
+    if (start < 0 || end <= start) return undefined;
+    try {
+      return JSON.parse(trimmed.slice(start, end + 1));
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function parseAnswer(content: string, keys: string[], taxonomy: Taxonomy): Map<string, LlmItem> {
+  const parsed = extractJson(content);
+  const list = z.object({ results: z.array(z.unknown()) }).safeParse(parsed);
+  const items = new Map<string, LlmItem>();
+  if (!list.success) return items;
+  const schema = itemSchema(taxonomy);
+  for (const raw of list.data.results) {
+    const item = schema.safeParse(raw);
+    if (!item.success || !keys.includes(item.data.id) || items.has(item.data.id)) continue;
+    const { id, is_petition, ...rest } = item.data;
+    items.set(id, { ...rest, isPetition: is_petition });
+  }
+  return items;
+}
+
+async function request(settings: LlmSettings, items: PromptItem[]): Promise<{ content: string; usage: Usage }> {
+  const completion = await settings.client.chat.completions.create({
+    model: settings.model,
+    temperature: 0,
+    messages: [
+      { role: 'system', content: settings.systemPrompt },
+      { role: 'user', content: renderUserMessage(items) },
+    ],
+    response_format: {
+      type: 'json_schema',
+      json_schema: { name: 'petition_classifications', strict: true, schema: responseJsonSchema(settings.taxonomy) },
+    },
+  });
+  const content = completion.choices?.[0]?.message?.content ?? '';
+  return {
+    content,
+    usage: { tokensIn: completion.usage?.prompt_tokens ?? 0, tokensOut: completion.usage?.completion_tokens ?? 0 },
+  };
+}
+
+/**
+ * Classifies one batch. Items the answer left out or got wrong are retried once; a
+ * transport error (HTTP, timeout) stops the batch and is reported in `failure`.
+ */
+export async function classifyBatch(settings: LlmSettings, items: PromptItem[]): Promise<LlmBatchResult> {
+  const result: LlmBatchResult = { items: new Map(), invalid: [], requests: [] };
+  let pending = items;
+  for (let attempt = 0; attempt < 2 && pending.length > 0; attempt++) {
+    const keys = pending.map((item) => item.key);
+    let answer: { content: string; usage: Usage };
+    try {
+      answer = await request(settings, pending);
+    } catch (error) {
+      result.failure = toLlmFailure(error);
+      break;
+    }
+    result.requests.push({ keys, usage: answer.usage });
+    for (const [key, item] of parseAnswer(answer.content, keys, settings.taxonomy)) result.items.set(key, item);
+    pending = pending.filter((item) => !result.items.has(item.key));
+  }
+  result.invalid = pending.map((item) => item.key);
+  if (!result.failure && result.invalid.length > 0) {
+    result.failure = new LlmFailure('invalid', `LLM answer invalid for ${result.invalid.length} petition(s) after one retry`);
+  }
+  return result;
+}
