@@ -25,9 +25,23 @@ function cutPoint(text: string, max: number): number {
   for (const index of candidates) {
     if (index >= minimum && index <= max) return index + (text[index] === '\n' || text[index] === ' ' ? 0 : 1);
   }
-  // One enormous word: cut at the limit, but keep surrogate pairs together.
-  const code = text.charCodeAt(max - 1);
-  return code >= 0xd800 && code <= 0xdbff ? max - 1 : max;
+  // A word longer than half the limit: a short part beats a cut inside the word.
+  const space = Math.max(window.lastIndexOf(' '), window.lastIndexOf('\n'));
+  if (space > 0) return space;
+  return hardCut(text, max);
+}
+
+/** One enormous word: cut at the limit, but not inside a surrogate pair or before a combining mark. */
+function hardCut(text: string, max: number): number {
+  let cut = max;
+  while (cut > 1 && (isLowSurrogate(text.charCodeAt(cut)) || COMBINING.test(text[cut]!))) cut -= 1;
+  return cut;
+}
+
+const COMBINING = /^\p{M}$/u;
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 function lastSentenceEnd(window: string): number {

@@ -1,0 +1,202 @@
+// Zalo adapter: Zalo updates in (webhook or long polling), core events out; core replies
+// in, Bot API calls out. Zalo has no buttons the bot can rely on, so choices are shown as
+// numbered answers in the text (the core matches a typed "1" or "dong y" to them).
+import type { Config } from '../../config/index.ts';
+import type { Core } from '../../core/engine.ts';
+import { zaloMsg } from '../../core/messages-zalo.ts';
+import { DeliveryRateLimited, PermanentDeliveryError, type OutgoingMessage, type Sender } from '../../core/types.ts';
+import { BadUpdate, type WebhookRoute } from '../../http/server.ts';
+import { backoffMs } from '../../jobs/queue.ts';
+import type { Logger } from '../../log.ts';
+import { renderAsText } from '../local/chat.ts';
+import { splitMessage } from '../split.ts';
+import { LONG_POLL_SECONDS, sleep, ZaloAborted, ZaloApiError, ZaloClient } from './client.ts';
+import { parseWebhookBody, toEvent, type ZaloUpdate } from './updates.ts';
+
+export const ZALO_TEXT_LIMIT = 2000;
+export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
+export const ZALO_SECRET_HEADER = 'X-Bot-Api-Secret-Token';
+const MAX_POLL_DELAY_MS = 60_000;
+const HANDLE_ATTEMPTS = 3;
+const DEFAULT_RATE_LIMIT_MS = 5_000;
+
+export interface ZaloChannel {
+  client: ZaloClient;
+  sender: Sender;
+  /** The route Zalo posts updates to in webhook mode. */
+  webhookRoute(): WebhookRoute;
+  /** Resolves once the update's turn is committed (replies are delivered after). */
+  handleUpdate(update: ZaloUpdate): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function createZaloChannel(config: Config, core: Core, log: Logger): ZaloChannel {
+  const client = new ZaloClient({ token: config.ZALO_BOT_TOKEN!, apiRoot: config.ZALO_API_ROOT, log });
+  const controller = new AbortController();
+  let refused = false;
+  let background: Promise<void> | undefined;
+
+  /** A refused token will not heal by retrying: stop and say so once. */
+  function refuseToken(): void {
+    if (refused) return;
+    refused = true;
+    controller.abort();
+    log.error('Zalo refused the bot token (401): the Zalo channel is stopped; check ZALO_BOT_TOKEN and restart');
+  }
+
+  function unauthorized(error: unknown): boolean {
+    const is401 = error instanceof ZaloApiError && error.error_code === 401;
+    if (is401) refuseToken();
+    return is401;
+  }
+
+  async function handleUpdate(update: ZaloUpdate): Promise<void> {
+    const event = toEvent(update);
+    if (!event) {
+      log.debug({ event: update.event_name, chatType: update.message.chat.chat_type }, 'zalo update ignored');
+      return;
+    }
+    await core.handle(event);
+  }
+
+  /** getUpdates has no offset: an update not handled now is never delivered again. */
+  async function handlePolled(update: ZaloUpdate): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await handleUpdate(update);
+      } catch (error) {
+        if (attempt >= HANDLE_ATTEMPTS) {
+          log.error({ err: error, messageId: update.message.message_id }, 'zalo update could not be handled; dropped');
+          return;
+        }
+        await sleep(backoffMs(attempt));
+      }
+    }
+  }
+
+  async function poll(): Promise<void> {
+    let failures = 0;
+    while (!controller.signal.aborted) {
+      let updates: ZaloUpdate[];
+      try {
+        updates = await client.getUpdates(LONG_POLL_SECONDS, controller.signal);
+        failures = 0;
+      } catch (error) {
+        if (error instanceof ZaloAborted || controller.signal.aborted || unauthorized(error)) return;
+        failures += 1;
+        const delay = Math.min(backoffMs(failures), MAX_POLL_DELAY_MS);
+        log.warn({ reason: (error as Error).message, retryInMs: delay }, 'zalo getUpdates failed; polling again later');
+        if (!(await pause(delay))) return;
+        continue;
+      }
+      for (const update of updates) await handlePolled(update);
+    }
+  }
+
+  /** Waits, unless the channel stops first; returns whether to carry on. */
+  async function pause(ms: number): Promise<boolean> {
+    try {
+      await sleep(ms, controller.signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Returns whether registering is settled (done, or pointless with a refused token). */
+  async function registerWebhook(): Promise<boolean> {
+    const url = `${config.PUBLIC_URL!.replace(/\/+$/, '')}${ZALO_WEBHOOK_PATH}`;
+    try {
+      await client.setWebhook(url, config.ZALO_WEBHOOK_SECRET!);
+      log.info({ url }, 'zalo webhook registered');
+      return true;
+    } catch (error) {
+      if (error instanceof ZaloAborted || unauthorized(error)) return true;
+      log.error({ reason: (error as Error).message }, 'zalo setWebhook failed; trying again later');
+      return false;
+    }
+  }
+
+  async function keepRegistering(): Promise<void> {
+    for (let attempt = 1; await pause(Math.min(backoffMs(attempt), MAX_POLL_DELAY_MS)); attempt++) {
+      if (await registerWebhook()) return;
+    }
+  }
+
+  async function start(): Promise<void> {
+    try {
+      const me = await client.getMe();
+      log.info({ bot: me.account_name, id: me.id, mode: config.zaloMode }, 'zalo channel ready');
+    } catch (error) {
+      if (unauthorized(error)) return;
+      // Not fatal: polling (or the webhook registration) retries with backoff below.
+      log.warn({ reason: (error as Error).message }, 'zalo getMe failed');
+    }
+    if (config.zaloMode === 'webhook') {
+      if (!(await registerWebhook())) background = keepRegistering();
+      return;
+    }
+    // getUpdates answers nothing while a webhook is set (e.g. left by an earlier deployment).
+    await client.deleteWebhook().catch((error: unknown) => {
+      if (!unauthorized(error)) log.warn({ reason: (error as Error).message }, 'zalo deleteWebhook failed');
+    });
+    if (!refused) background = poll();
+  }
+
+  return {
+    client,
+    sender: zaloSender(client, () => refused, refuseToken),
+    webhookRoute: () => ({
+      path: ZALO_WEBHOOK_PATH,
+      secretHeader: ZALO_SECRET_HEADER,
+      secret: config.ZALO_WEBHOOK_SECRET!,
+      async handle(body) {
+        const update = parseWebhookBody(body);
+        if (!update) throw new BadUpdate('not a Zalo update');
+        await handleUpdate(update);
+      },
+    }),
+    handleUpdate,
+    start,
+    async stop() {
+      controller.abort();
+      await background;
+    },
+  };
+}
+
+function zaloSender(client: ZaloClient, isRefused: () => boolean, refuseToken: () => void): Sender {
+  return {
+    async send(chatId, message) {
+      // Kept for later, not dropped: after the token is fixed and the bot restarted they go out.
+      if (isRefused()) throw new Error('zalo channel stopped: the bot token was refused');
+      try {
+        await deliver(client, chatId, message);
+      } catch (error) {
+        if (error instanceof ZaloApiError && error.error_code === 401) refuseToken();
+        throw classifyError(error);
+      }
+    },
+  };
+}
+
+/** Sends a reply as one or more texts of at most 2,000 characters, in order. */
+export function zaloTexts(message: OutgoingMessage): string[] {
+  const note = message.file ? zaloMsg.fileNotSent(message.file.name) : '';
+  const text = [message.text, note].filter(Boolean).join('\n');
+  const rendered = renderAsText({ text, choices: message.choices });
+  return splitMessage(rendered, ZALO_TEXT_LIMIT).filter((part) => part.trim() !== '');
+}
+
+async function deliver(client: ZaloClient, chatId: string, message: OutgoingMessage): Promise<void> {
+  for (const part of zaloTexts(message)) await client.sendMessage(chatId, part);
+}
+
+function classifyError(error: unknown): Error {
+  if (error instanceof ZaloApiError) {
+    if (error.error_code === 429) return new DeliveryRateLimited(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_MS);
+    if (error.error_code === 403) return new PermanentDeliveryError(error.message);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}

@@ -1,0 +1,206 @@
+// A voter's conversation on Zalo, end to end: our axios client long-polling a fake Zalo
+// Bot API server on 127.0.0.1, the real core, a real SQLite database. Choices arrive as
+// numbered lines and are answered by typing, without diacritics.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { App } from '../../src/main.ts';
+import { saveMeeting } from '../../src/meetings/service.ts';
+import {
+  FakeZalo,
+  newZaloUserId,
+  zaloImage,
+  zaloSticker,
+  zaloText,
+  zaloUnsupported,
+  zaloVoice,
+  type ZaloUpdateBody,
+} from '../fakes/zalo.ts';
+import { waitUntil } from '../helpers/app.ts';
+import { startZaloApp, zaloEnv } from './helpers.ts';
+
+const TRACKING = /KN-\d{4}-\d{6}/;
+
+let zalo: FakeZalo;
+let app: App | undefined;
+
+beforeEach(async () => {
+  zalo = await new FakeZalo().start();
+});
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+  await zalo.stop();
+});
+
+async function start(extra: Record<string, string> = {}): Promise<App> {
+  app = (await startZaloApp(zaloEnv(zalo, extra))).app;
+  return app;
+}
+
+async function addMeeting(target: App) {
+  await saveMeeting(target.db, {
+    code: 'HN-CG-01',
+    title: 'Tiếp xúc cử tri phường Cầu Giấy',
+    start: '2026-12-05T08:00:00+07:00',
+    place: 'Hội trường UBND phường Cầu Giấy',
+    ward: 'Phường Cầu Giấy',
+    deputies: 'Nguyễn Văn An',
+  });
+}
+
+/** Queues an update for getUpdates and waits until the bot has answered with `replies` messages. */
+async function say(update: ZaloUpdateBody, replies = 1): Promise<string[]> {
+  const before = zalo.sent.length;
+  zalo.push(update);
+  const sent = await zalo.waitForSent(before + replies);
+  return sent.slice(before).map((call) => String(call.body.text ?? ''));
+}
+
+describe('voter on Zalo (long polling)', () => {
+  it('goes from a typed meeting code to a tracking code, answering choices by typing', async () => {
+    await start();
+    await addMeeting(app!);
+    const user = newZaloUserId();
+
+    const [intro, greeting, notice] = await say(zaloText(user, 'HN-CG-01'), 3);
+    expect(intro).toContain('trợ lý tự động');
+    expect(greeting).toContain('Tiếp xúc cử tri phường Cầu Giấy');
+    expect(greeting).toContain('05/12/2026');
+    expect(notice).toContain('dữ liệu cá nhân');
+    // No buttons on Zalo: the choices are numbered lines of the text itself.
+    expect(notice).toMatch(/\n {2}1\. Đồng ý\n {2}2\. Gửi ẩn danh\n {2}3\. Hủy$/);
+    expect(zalo.sent.every((call) => call.method === 'sendMessage' && call.body.chat_id === user)).toBe(true);
+
+    const [askName] = await say(zaloText(user, 'dong y'));
+    expect(askName).toContain('họ tên');
+    expect(askName).toContain('1. Bỏ qua');
+    const [askWard] = await say(zaloText(user, 'Tran Thi Hoa'));
+    expect(askWard).toContain('phường/xã');
+    const [askPetition] = await say(zaloText(user, '1'));
+    expect(askPetition).toContain('Mời bạn nhập ý kiến');
+
+    const text = 'De nghi sua duong ngo 12 pho Tran Duy Hung, mua la ngap.';
+    const [stored] = await say(zaloText(user, text));
+    const code = TRACKING.exec(stored!)?.[0];
+    expect(code).toBeDefined();
+
+    const petition = await app!.db.petition.findUniqueOrThrow({
+      where: { trackingCode: code! },
+      include: { voter: true, meeting: true },
+    });
+    expect(petition.text).toBe(text);
+    expect(petition.channel).toBe('zalo');
+    expect(petition.meeting?.code).toBe('HN-CG-01');
+    expect(petition.voter).toMatchObject({ channel: 'zalo', channelUserId: user, chatId: user, name: 'Tran Thi Hoa', ward: null, consent: 'agreed' });
+    expect(petition.anonymous).toBe(false);
+
+    const [status] = await say(zaloText(user, `/tracuu ${code!.toLowerCase()}`));
+    expect(status).toContain(code);
+    expect(status).toContain('Tình trạng');
+    const [finished] = await say(zaloText(user, 'ket thuc'));
+    expect(finished).toContain('Cảm ơn bạn đã gửi ý kiến');
+    expect(await app!.db.petition.count()).toBe(1);
+  });
+
+  it('long-polls with one update per call and handles three updates in a row', async () => {
+    await start();
+    const users = [newZaloUserId(), newZaloUserId(), newZaloUserId()];
+    for (const user of users) zalo.push(zaloText(user, '/trogiup'));
+    await zalo.waitForSent(3);
+    expect(users.map((user) => zalo.textsTo(user).length)).toEqual([1, 1, 1]);
+    expect(zalo.textsTo(users[2]!)[0]).toContain('/tracuu');
+    expect(await app!.db.processedUpdate.count({ where: { channel: 'zalo' } })).toBe(3);
+    const polls = zalo.callsOf('getUpdates');
+    expect(polls.length).toBeGreaterThanOrEqual(3);
+    expect(polls.every((call) => call.body.timeout === '30')).toBe(true);
+    // Polling mode clears a webhook first: getUpdates answers nothing while one is set.
+    expect(zalo.callsOf('deleteWebhook')).toHaveLength(1);
+    expect(zalo.paths.every((path) => path.startsWith(`/bot${zalo.token}/`))).toBe(true);
+  });
+
+  it('backs off when getUpdates fails instead of looping, then carries on', async () => {
+    await start();
+    const started = Date.now();
+    zalo.failNext('getUpdates', 502, 'Bad Gateway');
+    zalo.dropNext('getUpdates');
+    const user = newZaloUserId();
+    const [help] = await say(zaloText(user, '/trogiup'));
+    expect(help).toContain('/tracuu');
+    expect(zalo.failed.filter((call) => call.method === 'getUpdates')).toHaveLength(2);
+    // Two failures wait about 1 s and 2 s (with jitter, at least 0.75 s and 1.5 s).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('stores a photo with its caption and a voice message; answers stickers and protected content politely', async () => {
+    await start();
+    const user = newZaloUserId();
+    await say(zaloText(user, '/start'), 2);
+    const [ask] = await say(zaloText(user, '2'));
+    expect(ask).toContain('ẩn danh');
+
+    const [sticker] = await say(zaloSticker(user));
+    expect(sticker).toContain('nhãn dán');
+    const [unsupported] = await say(zaloUnsupported(user));
+    expect(unsupported).toContain('chưa xử lý được loại nội dung này');
+
+    const photoUrl = 'https://photo.zalo.example/abc123.jpg';
+    await say(zaloImage(user, photoUrl, 'Ho ga mat nap truoc so 5'));
+    const voiceUrl = 'https://voice.zalo.example/v1.aac';
+    await say(zaloVoice(user, voiceUrl));
+
+    const petitions = await app!.db.petition.findMany({ orderBy: { id: 'asc' }, include: { attachments: true } });
+    expect(petitions).toHaveLength(2);
+    expect(petitions[0]!.text).toBe('Ho ga mat nap truoc so 5');
+    expect(petitions[0]!.anonymous).toBe(true);
+    expect(petitions[0]!.attachments.map((a) => [a.kind, a.fileId])).toEqual([['photo', photoUrl]]);
+    expect(petitions[1]!.attachments.map((a) => [a.kind, a.fileId])).toEqual([['voice', voiceUrl]]);
+  });
+
+  it('never stores a second petition when Zalo delivers the same message twice', async () => {
+    await start();
+    const user = newZaloUserId();
+    await say(zaloText(user, '/start'), 2);
+    await say(zaloText(user, 'gui an danh'));
+    const petition = zaloText(user, 'Den duong ngo 98 hong da hai thang.');
+    await say(petition);
+    zalo.push(petition);
+    await waitUntil(async () => zalo.queued === 0);
+    await say(zaloText(user, '/tracuu'));
+    expect(await app!.db.petition.count()).toBe(1);
+    expect(zalo.textsTo(user).filter((text) => TRACKING.test(text) && text.includes('Đã ghi nhận'))).toHaveLength(1);
+  });
+
+  it('delivers a reply after Zalo answers 429', async () => {
+    await start();
+    zalo.failNext('sendMessage', 429, 'Too Many Requests');
+    const user = newZaloUserId();
+    const [help] = await say(zaloText(user, '/trogiup'));
+    expect(help).toContain('/tracuu');
+    expect(zalo.failed.map((call) => call.method)).toEqual(['sendMessage']);
+    expect(zalo.sent).toHaveLength(1);
+  });
+
+  it('serves Telegram and Zalo from one process and one database', async () => {
+    const { FakeTelegram, textMessage, newUserId } = await import('../fakes/telegram.ts');
+    const telegram = await new FakeTelegram().start();
+    try {
+      await start({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot });
+      const zaloUser = newZaloUserId();
+      await say(zaloText(zaloUser, 'Rac thai o cho Nghia Tan'), 2);
+      await say(zaloText(zaloUser, '2'));
+      const telegramUser = newUserId();
+      telegram.push(textMessage(telegramUser, 'Rác thải ở chợ Nghĩa Tân') as never);
+      await telegram.waitForSent(2);
+      telegram.push(textMessage(telegramUser, 'gui an danh') as never);
+      await telegram.waitForSent(3);
+      const petitions = await app!.db.petition.findMany({ orderBy: { channel: 'asc' } });
+      expect(petitions.map((p) => [p.channel, p.text])).toEqual([
+        ['telegram', 'Rác thải ở chợ Nghĩa Tân'],
+        ['zalo', 'Rac thai o cho Nghia Tan'],
+      ]);
+    } finally {
+      await app?.stop();
+      app = undefined;
+      await telegram.stop();
+    }
+  });
+});
