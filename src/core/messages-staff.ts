@@ -1,0 +1,288 @@
+// The staff assistant's sentences (roles, schedule, statistics, review, follow-up), kept
+// beside the voter catalogue so handlers never write prose.
+import { excerpt, STATUS_LABELS } from './messages.ts';
+import { formatDate, formatDateTime } from './time.ts';
+
+export const MEETING_STATUS_LABELS: Record<string, string> = {
+  scheduled: 'Sắp diễn ra',
+  open: 'Đang nhận ý kiến',
+  closed: 'Đã kết thúc',
+  cancelled: 'Đã hủy',
+};
+
+export const ROLE_LABELS: Record<string, string> = {
+  admin: 'quản trị',
+  staff: 'cán bộ Văn phòng',
+  deputy: 'đại biểu',
+  voter: 'cử tri',
+};
+
+export const reviewLabels = {
+  confirm: 'Xác nhận',
+  level: 'Sửa cấp thẩm quyền',
+  field: 'Sửa lĩnh vực',
+  agency: 'Sửa cơ quan',
+  skip: 'Để sau',
+  stop: 'Dừng rà soát',
+  back: 'Quay lại',
+} as const;
+
+export interface ScheduleItem {
+  code: string;
+  title: string;
+  startsAt: Date;
+  endsAt: Date | null;
+  place: string;
+  ward: string | null;
+  status: string;
+  deputies: string[];
+}
+
+export interface ReviewCard {
+  trackingCode: string;
+  text: string;
+  meeting: string | null;
+  authority: string;
+  field: string;
+  agency: string | null;
+  confidence: number | null;
+  reason: string | null;
+  remaining: number;
+  changed: boolean;
+}
+
+export interface HistoryView {
+  trackingCode: string;
+  status: string;
+  receivedAt: Date;
+  text: string;
+  meeting: string | null;
+  sender: string;
+  authority: string;
+  field: string;
+  agency: string | null;
+  forwardedTo: string | null;
+  forwardedAt: Date | null;
+  answerText: string | null;
+  answerRef: string | null;
+  answeredAt: Date | null;
+  answerNotifiedAt: Date | null;
+  rejectReason: string | null;
+  duplicateOf: string | null;
+  events: { at: Date; from: string | null; to: string; note: string | null; actor: string | null }[];
+  classifications: { at: Date; classifier: string; authority: string; field: string; confidence: number }[];
+}
+
+const statusLabel = (status: string) => STATUS_LABELS[status] ?? status;
+
+function meetingLine(item: ScheduleItem, timeZone: string): string {
+  const place = item.ward ? `${item.place}, ${item.ward}` : item.place;
+  const until = item.endsAt ? `–${formatDateTime(item.endsAt, timeZone).slice(0, 5)}` : '';
+  return [
+    `• ${formatDateTime(item.startsAt, timeZone)}${until} — ${item.title} [${item.code}]`,
+    `  Địa điểm: ${place}`,
+    item.deputies.length ? `  Đại biểu: ${item.deputies.join(', ')}` : null,
+    `  Tình trạng: ${MEETING_STATUS_LABELS[item.status] ?? item.status}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+function countLines(rows: { label: string; count: number }[], total: number): string {
+  return rows
+    .map((row) => `  • ${row.label}: ${row.count.toLocaleString('vi-VN')}${total ? ` (${Math.round((row.count * 100) / total)}%)` : ''}`)
+    .join('\n');
+}
+
+export const staffMsg = {
+  notAllowed: () =>
+    'Xin lỗi, lệnh này chỉ dành cho cán bộ Văn phòng Đoàn ĐBQH và HĐND. Gõ /trogiup để xem các lệnh dành cho cử tri.',
+
+  help: (role: string) =>
+    [
+      `Bạn đang dùng trợ lý với vai trò ${ROLE_LABELS[role] ?? role}. Các lệnh:`,
+      '• /lich, /lich tuan nay, /lich <phường hoặc đại biểu> — lịch tiếp xúc cử tri',
+      '• /thongke [thời gian] [phuong=…] [linhvuc=…] [cap=…] [daibieu=…] [hop=…] [trangthai=…] — số liệu',
+      '• /bieudo [như /thongke] — biểu đồ theo lĩnh vực, cấp thẩm quyền và theo ngày',
+      role === 'deputy'
+        ? null
+        : [
+            '• /taohop MÃ | tiêu đề | 05/12/2026 08:00 | địa điểm | phường | đại biểu 1; đại biểu 2',
+            '• /suahop MÃ diadiem=… gio=… — sửa hội nghị; /mohop, /donghop, /huyhop MÃ',
+            '• /lichics — tệp lịch .ics',
+            '• /duyet — rà soát phân loại; /kn MÃ-KN — lịch sử một kiến nghị',
+            '• /chuyen, /traloi, /giaiquyet, /trung, /tuchoi — cập nhật tình trạng kiến nghị',
+          ].join('\n'),
+      role === 'admin' ? '• /moi staff, /moi deputy <họ tên>, /thuhoi <số>, /nhanvien — quản lý cán bộ' : null,
+      '• Gõ câu hỏi bằng lời để trợ lý tra cứu số liệu; /cutri để gửi ý kiến như cử tri, /troly để quay lại.',
+    ]
+      .filter(Boolean)
+      .join('\n'),
+
+  // Roles and invites
+  inviteUsage: () => 'Cách dùng: /moi staff (mời cán bộ) hoặc /moi deputy <họ tên đại biểu> (mời đại biểu).',
+  inviteCreated: (code: string, role: string, deputy: string | null, expiresAt: Date, timeZone: string, newDeputy: boolean) =>
+    [
+      `Mã mời ${ROLE_LABELS[role] ?? role}${deputy ? ` (${deputy})` : ''}: ${code}`,
+      newDeputy ? `Đã thêm đại biểu mới "${deputy}" vào danh sách.` : null,
+      `Người được mời gửi mã này cho bot (hoặc /thamgia ${code}) trước ${formatDateTime(expiresAt, timeZone)}. Mã chỉ dùng được một lần.`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  deputyAmbiguous: (names: string[]) => `Có nhiều đại biểu trùng tên: ${names.join('; ')}. Bạn ghi đầy đủ họ tên nhé.`,
+  joined: (role: string, deputy: string | null) =>
+    `Chào mừng! Tài khoản này đã được cấp vai trò ${ROLE_LABELS[role] ?? role}${deputy ? ` (${deputy})` : ''}. Gõ /canbo để xem các lệnh.`,
+  inviteInvalid: () => 'Mã mời không đúng, đã được dùng hoặc đã hết hạn. Bạn hãy xin mã mới.',
+  alreadyAdmin: () => 'Tài khoản này đã là quản trị viên (cấu hình ADMIN_*), không cần mã mời.',
+  revokeUsage: () => 'Cách dùng: /thuhoi <số thứ tự trong /nhanvien> hoặc /thuhoi <mã mời chưa dùng>.',
+  revoked: (who: string) => `Đã thu hồi quyền của ${who}. Từ tin nhắn tiếp theo tài khoản này là cử tri.`,
+  inviteRevoked: (code: string) => `Đã hủy mã mời ${code}.`,
+  revokeNotFound: (target: string) => `Không tìm thấy cán bộ hoặc mã mời "${target}" còn hiệu lực.`,
+  staffList: (rows: { id: number; role: string; account: string; deputy: string | null; since: Date }[], timeZone: string) =>
+    rows.length
+      ? 'Cán bộ, đại biểu đang có quyền:\n' +
+        rows
+          .map((r) => `#${r.id} ${ROLE_LABELS[r.role] ?? r.role}${r.deputy ? ` (${r.deputy})` : ''} — ${r.account}, từ ${formatDate(r.since, timeZone)}`)
+          .join('\n')
+      : 'Chưa có cán bộ, đại biểu nào được mời.',
+
+  // Schedule
+  schedule: (label: string, items: ScheduleItem[], timeZone: string) =>
+    items.length
+      ? `Lịch tiếp xúc cử tri ${label}:\n${items.map((item) => meetingLine(item, timeZone)).join('\n')}`
+      : `Không có hội nghị tiếp xúc cử tri nào ${label}.`,
+  createUsage: () =>
+    'Cách dùng: /taohop MÃ | tiêu đề | 05/12/2026 08:00 | địa điểm | phường/xã | đại biểu 1; đại biểu 2\n' +
+    '(phường và đại biểu không bắt buộc; thời gian theo giờ Việt Nam)',
+  editUsage: () =>
+    'Cách dùng: /suahop MÃ tieude=… gio=05/12/2026 09:00 ketthuc=… diadiem=… phuong=… daibieu=A; B loai=before_session',
+  meetingSaved: (code: string, title: string, created: boolean) =>
+    `${created ? 'Đã tạo' : 'Đã cập nhật'} hội nghị ${code}: ${title}. Mở nhận ý kiến bằng /mohop ${code}.`,
+  meetingInvalid: (reason: string) => `Thông tin hội nghị chưa hợp lệ: ${reason}`,
+  meetingExists: (code: string) => `Đã có hội nghị mã ${code}. Dùng /suahop ${code} để sửa.`,
+  meetingUnknown: (code: string) => `Không có hội nghị mã ${code}. Gõ /lich để xem các hội nghị.`,
+  meetingCodeUsage: (command: string) => `Cách dùng: /${command} MÃ-HỘI-NGHỊ`,
+  meetingOpened: (code: string, title: string, link: string | null) =>
+    `Đã mở nhận ý kiến hội nghị ${code}: ${title}.\n` +
+    `In mã QR này để cử tri quét; cử tri dùng Zalo nhập mã ${code}.` +
+    (link ? `\nLiên kết: ${link}` : ''),
+  meetingStatusSet: (code: string, status: string) => `Hội nghị ${code}: ${MEETING_STATUS_LABELS[status] ?? status}.`,
+  meetingStatusSame: (code: string, status: string) => `Hội nghị ${code} đã ở trạng thái "${MEETING_STATUS_LABELS[status] ?? status}".`,
+  meetingCancelledNoOpen: (code: string) => `Hội nghị ${code} đã bị hủy; tạo lại hoặc sửa trước khi mở.`,
+  icsCaption: (count: number) => `Lịch ${count} hội nghị tiếp xúc cử tri (tệp .ics, mở bằng ứng dụng lịch).`,
+
+  // Statistics
+  statsUnknown: (items: string[]) =>
+    `Chưa hiểu: ${items.map((item) => `"${item}"`).join(', ')}. Ví dụ: /thongke tuan nay phuong=Cau Giay linhvuc=moi truong`,
+  stats: (
+    heading: string[],
+    s: { total: number; byStatus: { label: string; count: number }[]; byAuthority: { label: string; count: number }[]; byField: { label: string; count: number }[]; topMeetings: { key: string; label: string; count: number }[] },
+    problems: string[],
+  ) =>
+    [
+      `Thống kê kiến nghị${heading.length ? ` — ${heading.join('; ')}` : ' — toàn bộ'}`,
+      problems.length ? `(Không tìm thấy: ${problems.join('; ')})` : null,
+      `Tổng số: ${s.total.toLocaleString('vi-VN')}`,
+      s.total && s.byStatus.length ? `Theo tình trạng:\n${countLines(s.byStatus, s.total)}` : null,
+      s.total && s.byAuthority.length ? `Theo cấp thẩm quyền:\n${countLines(s.byAuthority, s.total)}` : null,
+      s.total && s.byField.length ? `Theo lĩnh vực:\n${countLines(s.byField, s.total)}` : null,
+      s.total && s.topMeetings.length
+        ? `Hội nghị nhiều ý kiến nhất:\n${s.topMeetings.map((m) => `  • ${m.key} ${m.label}: ${m.count.toLocaleString('vi-VN')}`).join('\n')}`
+        : null,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  chartField: (scope: string) => `Kiến nghị theo lĩnh vực — ${scope}`,
+  chartLevel: (scope: string) => `Kiến nghị theo cấp thẩm quyền — ${scope}`,
+  chartDaily: (scope: string) => `Số kiến nghị theo ngày — ${scope}`,
+  chartsNone: (scope: string) => `Không có kiến nghị nào (${scope}) để vẽ biểu đồ.`,
+  scopeAll: () => 'toàn bộ',
+
+  // Free questions
+  thinking: () => 'Đang tra cứu, bạn chờ giây lát…',
+  noLlm: (commands: string[]) =>
+    'Trợ lý hỏi đáp chưa được cấu hình (thiếu OPENAI_API_KEY), nên chưa trả lời được câu hỏi tự do. ' +
+    `Bạn có thể dùng lệnh:\n${commands.map((c) => `• ${c}`).join('\n')}`,
+  suggestSchedule: () => '/lich tuan nay hoặc /lich <phường hoặc họ tên đại biểu>',
+  suggestStats: () => '/thongke tuan nay phuong=<phường> linhvuc=<lĩnh vực>',
+  suggestCharts: () => '/bieudo thang nay',
+  suggestPetition: () => '/kn <mã kiến nghị>',
+  suggestReview: () => '/duyet',
+  answerUnverified: (facts: string) =>
+    `Trợ lý đưa ra số liệu không khớp với kết quả tra cứu nên không hiển thị câu trả lời đó. Kết quả tra cứu:\n${facts}`,
+  answerNoData: () => 'Mình chưa tìm được số liệu để trả lời câu hỏi này. Bạn thử hỏi cụ thể hơn, hoặc dùng /thongke, /lich.',
+  answerFailed: () => 'Xin lỗi, trợ lý hỏi đáp đang gặp sự cố. Bạn thử lại sau, hoặc dùng /thongke, /lich.',
+  voterMode: () => 'Đã chuyển sang chế độ cử tri: tin nhắn của bạn sẽ được ghi nhận như ý kiến cử tri. Gõ /troly để quay lại trợ lý.',
+  assistantMode: () => 'Đã quay lại chế độ trợ lý: câu hỏi bằng lời sẽ được tra cứu số liệu.',
+
+  // Review
+  reviewEmpty: () => 'Không còn kiến nghị nào cần rà soát.',
+  reviewCard: (c: ReviewCard) =>
+    [
+      `Rà soát ${c.trackingCode}${c.remaining > 1 ? ` (còn ${c.remaining} kiến nghị)` : ''}`,
+      c.meeting ? `Hội nghị: ${c.meeting}` : null,
+      `Nội dung: ${excerpt(c.text, 600)}`,
+      `Cấp thẩm quyền: ${c.authority}`,
+      `Lĩnh vực: ${c.field}`,
+      `Cơ quan: ${c.agency ?? '—'}`,
+      c.confidence !== null ? `Độ tin cậy: ${Math.round(c.confidence * 100)}%` : null,
+      c.reason ? `Lý do cần rà soát: ${c.reason}` : null,
+      c.changed ? 'Đã sửa, chọn "Xác nhận" để lưu.' : null,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  chooseLevel: () => 'Chọn cấp thẩm quyền giải quyết:',
+  chooseField: () => 'Chọn lĩnh vực:',
+  askAgency: () => 'Nhập tên cơ quan có thẩm quyền (ví dụ: UBND phường Cầu Giấy):',
+  reviewSaved: (code: string) => `Đã lưu phân loại ${code}.`,
+  reviewStopped: () => 'Đã dừng rà soát. Gõ /duyet để tiếp tục.',
+  reviewChooseAgain: () => 'Bạn chọn một trong các lựa chọn bên dưới nhé.',
+
+  // Petitions and follow-up
+  knUsage: () => 'Cách dùng: /kn KN-2026-000123',
+  petitionUnknown: (code: string) => `Không có kiến nghị mã ${code}.`,
+  history: (h: HistoryView, timeZone: string) =>
+    [
+      `Kiến nghị ${h.trackingCode} — ${statusLabel(h.status)}`,
+      `Nhận lúc: ${formatDateTime(h.receivedAt, timeZone)}${h.meeting ? ` — hội nghị ${h.meeting}` : ''}`,
+      `Người gửi: ${h.sender}`,
+      `Nội dung: ${excerpt(h.text, 1200)}`,
+      `Phân loại: ${h.authority} / ${h.field}${h.agency ? ` / ${h.agency}` : ''}`,
+      h.forwardedTo ? `Đã chuyển: ${h.forwardedTo}${h.forwardedAt ? ` ngày ${formatDate(h.forwardedAt, timeZone)}` : ''}` : null,
+      h.answerText || h.answerRef
+        ? `Trả lời${h.answeredAt ? ` ngày ${formatDate(h.answeredAt, timeZone)}` : ''}: ${[h.answerRef, h.answerText].filter(Boolean).join(' — ')}` +
+          (h.answerNotifiedAt ? ` (đã báo cử tri ${formatDateTime(h.answerNotifiedAt, timeZone)})` : '')
+        : null,
+      h.duplicateOf ? `Trùng với: ${h.duplicateOf}` : null,
+      h.rejectReason ? `Lý do không tiếp nhận: ${h.rejectReason}` : null,
+      'Diễn biến:',
+      ...h.events.map(
+        (e) =>
+          `  • ${formatDateTime(e.at, timeZone)}: ${e.from ? `${statusLabel(e.from)} → ` : ''}${statusLabel(e.to)}` +
+          `${e.note ? ` (${e.note})` : ''}${e.actor ? ` — ${e.actor}` : ''}`,
+      ),
+      h.classifications.length ? 'Phân loại qua các lần:' : null,
+      ...h.classifications.map(
+        (c) => `  • ${formatDateTime(c.at, timeZone)} ${c.classifier}: ${c.authority} / ${c.field} (${Math.round(c.confidence * 100)}%)`,
+      ),
+    ]
+      .filter((line) => line !== null)
+      .join('\n'),
+  senderAnonymous: () => 'ẩn danh',
+  senderUnknown: () => 'không còn thông tin (cử tri đã xóa dữ liệu hoặc gửi trực tiếp)',
+  senderNamed: (name: string | null, ward: string | null) => [name ?? 'không nêu tên', ward].filter(Boolean).join(', '),
+  statusUsage: (usage: string) => `Cách dùng: ${usage}`,
+  statusChanged: (code: string, status: string, notified: boolean) =>
+    `Đã cập nhật ${code}: ${statusLabel(status)}.${notified ? ' Cử tri sẽ nhận được thông báo trả lời.' : ''}`,
+  duplicateSelf: () => 'Một kiến nghị không thể trùng với chính nó.',
+  answerToVoter: (code: string, answer: string | null, ref: string | null, at: Date, timeZone: string) =>
+    [
+      `Kiến nghị ${code} của bạn đã có trả lời (ngày ${formatDate(at, timeZone)}).`,
+      ref ? `Văn bản: ${ref}` : null,
+      answer ? `Nội dung trả lời: ${answer}` : null,
+      `Xem lại bằng lệnh /tracuu ${code}. Cảm ơn bạn đã gửi ý kiến.`,
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  badDate: (text: string) => `Ngày "${text}" không hợp lệ (ví dụ 05/12/2026).`,
+};

@@ -1,0 +1,141 @@
+// Staff and deputies join with a one-time invite code made by an admin; admins can revoke.
+// Admins themselves come from ADMIN_TELEGRAM_IDS / ADMIN_ZALO_IDS, never from the database.
+import { randomInt } from 'node:crypto';
+import type { CommandHandler, Turn } from '../core/engine.ts';
+import { staffMsg } from '../core/messages-staff.ts';
+import { foldDiacritics, normalizeText } from '../core/text.ts';
+import { deputyKey } from '../meetings/service.ts';
+import { actorOf, audit, guarded } from './access.ts';
+
+export const INVITE_PATTERN = /^MOI-[A-Z0-9]{8}$/i;
+const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+const INVITE_DAYS = 7;
+
+function newInviteCode(): string {
+  let code = 'MOI-';
+  for (let i = 0; i < 8; i++) code += INVITE_ALPHABET[randomInt(INVITE_ALPHABET.length)];
+  return code;
+}
+
+async function invite(turn: Turn, args: string): Promise<void> {
+  const [kind, ...rest] = normalizeText(args).split(/\s+/);
+  const role = foldDiacritics(kind ?? '');
+  const wanted = role === 'staff' || role === 'canbo' ? 'staff' : role === 'deputy' || role === 'daibieu' ? 'deputy' : null;
+  const deputyName = rest.join(' ');
+  if (!wanted || (wanted === 'deputy' && !deputyName)) return turn.reply(staffMsg.inviteUsage());
+  let deputy: { id: number; name: string } | null = null;
+  let created = false;
+  if (wanted === 'deputy') {
+    const found = await findOrCreateDeputy(turn, deputyName);
+    if (found.ambiguous) return turn.reply(staffMsg.deputyAmbiguous(found.ambiguous));
+    ({ deputy, created } = found);
+  }
+  const code = newInviteCode();
+  const expiresAt = new Date(turn.now.getTime() + INVITE_DAYS * 86_400_000);
+  const row = await turn.tx.invite.create({
+    data: { code, role: wanted, deputyId: deputy?.id ?? null, createdBy: actorOf(turn), expiresAt },
+  });
+  await audit(turn.tx, { actor: actorOf(turn), action: 'invite.create', entity: 'Invite', entityId: row.id, after: { role: wanted, deputyId: deputy?.id ?? null, expiresAt } });
+  turn.reply(staffMsg.inviteCreated(code, wanted, deputy?.name ?? null, expiresAt, turn.config.TZ, created));
+}
+
+/** An exact name (without diacritics) first, then a unique partial match; else a new deputy. */
+async function findOrCreateDeputy(
+  turn: Turn,
+  name: string,
+): Promise<{ deputy: { id: number; name: string }; created: boolean; ambiguous?: undefined } | { ambiguous: string[]; deputy?: undefined; created?: undefined }> {
+  const key = deputyKey(name);
+  const exact = await turn.tx.deputy.findUnique({ where: { nameKey: key } });
+  if (exact) return { deputy: exact, created: false };
+  const partial = await turn.tx.deputy.findMany({ where: { nameKey: { contains: key } }, take: 5 });
+  if (partial.length === 1) return { deputy: partial[0]!, created: false };
+  if (partial.length > 1) return { ambiguous: partial.map((d) => d.name) };
+  const deputy = await turn.tx.deputy.create({ data: { name: normalizeText(name), nameKey: key } });
+  await audit(turn.tx, { actor: actorOf(turn), action: 'deputy.create', entity: 'Deputy', entityId: deputy.id, after: { name: deputy.name } });
+  return { deputy, created: true };
+}
+
+/** Redeems an invite for the account that sent it (typed alone or after /thamgia). */
+export async function redeemInvite(turn: Turn, typed: string): Promise<void> {
+  const code = typed.trim().toUpperCase();
+  if (turn.role === 'admin') return turn.reply(staffMsg.alreadyAdmin());
+  const row = INVITE_PATTERN.test(code) ? await turn.tx.invite.findUnique({ where: { code } }) : null;
+  if (!row || row.usedAt || row.expiresAt <= turn.now) return turn.reply(staffMsg.inviteInvalid());
+  const { channel, userId } = turn.event;
+  const account = `${channel}:${userId}`;
+  // Marked used first and conditionally: a code sent twice at once grants one account only.
+  const claimed = await turn.tx.invite.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: turn.now, usedBy: account } });
+  if (claimed.count === 0) return turn.reply(staffMsg.inviteInvalid());
+  const before = await turn.tx.staffMember.findUnique({ where: { channel_channelUserId: { channel, channelUserId: userId } } });
+  const data = { role: row.role, deputyId: row.deputyId, revokedAt: null };
+  const member = await turn.tx.staffMember.upsert({
+    where: { channel_channelUserId: { channel, channelUserId: userId } },
+    create: { channel, channelUserId: userId, ...data },
+    update: data,
+  });
+  await audit(turn.tx, {
+    actor: account,
+    action: 'invite.redeem',
+    entity: 'StaffMember',
+    entityId: member.id,
+    before: before ? { role: before.role, deputyId: before.deputyId, revokedAt: before.revokedAt } : null,
+    after: { role: member.role, deputyId: member.deputyId, invite: row.code },
+  });
+  const deputy = row.deputyId ? await turn.tx.deputy.findUnique({ where: { id: row.deputyId } }) : null;
+  turn.reply(staffMsg.joined(row.role, deputy?.name ?? null));
+}
+
+async function revoke(turn: Turn, args: string): Promise<void> {
+  const target = args.trim().replace(/^#/, '');
+  if (!target) return turn.reply(staffMsg.revokeUsage());
+  if (INVITE_PATTERN.test(target)) return revokeInvite(turn, target.toUpperCase());
+  const member = /^\d+$/.test(target)
+    ? await turn.tx.staffMember.findUnique({ where: { id: Number(target) } })
+    : await findMemberByAccount(turn, target);
+  if (!member || member.revokedAt) return turn.reply(staffMsg.revokeNotFound(target));
+  await turn.tx.staffMember.update({ where: { id: member.id }, data: { revokedAt: turn.now } });
+  await audit(turn.tx, {
+    actor: actorOf(turn),
+    action: 'staff.revoke',
+    entity: 'StaffMember',
+    entityId: member.id,
+    before: { role: member.role, revokedAt: null },
+    after: { role: member.role, revokedAt: turn.now },
+  });
+  turn.reply(staffMsg.revoked(`#${member.id} (${member.channel}:${member.channelUserId})`));
+}
+
+/** "telegram:12345" names an account on a channel. */
+async function findMemberByAccount(turn: Turn, target: string) {
+  const match = /^(telegram|zalo|local):(.+)$/.exec(target);
+  if (!match) return null;
+  return turn.tx.staffMember.findUnique({ where: { channel_channelUserId: { channel: match[1]!, channelUserId: match[2]! } } });
+}
+
+async function revokeInvite(turn: Turn, code: string): Promise<void> {
+  const row = await turn.tx.invite.findUnique({ where: { code } });
+  if (!row || row.usedAt || row.expiresAt <= turn.now) return turn.reply(staffMsg.revokeNotFound(code));
+  // An invite is withdrawn by expiring it now: the row stays as the record of who made it.
+  await turn.tx.invite.update({ where: { id: row.id }, data: { expiresAt: turn.now } });
+  await audit(turn.tx, { actor: actorOf(turn), action: 'invite.revoke', entity: 'Invite', entityId: row.id, before: { expiresAt: row.expiresAt }, after: { expiresAt: turn.now } });
+  turn.reply(staffMsg.inviteRevoked(code));
+}
+
+async function listStaff(turn: Turn): Promise<void> {
+  const members = await turn.tx.staffMember.findMany({ where: { revokedAt: null }, include: { deputy: true }, orderBy: { id: 'asc' } });
+  turn.reply(
+    staffMsg.staffList(
+      members.map((m) => ({ id: m.id, role: m.role, account: `${m.channel}:${m.channelUserId}`, deputy: m.deputy?.name ?? null, since: m.createdAt })),
+      turn.config.TZ,
+    ),
+  );
+}
+
+export function inviteCommands(): Record<string, CommandHandler> {
+  return {
+    moi: guarded('invite', invite),
+    thuhoi: guarded('invite', revoke),
+    nhanvien: guarded('invite', listStaff),
+    thamgia: (turn, args) => redeemInvite(turn, args),
+  };
+}

@@ -1,0 +1,367 @@
+// Review and follow-up: the /duyet queue (confirm or correct level, field, agency), status
+// changes with their history, /kn, and the answer notification to the voter, written to
+// the outbox in the same transaction as the status change so it is sent exactly once.
+import type { CommandHandler, Turn } from '../core/engine.ts';
+import { reviewLabels, staffMsg } from '../core/messages-staff.ts';
+import { addToOutbox } from '../core/outbox.ts';
+import { normalizeText } from '../core/text.ts';
+import type { Channel, Choice } from '../core/types.ts';
+import type { Tx } from '../db/client.ts';
+import { normaliseTrackingCode } from '../intake/petitions.ts';
+import { taxonomyLabels, type Labels } from '../stats/labels.ts';
+import { parseLocalDateTime } from '../stats/period.ts';
+import { actorOf, audit, can, guarded } from './access.ts';
+
+export const REVIEW_STATE = 'staff.review';
+const AGENCY_STATE = 'staff.review.agency';
+/** Statuses a petition can still be reviewed in (later ones have been acted upon). */
+const REVIEWABLE = ['received', 'classified'];
+
+interface Draft {
+  petitionId: number;
+  authority: string | null;
+  field: string | null;
+  agency: string | null;
+  changed: boolean;
+  /** Petitions put aside with "Để sau" in this session. */
+  skipped: number[];
+}
+
+const CARD_CHOICES: Choice[] = [
+  { id: 'rv:confirm', label: reviewLabels.confirm },
+  { id: 'rv:level', label: reviewLabels.level },
+  { id: 'rv:field', label: reviewLabels.field },
+  { id: 'rv:agency', label: reviewLabels.agency },
+  { id: 'rv:skip', label: reviewLabels.skip },
+  { id: 'rv:stop', label: reviewLabels.stop },
+];
+
+function labelsOf(turn: Turn): Labels {
+  return taxonomyLabels(turn.config.TAXONOMY);
+}
+
+function draftOf(turn: Turn): Draft | undefined {
+  return turn.conversation.data.review as Draft | undefined;
+}
+
+function queueWhere(skipped: number[]) {
+  return { needsReview: true, status: { in: REVIEWABLE }, id: { notIn: skipped } };
+}
+
+async function startReview(turn: Turn): Promise<void> {
+  turn.conversation.data.review = undefined;
+  await showNext(turn, []);
+}
+
+async function showNext(turn: Turn, skipped: number[]): Promise<void> {
+  const next = await turn.tx.petition.findFirst({ where: queueWhere(skipped), orderBy: { receivedAt: 'asc' } });
+  if (!next) {
+    endReview(turn);
+    return turn.reply(staffMsg.reviewEmpty());
+  }
+  const draft: Draft = { petitionId: next.id, authority: next.authority, field: next.field, agency: next.agency, changed: false, skipped };
+  turn.conversation.data.review = draft;
+  turn.conversation.state = REVIEW_STATE;
+  await showCard(turn, draft);
+}
+
+async function showCard(turn: Turn, draft: Draft): Promise<void> {
+  const labels = labelsOf(turn);
+  const petition = await turn.tx.petition.findUniqueOrThrow({
+    where: { id: draft.petitionId },
+    include: { meeting: true, classifications: { orderBy: { id: 'desc' }, take: 1 } },
+  });
+  const latest = petition.classifications[0];
+  const remaining = await turn.tx.petition.count({ where: queueWhere(draft.skipped) });
+  turn.reply({
+    text: staffMsg.reviewCard({
+      trackingCode: petition.trackingCode,
+      text: petition.textNormalized,
+      meeting: petition.meeting ? `${petition.meeting.code} ${petition.meeting.title}` : null,
+      authority: labels.level(draft.authority),
+      field: labels.field(draft.field),
+      agency: draft.agency,
+      confidence: latest?.confidence ?? null,
+      reason: latest?.reason ?? null,
+      remaining,
+      changed: draft.changed,
+    }),
+    choices: CARD_CHOICES,
+  });
+}
+
+function endReview(turn: Turn): void {
+  delete turn.conversation.data.review;
+  turn.conversation.state = 'idle';
+}
+
+/** Input while reviewing: the card's choices, a level or field picked, or the agency typed. */
+export async function onReviewInput(turn: Turn): Promise<void> {
+  const draft = draftOf(turn);
+  // A revoked account mid-review loses the queue at once.
+  if (!draft || !can(turn.role, 'review')) {
+    endReview(turn);
+    if (!can(turn.role, 'review')) turn.reply(staffMsg.notAllowed());
+    return;
+  }
+  const { event } = turn;
+  if (turn.conversation.state === AGENCY_STATE) {
+    if (event.kind === 'text' && normalizeText(event.text)) {
+      Object.assign(draft, { agency: normalizeText(event.text).slice(0, 200), changed: true });
+      turn.conversation.state = REVIEW_STATE;
+      return showCard(turn, draft);
+    }
+    if (event.kind !== 'choice') return turn.reply(staffMsg.askAgency());
+  }
+  if (event.kind !== 'choice') return turn.reply({ text: staffMsg.reviewChooseAgain(), choices: turn.conversation.data.choices ?? CARD_CHOICES });
+  const [kind, value] = event.choiceId.split(':') as [string, string];
+  turn.conversation.state = REVIEW_STATE;
+  if (kind === 'lvl') return applyDraft(turn, draft, { authority: value });
+  if (kind === 'fld') return applyDraft(turn, draft, { field: value });
+  switch (value) {
+    case 'confirm':
+      await saveReview(turn, draft);
+      return showNext(turn, draft.skipped);
+    case 'level':
+      return turn.reply({ text: staffMsg.chooseLevel(), choices: levelChoices(turn) });
+    case 'field':
+      return turn.reply({ text: staffMsg.chooseField(), choices: fieldChoices(turn) });
+    case 'agency':
+      turn.conversation.state = AGENCY_STATE;
+      return turn.reply({ text: staffMsg.askAgency(), choices: [{ id: 'rv:back', label: reviewLabels.back }] });
+    case 'back':
+      return showCard(turn, draft);
+    case 'skip':
+      return showNext(turn, [...draft.skipped, draft.petitionId]);
+    default:
+      endReview(turn);
+      return turn.reply(staffMsg.reviewStopped());
+  }
+}
+
+function applyDraft(turn: Turn, draft: Draft, change: Partial<Draft>): Promise<void> {
+  Object.assign(draft, change, { changed: true });
+  return showCard(turn, draft);
+}
+
+function levelChoices(turn: Turn): Choice[] {
+  const levels = labelsOf(turn).levels.filter((level) => turn.config.TAXONOMY === 'legacy' || level.id !== 'district');
+  return [...levels.map((level) => ({ id: `lvl:${level.id}`, label: level.label })), { id: 'rv:back', label: reviewLabels.back }];
+}
+
+function fieldChoices(turn: Turn): Choice[] {
+  return [...labelsOf(turn).fields.map((field) => ({ id: `fld:${field.id}`, label: field.label })), { id: 'rv:back', label: reviewLabels.back }];
+}
+
+/** A staff decision is a classification like any other, kept in the history with its author. */
+async function saveReview(turn: Turn, draft: Draft): Promise<void> {
+  const tx = turn.tx;
+  const before = await tx.petition.findUniqueOrThrow({ where: { id: draft.petitionId } });
+  const latest = await tx.classification.findFirst({ where: { petitionId: before.id }, orderBy: { id: 'desc' } });
+  const actor = actorOf(turn);
+  const authority = draft.authority ?? latest?.authority ?? 'unknown';
+  const field = draft.field ?? latest?.field ?? 'other';
+  await tx.classification.create({
+    data: {
+      petitionId: before.id,
+      taxonomy: turn.config.TAXONOMY,
+      authority,
+      field,
+      agency: draft.agency,
+      summary: before.summary,
+      confidence: 1,
+      classifier: 'staff',
+      reason: draft.changed ? 'cán bộ sửa khi rà soát' : 'cán bộ xác nhận khi rà soát',
+      createdBy: actor,
+    },
+  });
+  const status = REVIEWABLE.includes(before.status) ? 'reviewed' : before.status;
+  await tx.petition.update({
+    where: { id: before.id },
+    data: { authority, field, agency: draft.agency, needsReview: false, status },
+  });
+  await tx.petitionEvent.create({
+    data: { petitionId: before.id, fromStatus: before.status, toStatus: status, note: draft.changed ? 'sửa phân loại' : 'xác nhận phân loại', actor },
+  });
+  await audit(tx, {
+    actor,
+    action: draft.changed ? 'petition.correct' : 'petition.confirm',
+    entity: 'Petition',
+    entityId: before.trackingCode,
+    before: { authority: before.authority, field: before.field, agency: before.agency, status: before.status },
+    after: { authority, field, agency: draft.agency, status },
+  });
+  turn.reply(staffMsg.reviewSaved(before.trackingCode));
+}
+
+async function history(turn: Turn, args: string): Promise<void> {
+  const code = normaliseTrackingCode(args.split(/\s+/)[0] ?? '');
+  if (!code) return turn.reply(staffMsg.knUsage());
+  const labels = labelsOf(turn);
+  const p = await turn.tx.petition.findUnique({
+    where: { trackingCode: code },
+    include: { meeting: true, voter: true, events: { orderBy: { id: 'asc' } }, classifications: { orderBy: { id: 'asc' } } },
+  });
+  if (!p) return turn.reply(staffMsg.petitionUnknown(code));
+  const duplicate = p.duplicateOfId ? await turn.tx.petition.findUnique({ where: { id: p.duplicateOfId } }) : null;
+  // Anonymous petitions never show their sender; named ones only while consent stands.
+  const sender = p.anonymous
+    ? staffMsg.senderAnonymous()
+    : p.voter && p.voter.consent === 'agreed'
+      ? staffMsg.senderNamed(p.voter.name, p.voter.ward)
+      : staffMsg.senderUnknown();
+  turn.reply(
+    staffMsg.history(
+      {
+        trackingCode: p.trackingCode,
+        status: p.status,
+        receivedAt: p.receivedAt,
+        text: p.textNormalized,
+        meeting: p.meeting ? `${p.meeting.code} ${p.meeting.title}` : null,
+        sender,
+        authority: labels.level(p.authority),
+        field: labels.field(p.field),
+        agency: p.agency,
+        forwardedTo: p.forwardedTo,
+        forwardedAt: p.forwardedAt,
+        answerText: p.answerText,
+        answerRef: p.answerRef,
+        answeredAt: p.answeredAt,
+        answerNotifiedAt: p.answerNotifiedAt,
+        rejectReason: p.rejectReason,
+        duplicateOf: duplicate?.trackingCode ?? null,
+        events: p.events.map((e) => ({ at: e.createdAt, from: e.fromStatus, to: e.toStatus, note: e.note, actor: e.actor })),
+        classifications: p.classifications.map((c) => ({
+          at: c.createdAt,
+          classifier: c.classifier,
+          authority: labels.level(c.authority),
+          field: labels.field(c.field),
+          confidence: c.confidence,
+        })),
+      },
+      turn.config.TZ,
+    ),
+  );
+}
+
+type StatusKind = 'forwarded' | 'answered' | 'resolved' | 'duplicate' | 'rejected';
+
+const USAGE: Record<StatusKind, string> = {
+  forwarded: '/chuyen KN-2026-000123 | tên cơ quan | ngày chuyển (không bắt buộc)',
+  answered: '/traloi KN-2026-000123 | nội dung trả lời | số văn bản (không bắt buộc) | ngày (không bắt buộc)',
+  resolved: '/giaiquyet KN-2026-000123 | ghi chú (không bắt buộc)',
+  duplicate: '/trung KN-2026-000123 KN-2026-000100 (kiến nghị thứ nhất trùng với kiến nghị thứ hai)',
+  rejected: '/tuchoi KN-2026-000123 | lý do',
+};
+
+interface StatusArgs {
+  code: string;
+  parts: string[];
+}
+
+function splitArgs(args: string): StatusArgs {
+  const text = normalizeText(args);
+  const code = text.split(/[\s|]+/)[0] ?? '';
+  const parts = text
+    .slice(code.length)
+    .split('|')
+    .map((part) => part.trim());
+  if (parts[0] === '') parts.shift();
+  return { code: normaliseTrackingCode(code), parts };
+}
+
+function statusCommand(kind: StatusKind, afterNotify: (channel: Channel, chatId: string) => void): CommandHandler {
+  return async (turn, args) => {
+    const { code, parts } = splitArgs(args);
+    const usage = () => turn.reply(staffMsg.statusUsage(USAGE[kind]));
+    if (!code) return usage();
+    const petition = await turn.tx.petition.findUnique({ where: { trackingCode: code } });
+    if (!petition) return turn.reply(staffMsg.petitionUnknown(code));
+    const date = (text: string | undefined) => (text ? parseLocalDateTime(text, turn.config.TZ) : turn.now);
+    let data: Record<string, unknown>;
+    let note: string | null = null;
+    switch (kind) {
+      case 'forwarded': {
+        const at = date(parts[1]);
+        if (!parts[0]) return usage();
+        if (!at) return turn.reply(staffMsg.badDate(parts[1]!));
+        data = { forwardedTo: parts[0], forwardedAt: at };
+        note = parts[0];
+        break;
+      }
+      case 'answered': {
+        const at = date(parts[2]);
+        if (!parts[0] && !parts[1]) return usage();
+        if (!at) return turn.reply(staffMsg.badDate(parts[2]!));
+        data = { answerText: parts[0] || null, answerRef: parts[1] || null, answeredAt: at };
+        note = parts[1] || null;
+        break;
+      }
+      case 'resolved':
+        data = { resolvedAt: turn.now };
+        note = parts[0] || null;
+        break;
+      case 'duplicate': {
+        const otherCode = normaliseTrackingCode(parts.join(' ').split(/\s+/)[0] ?? '');
+        if (!otherCode) return usage();
+        const other = await turn.tx.petition.findUnique({ where: { trackingCode: otherCode } });
+        if (!other) return turn.reply(staffMsg.petitionUnknown(otherCode));
+        if (other.id === petition.id) return turn.reply(staffMsg.duplicateSelf());
+        data = { duplicateOfId: other.id, groupId: other.groupId ?? petition.groupId };
+        note = `trùng với ${other.trackingCode}`;
+        break;
+      }
+      case 'rejected':
+        if (!parts[0]) return usage();
+        data = { rejectReason: parts[0] };
+        note = parts[0];
+        break;
+    }
+    const actor = actorOf(turn);
+    const updated = await turn.tx.petition.update({ where: { id: petition.id }, data: { ...data, status: kind, needsReview: false } });
+    await turn.tx.petitionEvent.create({ data: { petitionId: petition.id, fromStatus: petition.status, toStatus: kind, note, actor } });
+    await audit(turn.tx, {
+      actor,
+      action: `petition.${kind}`,
+      entity: 'Petition',
+      entityId: code,
+      before: Object.fromEntries(Object.keys(data).map((key) => [key, (petition as Record<string, unknown>)[key]]).concat([['status', petition.status]])),
+      after: { ...data, status: kind },
+    });
+    const notified = kind === 'answered' ? await notifyVoter(turn.tx, updated.id, turn.now, turn.config.TZ) : null;
+    if (notified) turn.afterCommit(() => afterNotify(notified.channel, notified.chatId));
+    turn.reply(staffMsg.statusChanged(code, kind, notified !== null));
+  };
+}
+
+/**
+ * Queues the answer for the voter who sent the petition, once: `answerNotifiedAt` is set in
+ * the same transaction as the outbox message, so a second answer or a retried command never
+ * sends it again. Anonymous senders who consented get it too (only staff must not see them);
+ * a voter who withdrew consent, or a petition without a voter, gets nothing.
+ */
+export async function notifyVoter(tx: Tx, petitionId: number, now: Date, timeZone: string): Promise<{ channel: Channel; chatId: string } | null> {
+  const petition = await tx.petition.findUniqueOrThrow({ where: { id: petitionId }, include: { voter: true } });
+  const voter = petition.voter;
+  if (petition.answerNotifiedAt || !voter) return null;
+  if (voter.consent !== 'agreed' && voter.consent !== 'anonymous') return null;
+  const claimed = await tx.petition.updateMany({ where: { id: petition.id, answerNotifiedAt: null }, data: { answerNotifiedAt: now } });
+  if (claimed.count === 0) return null;
+  const channel = voter.channel as Channel;
+  await addToOutbox(tx, channel, voter.chatId, [
+    { text: staffMsg.answerToVoter(petition.trackingCode, petition.answerText, petition.answerRef, petition.answeredAt ?? now, timeZone) },
+  ]);
+  return { channel, chatId: voter.chatId };
+}
+
+export function reviewCommands(afterNotify: (channel: Channel, chatId: string) => void): Record<string, CommandHandler> {
+  return {
+    duyet: guarded('review', startReview),
+    kn: guarded('petitions', history),
+    chuyen: guarded('review', statusCommand('forwarded', afterNotify)),
+    traloi: guarded('review', statusCommand('answered', afterNotify)),
+    giaiquyet: guarded('review', statusCommand('resolved', afterNotify)),
+    trung: guarded('review', statusCommand('duplicate', afterNotify)),
+    tuchoi: guarded('review', statusCommand('rejected', afterNotify)),
+  };
+}

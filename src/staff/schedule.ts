@@ -1,0 +1,248 @@
+// The meeting schedule in chat: /lich for everyone (the public schedule), and meeting
+// management for staff (/taohop, /suahop, /mohop, /donghop, /huyhop, /lichics).
+import QRCode from 'qrcode';
+import type { CommandHandler, Turn } from '../core/engine.ts';
+import { staffMsg, type ScheduleItem } from '../core/messages-staff.ts';
+import { foldDiacritics, normalizeText } from '../core/text.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { CODE_PATTERN, deepLink, deputyKey, meetingInput, normaliseCode, type MeetingInput } from '../meetings/service.ts';
+import { wardKey } from '../stats/filters.ts';
+import { dayPeriod, parseLocalDateTime, parsePeriod, zonedYmd, type Period } from '../stats/period.ts';
+import { actorOf, audit, guarded } from './access.ts';
+import { renderIcs } from './ics.ts';
+
+const UPCOMING_DAYS = 90;
+const ICS_PAST_DAYS = 30;
+const MAX_ITEMS = 30;
+
+export interface ScheduleQuery {
+  period?: Period;
+  /** A ward, a deputy's name, a place or a meeting code, typed with or without diacritics. */
+  query?: string;
+}
+
+/** The default window: today and the next 7 days. */
+export function nextWeek(now: Date, timeZone: string): Period {
+  const period = dayPeriod(zonedYmd(now, timeZone), 8, timeZone);
+  return { ...period, label: `từ hôm nay đến ${period.label.split(' – ')[1] ?? period.label}` };
+}
+
+/** Meetings in the period that match the query; a query alone looks at the next 90 days. */
+export async function findSchedule(db: Db | Tx, spec: ScheduleQuery, now: Date, timeZone: string): Promise<ScheduleItem[]> {
+  const period = spec.period ?? (spec.query ? dayPeriod(zonedYmd(now, timeZone), UPCOMING_DAYS, timeZone) : nextWeek(now, timeZone));
+  const meetings = await db.meeting.findMany({
+    where: { startsAt: { gte: period.from, lt: period.to } },
+    orderBy: { startsAt: 'asc' },
+    include: { deputies: { include: { deputy: true } } },
+  });
+  const key = spec.query ? wardKey(spec.query) : '';
+  const personKey = spec.query ? deputyKey(spec.query).replace(/^(dai bieu|db|dbqh)\s+/, '') : '';
+  return meetings
+    .filter((m) => {
+      if (!key) return true;
+      if (m.code === normaliseCode(spec.query!)) return true;
+      if (m.ward && wardKey(m.ward).includes(key)) return true;
+      if (wardKey(m.place).includes(key)) return true;
+      return m.deputies.some((d) => d.deputy.nameKey.includes(personKey));
+    })
+    .slice(0, MAX_ITEMS)
+    .map((m) => toItem(m));
+}
+
+function toItem(m: {
+  code: string;
+  title: string;
+  startsAt: Date;
+  endsAt: Date | null;
+  place: string;
+  ward: string | null;
+  status: string;
+  deputies: { deputy: { name: string } }[];
+}): ScheduleItem {
+  return {
+    code: m.code,
+    title: m.title,
+    startsAt: m.startsAt,
+    endsAt: m.endsAt,
+    place: m.place,
+    ward: m.ward,
+    status: m.status,
+    deputies: m.deputies.map((d) => d.deputy.name),
+  };
+}
+
+async function schedule(turn: Turn, args: string): Promise<void> {
+  const tz = turn.config.TZ;
+  const { period, rest } = parsePeriod(args, turn.now, tz);
+  const items = await findSchedule(turn.tx, { period, query: rest || undefined }, turn.now, tz);
+  const window = period ?? (rest ? undefined : nextWeek(turn.now, tz));
+  const label = [window?.label ?? (rest ? 'sắp tới' : ''), rest ? `— ${rest}` : ''].filter(Boolean).join(' ');
+  turn.reply(staffMsg.schedule(label, items, tz));
+}
+
+/** Stores a validated meeting inside the turn's transaction (saveMeeting opens its own). */
+async function saveMeetingTx(tx: Tx, input: MeetingInput) {
+  const parsed = meetingInput.parse(input);
+  const code = normaliseCode(parsed.code);
+  const fields = {
+    title: parsed.title,
+    kind: parsed.kind,
+    startsAt: parsed.start,
+    endsAt: parsed.end ?? null,
+    place: parsed.place,
+    ward: parsed.ward ?? null,
+    constituency: parsed.constituency ?? null,
+  };
+  const meeting = await tx.meeting.upsert({ where: { code }, create: { code, ...fields }, update: fields });
+  await tx.meetingDeputy.deleteMany({ where: { meetingId: meeting.id } });
+  for (const name of parsed.deputies) {
+    const deputy = await tx.deputy.upsert({
+      where: { nameKey: deputyKey(name) },
+      create: { name, nameKey: deputyKey(name), constituency: parsed.constituency ?? null },
+      update: {},
+    });
+    await tx.meetingDeputy.create({ data: { meetingId: meeting.id, deputyId: deputy.id } });
+  }
+  return meeting;
+}
+
+function firstIssue(input: MeetingInput): string | null {
+  const checked = meetingInput.safeParse(input);
+  if (checked.success) return null;
+  const issue = checked.error.issues[0]!;
+  return `${String(issue.path[0] ?? '')}: ${issue.message}`;
+}
+
+async function snapshot(tx: Tx, code: string) {
+  const meeting = await tx.meeting.findUnique({ where: { code }, include: { deputies: { include: { deputy: true } } } });
+  if (!meeting) return null;
+  const { deputies, createdAt: _c, updatedAt: _u, ...rest } = meeting;
+  return { ...rest, deputies: deputies.map((d) => d.deputy.name) };
+}
+
+async function createMeeting(turn: Turn, args: string): Promise<void> {
+  const parts = args.split('|').map((part) => normalizeText(part));
+  if (parts.length < 4) return turn.reply(staffMsg.createUsage());
+  const [code, title, when, place, ward, deputies] = parts as [string, string, string, string, string?, string?];
+  const start = parseLocalDateTime(when, turn.config.TZ);
+  if (!start) return turn.reply(staffMsg.meetingInvalid(staffMsg.badDate(when)));
+  if (CODE_PATTERN.test(code) && (await turn.tx.meeting.findUnique({ where: { code: normaliseCode(code) } }))) {
+    return turn.reply(staffMsg.meetingExists(normaliseCode(code)));
+  }
+  const input: MeetingInput = { code, title, start: start.toISOString(), place, ward, deputies };
+  const problem = firstIssue(input);
+  if (problem) return turn.reply(staffMsg.meetingInvalid(problem));
+  const meeting = await saveMeetingTx(turn.tx, input);
+  await audit(turn.tx, { actor: actorOf(turn), action: 'meeting.create', entity: 'Meeting', entityId: meeting.code, after: await snapshot(turn.tx, meeting.code) });
+  turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, true));
+}
+
+const EDIT_KEYS: Record<string, keyof MeetingInput> = {
+  tieude: 'title',
+  ten: 'title',
+  gio: 'start',
+  batdau: 'start',
+  thoigian: 'start',
+  ketthuc: 'end',
+  diadiem: 'place',
+  phuong: 'ward',
+  xa: 'ward',
+  daibieu: 'deputies',
+  loai: 'kind',
+  donvi: 'constituency',
+};
+
+async function editMeeting(turn: Turn, args: string): Promise<void> {
+  const text = normalizeText(args);
+  const code = text.split(/\s+/)[0] ?? '';
+  const rest = text.slice(code.length);
+  const before = CODE_PATTERN.test(code) ? await snapshot(turn.tx, normaliseCode(code)) : null;
+  if (!code) return turn.reply(staffMsg.editUsage());
+  if (!before) return turn.reply(staffMsg.meetingUnknown(code));
+  const input: MeetingInput = {
+    code: before.code,
+    title: before.title,
+    kind: before.kind,
+    start: before.startsAt.toISOString(),
+    end: before.endsAt?.toISOString(),
+    place: before.place,
+    ward: before.ward ?? undefined,
+    constituency: before.constituency ?? undefined,
+    deputies: before.deputies.join(';'),
+  };
+  const matches = [...rest.matchAll(/(^|\s)([\p{L}\p{N}_]+)\s*=\s*/gu)];
+  if (matches.length === 0) return turn.reply(staffMsg.editUsage());
+  for (const [index, match] of matches.entries()) {
+    const key = EDIT_KEYS[foldDiacritics(match[2]!)];
+    const value = rest.slice(match.index! + match[0].length, matches[index + 1]?.index ?? rest.length).trim();
+    if (!key) return turn.reply(staffMsg.editUsage());
+    if (key === 'start' || key === 'end') {
+      const date = parseLocalDateTime(value, turn.config.TZ);
+      if (!date) return turn.reply(staffMsg.meetingInvalid(staffMsg.badDate(value)));
+      input[key] = date.toISOString();
+    } else {
+      input[key] = value;
+    }
+  }
+  const problem = firstIssue(input);
+  if (problem) return turn.reply(staffMsg.meetingInvalid(problem));
+  const meeting = await saveMeetingTx(turn.tx, input);
+  await audit(turn.tx, { actor: actorOf(turn), action: 'meeting.edit', entity: 'Meeting', entityId: meeting.code, before, after: await snapshot(turn.tx, meeting.code) });
+  turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, false));
+}
+
+function statusCommand(command: string, status: 'open' | 'closed' | 'cancelled', botUsername: () => string | undefined): CommandHandler {
+  return async (turn, args) => {
+    const code = normaliseCode(args.split(/\s+/)[0] ?? '');
+    if (!code) return turn.reply(staffMsg.meetingCodeUsage(command));
+    const meeting = CODE_PATTERN.test(code) ? await turn.tx.meeting.findUnique({ where: { code } }) : null;
+    if (!meeting) return turn.reply(staffMsg.meetingUnknown(code));
+    if (status === 'open' && meeting.status === 'cancelled') return turn.reply(staffMsg.meetingCancelledNoOpen(code));
+    if (meeting.status !== status) {
+      await turn.tx.meeting.update({ where: { id: meeting.id }, data: { status } });
+      await audit(turn.tx, { actor: actorOf(turn), action: `meeting.${status}`, entity: 'Meeting', entityId: code, before: { status: meeting.status }, after: { status } });
+    } else if (status !== 'open') {
+      return turn.reply(staffMsg.meetingStatusSame(code, status));
+    }
+    if (status !== 'open') return turn.reply(staffMsg.meetingStatusSet(code, status));
+    // Telegram voters scan a deep link; without Telegram the QR carries the code to type.
+    const username = botUsername();
+    const link = username ? deepLink(username, code) : null;
+    const png = await QRCode.toBuffer(link ?? code, { type: 'png', width: 600, margin: 2, errorCorrectionLevel: 'M' });
+    turn.reply({
+      text: staffMsg.meetingOpened(code, meeting.title, link),
+      file: { name: `qr-${code}.png`, base64: png.toString('base64'), kind: 'photo' },
+    });
+  };
+}
+
+/** Every meeting from a month ago on, as the calendar file staff and the CLI export. */
+export async function scheduleIcs(db: Db | Tx, now: Date, from?: Date): Promise<{ ics: string; count: number }> {
+  const since = from ?? new Date(now.getTime() - ICS_PAST_DAYS * 86_400_000);
+  const meetings = await db.meeting.findMany({
+    where: { startsAt: { gte: since } },
+    orderBy: { startsAt: 'asc' },
+    include: { deputies: { include: { deputy: true } } },
+  });
+  return { ics: renderIcs(meetings.map(toItem), now), count: meetings.length };
+}
+
+async function sendIcs(turn: Turn): Promise<void> {
+  const { ics, count } = await scheduleIcs(turn.tx, turn.now);
+  turn.reply({
+    text: staffMsg.icsCaption(count),
+    file: { name: 'lich-tiep-xuc-cu-tri.ics', base64: Buffer.from(ics, 'utf8').toString('base64'), kind: 'document' },
+  });
+}
+
+export function scheduleCommands(botUsername: () => string | undefined): Record<string, CommandHandler> {
+  return {
+    lich: guarded('schedule', schedule),
+    taohop: guarded('manageMeetings', createMeeting),
+    suahop: guarded('manageMeetings', editMeeting),
+    mohop: guarded('manageMeetings', statusCommand('mohop', 'open', botUsername)),
+    donghop: guarded('manageMeetings', statusCommand('donghop', 'closed', botUsername)),
+    huyhop: guarded('manageMeetings', statusCommand('huyhop', 'cancelled', botUsername)),
+    lichics: guarded('manageMeetings', sendIcs),
+  };
+}

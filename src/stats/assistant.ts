@@ -1,0 +1,115 @@
+// Free questions from staff, answered through LLM tool calling over the typed read-only
+// tools of tools.ts. The model writes no SQL and sees only the tools its role may use;
+// an answer whose numbers are not in the tool results is not shown (the results are).
+import OpenAI from 'openai';
+import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+import type { Config } from '../config/index.ts';
+import { staffMsg } from '../core/messages-staff.ts';
+import type { Role } from '../core/roles.ts';
+import { foldDiacritics } from '../core/text.ts';
+import { formatDate } from '../core/time.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../log.ts';
+import { taxonomyLabels, type Labels } from './labels.ts';
+import { PERIOD_NAMES } from './period.ts';
+import { runTool, toolsFor } from './tools.ts';
+
+const MAX_ROUNDS = 5;
+
+export interface AssistantDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+}
+
+export interface Question {
+  text: string;
+  role: Role;
+  now: Date;
+}
+
+/** Which commands answer a question, for deployments without an LLM. */
+export function suggestCommands(question: string): string[] {
+  const q = foldDiacritics(question);
+  const found: string[] = [];
+  if (/\blich\b|khi nao|o dau|tiep xuc|hoi nghi|cuoc hop/.test(q)) found.push(staffMsg.suggestSchedule());
+  if (/bao nhieu|so luong|thong ke|tong so|may |\bso\b|nhieu nhat|ty le/.test(q)) found.push(staffMsg.suggestStats());
+  if (/bieu do|do thi|xu huong/.test(q)) found.push(staffMsg.suggestCharts());
+  if (/kn-\d|ma kien nghi|lich su/.test(q)) found.push(staffMsg.suggestPetition());
+  if (/ra soat|duyet|phan loai/.test(q)) found.push(staffMsg.suggestReview());
+  return found.length ? found : [staffMsg.suggestSchedule(), staffMsg.suggestStats()];
+}
+
+function systemPrompt(labels: Labels, role: Role, now: Date, timeZone: string): string {
+  const list = (items: { id: string; label: string }[]) => items.map((item) => `${item.id} (${item.label})`).join(', ');
+  return [
+    'Bạn là trợ lý số liệu của Văn phòng Đoàn đại biểu Quốc hội và HĐND, trả lời cán bộ bằng tiếng Việt, ngắn gọn.',
+    `Hôm nay là ${formatDate(now, timeZone)} (giờ Việt Nam). Người hỏi có vai trò: ${role}.`,
+    'Chỉ dùng các công cụ được cung cấp để lấy số liệu. Mọi con số trong câu trả lời phải lấy nguyên văn từ kết quả công cụ; không ước lượng, không tự tính.',
+    'Nếu không có công cụ phù hợp hoặc công cụ báo lỗi, nói rõ là không tra cứu được; không bịa số liệu. Không nêu thông tin cá nhân của cử tri.',
+    `Khoảng thời gian đặt sẵn (period): ${PERIOD_NAMES.join(', ')}.`,
+    `Cấp thẩm quyền (authority): ${list(labels.levels)}.`,
+    `Lĩnh vực (field): ${list(labels.fields)}.`,
+    `Trạng thái (status): ${list(labels.statuses)}.`,
+  ].join('\n');
+}
+
+/** Numbers as written ("1.234" and "1234" are the same number), without leading zeros. */
+function numbersIn(text: string): string[] {
+  return [...text.matchAll(/\d{1,3}(?:[.,]\d{3})+(?!\d)|\d+/g)].map((m) => String(Number(m[0].replace(/[.,]/g, ''))));
+}
+
+/** Every number of the answer must appear in a tool result (or in the question itself). */
+export function numbersBacked(answer: string, sources: string[]): boolean {
+  const allowed = new Set(sources.flatMap(numbersIn));
+  return numbersIn(answer).every((n) => allowed.has(n));
+}
+
+function factsOf(results: { name: string; result: string }[]): string {
+  return results.map((r) => `• ${r.name}: ${r.result.length > 1500 ? `${r.result.slice(0, 1500)}…` : r.result}`).join('\n');
+}
+
+export async function answerQuestion(deps: AssistantDeps, question: Question, client?: OpenAI): Promise<string> {
+  const { config } = deps;
+  if (!config.llmEnabled) return staffMsg.noLlm(suggestCommands(question.text));
+  const openai = client ?? new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, maxRetries: 1, timeout: 60_000 });
+  const labels = taxonomyLabels(config.TAXONOMY);
+  const tools = toolsFor(question.role);
+  const context = { db: deps.db, labels, role: question.role, now: question.now, timeZone: config.TZ };
+  const messages: ChatCompletionMessageParam[] = [
+    { role: 'system', content: systemPrompt(labels, question.role, question.now, config.TZ) },
+    { role: 'user', content: question.text },
+  ];
+  const results: { name: string; result: string }[] = [];
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const completion = await openai.chat.completions.create({
+      model: config.OPENAI_MODEL,
+      messages,
+      tools,
+      tool_choice: 'auto',
+      temperature: 0,
+    });
+    const message = completion.choices[0]?.message;
+    if (!message) break;
+    const calls = (message.tool_calls ?? []).filter((call) => call.type === 'function');
+    if (calls.length === 0) {
+      const answer = (message.content ?? '').trim();
+      if (!answer) break;
+      const sources = [question.text, ...results.map((r) => r.result)];
+      if (numbersBacked(answer, sources)) return answer;
+      deps.log.warn({ answer }, 'assistant answer has numbers no tool returned');
+      return results.length ? staffMsg.answerUnverified(factsOf(results)) : staffMsg.answerNoData();
+    }
+    messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: calls });
+    for (const call of calls) {
+      const output = await runTool(call.function.name, call.function.arguments, context).catch((error: unknown) => {
+        deps.log.error({ err: error, tool: call.function.name }, 'assistant tool failed');
+        return { error: 'Lỗi khi tra cứu.' };
+      });
+      const result = JSON.stringify(output);
+      results.push({ name: call.function.name, result });
+      messages.push({ role: 'tool', tool_call_id: call.id, content: result });
+    }
+  }
+  return results.length ? staffMsg.answerUnverified(factsOf(results)) : staffMsg.answerNoData();
+}

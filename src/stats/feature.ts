@@ -1,0 +1,138 @@
+// Statistics in chat: /thongke (numbers), /bieudo (charts as photos), and free questions
+// from staff, deputies and admins, answered by the assistant in a background job so a slow
+// model never holds the turn's database transaction.
+import type { Config } from '../config/index.ts';
+import type { Feature, Turn } from '../core/engine.ts';
+import { staffMsg } from '../core/messages-staff.ts';
+import { addToOutbox, type Outbox } from '../core/outbox.ts';
+import { resolveRole } from '../core/roles.ts';
+import { normalizeText } from '../core/text.ts';
+import type { Channel, OutgoingMessage } from '../core/types.ts';
+import type { Db } from '../db/client.ts';
+import { enqueueJob, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
+import type { Logger } from '../log.ts';
+import { can, guarded } from '../staff/access.ts';
+import { answerQuestion, suggestCommands } from './assistant.ts';
+import { barChartPng, lineChartPng } from './charts.ts';
+import { parseStatsArgs, resolveFilter } from './filters.ts';
+import { taxonomyLabels } from './labels.ts';
+import { addDays, dayPeriod, zonedYmd } from './period.ts';
+import { breakdown, countPetitions, perDay, summary } from './queries.ts';
+
+export const QUESTION_JOB = 'assistant.question';
+const DAILY_DEFAULT_DAYS = 30;
+const MAX_QUESTION_CHARS = 1000;
+
+export interface StatsFeatureOptions {
+  db: Db;
+  config: Config;
+  log: Logger;
+  outbox: Outbox;
+  queue: JobQueue;
+}
+
+interface QuestionPayload {
+  channel: Channel;
+  chatId: string;
+  userId: string;
+  question: string;
+}
+
+async function filterFromArgs(turn: Turn, args: string) {
+  const { spec, unknown } = parseStatsArgs(args, turn.now, turn.config.TZ);
+  if (unknown.length) {
+    turn.reply(staffMsg.statsUnknown(unknown));
+    return null;
+  }
+  const labels = taxonomyLabels(turn.config.TAXONOMY);
+  return { spec, labels, filter: await resolveFilter(turn.tx, spec, labels) };
+}
+
+async function stats(turn: Turn, args: string): Promise<void> {
+  const parsed = await filterFromArgs(turn, args);
+  if (!parsed) return;
+  const { filter, labels } = parsed;
+  turn.reply(staffMsg.stats(filter.parts, await summary(turn.tx, filter.where, labels), filter.problems));
+}
+
+function photo(name: string, caption: string, png: Buffer): OutgoingMessage {
+  return { text: caption, file: { name, base64: png.toString('base64'), kind: 'photo' } };
+}
+
+async function charts(turn: Turn, args: string): Promise<void> {
+  const parsed = await filterFromArgs(turn, args);
+  if (!parsed) return;
+  const { spec, filter, labels } = parsed;
+  const scope = filter.parts.join('; ') || staffMsg.scopeAll();
+  if ((await countPetitions(turn.tx, filter.where)) === 0) return turn.reply(staffMsg.chartsNone(scope));
+  const byField = await breakdown(turn.tx, filter.where, 'field', labels, 20);
+  turn.reply(photo('linh-vuc.png', staffMsg.chartField(scope), await barChartPng(staffMsg.chartField(scope), byField)));
+  const byLevel = await breakdown(turn.tx, filter.where, 'authority', labels, 10);
+  turn.reply(photo('cap-tham-quyen.png', staffMsg.chartLevel(scope), await barChartPng(staffMsg.chartLevel(scope), byLevel)));
+  // A line needs a period: without one, the last 30 days.
+  const tz = turn.config.TZ;
+  const period = spec.period ?? dayPeriod(addDays(zonedYmd(turn.now, tz), 1 - DAILY_DEFAULT_DAYS), DAILY_DEFAULT_DAYS, tz);
+  const daily = await perDay(turn.tx, filter.where, period, tz);
+  const dailyScope = spec.period ? scope : [period.label, ...filter.parts].join('; ');
+  turn.reply(photo('theo-ngay.png', staffMsg.chartDaily(dailyScope), await lineChartPng(staffMsg.chartDaily(dailyScope), daily)));
+}
+
+export function statsFeature(options: StatsFeatureOptions): Feature {
+  const { db, config, log, outbox, queue } = options;
+
+  queue.register(QUESTION_JOB, {
+    batchSize: 1,
+    async handle(jobs: ClaimedJob[]) {
+      for (const job of jobs) await answerJob(job.payload as QuestionPayload);
+    },
+  });
+
+  /** Answers once; a failure is told to the asker rather than retried (answers go stale). */
+  async function answerJob(payload: QuestionPayload): Promise<void> {
+    const role = await resolveRole(db, config, payload.channel, payload.userId);
+    let text: string;
+    if (!can(role, 'assistant')) text = staffMsg.notAllowed();
+    else {
+      text = await answerQuestion({ db, config, log }, { text: payload.question, role, now: new Date() }).catch((error: unknown) => {
+        log.error({ err: error }, 'assistant question failed');
+        return staffMsg.answerFailed();
+      });
+    }
+    await addToOutbox(db, payload.channel, payload.chatId, [{ text }]);
+    await outbox.flush(payload.channel, payload.chatId);
+  }
+
+  async function onQuestion(turn: Turn): Promise<void> {
+    if (turn.event.kind !== 'text') return;
+    const question = normalizeText(turn.event.text).slice(0, MAX_QUESTION_CHARS);
+    if (!question) return;
+    if (!turn.config.llmEnabled) return turn.reply(staffMsg.noLlm(suggestCommands(question)));
+    const { channel, chatId, userId } = turn.event;
+    await enqueueJob(turn.tx, QUESTION_JOB, { channel, chatId, userId, question } satisfies QuestionPayload, { maxAttempts: 1 });
+    turn.afterCommit(() => queue.kick());
+    turn.reply(staffMsg.thinking());
+  }
+
+  return {
+    name: 'stats',
+    commands: {
+      thongke: guarded('stats', stats),
+      bieudo: guarded('stats', charts),
+      cutri: guarded('assistant', async (turn) => {
+        turn.conversation.data.voterMode = true;
+        turn.reply(staffMsg.voterMode());
+      }),
+      troly: guarded('assistant', async (turn) => {
+        delete turn.conversation.data.voterMode;
+        turn.reply(staffMsg.assistantMode());
+      }),
+    },
+    // Staff text outside any step is a question; a voter's text stays a petition.
+    wantsInput: (turn) =>
+      turn.conversation.state === 'idle' &&
+      turn.event.kind === 'text' &&
+      can(turn.role, 'assistant') &&
+      !turn.conversation.data.voterMode,
+    onInput: onQuestion,
+  };
+}
