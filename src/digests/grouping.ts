@@ -1,0 +1,218 @@
+// Grouping petitions into themes. The deterministic method (similarity.ts) always works;
+// with an LLM configured, the model only proposes groups, which are checked (zod, known
+// ids, each petition once) before anything is stored. Originals are never changed: a group
+// is a PetitionGroup row and each member keeps its own text, code and voter, linked by
+// Petition.groupId. Staff may confirm, split or merge groups; automatic runs never touch
+// a confirmed group's membership and never move a petition that already has a group.
+import OpenAI from 'openai';
+import { z } from 'zod';
+import { redactPersonalData } from '../classify/pii.ts';
+import type { Config } from '../config/index.ts';
+import { excerpt } from '../core/messages.ts';
+import type { Db } from '../db/client.ts';
+import type { Logger } from '../log.ts';
+import { clusterBySimilarity, DEFAULT_THRESHOLD } from './similarity.ts';
+
+export interface GroupCandidate {
+  id: number;
+  text: string;
+  summary: string | null;
+}
+
+export const GROUPING_STATUSES_EXCLUDED = ['rejected'];
+const LLM_CHUNK = 80;
+const TITLE_MAX = 120;
+
+/** A short title for a theme: the classifier's summary when there is one, else the text's start. */
+export function themeTitle(petition: { text: string; summary: string | null }): string {
+  const base = petition.summary?.trim() || petition.text.split(/(?<=[.!?…])\s|\n/)[0]!.trim() || petition.text.trim();
+  return excerpt(base.replace(/\s+/g, ' '), TITLE_MAX);
+}
+
+const proposalSchema = z.object({
+  groups: z.array(z.object({ title: z.string().trim().min(1).max(300), ids: z.array(z.coerce.number().int()) })),
+});
+
+export interface ProposedGroup {
+  title: string | null;
+  ids: number[];
+}
+
+/**
+ * Keeps only what a proposal may say: known ids, each in one group, groups of two or more.
+ * Petitions it leaves out simply stay ungrouped.
+ */
+export function validateProposal(raw: unknown, known: Set<number>): ProposedGroup[] {
+  const parsed = proposalSchema.parse(raw);
+  const used = new Set<number>();
+  const groups: ProposedGroup[] = [];
+  for (const group of parsed.groups) {
+    const ids = group.ids.filter((id) => known.has(id) && !used.has(id));
+    if (ids.length < 2) continue;
+    for (const id of ids) used.add(id);
+    groups.push({ title: excerpt(group.title, TITLE_MAX), ids });
+  }
+  return groups;
+}
+
+const PROMPT =
+  'Bạn hỗ trợ Văn phòng Đoàn ĐBQH và HĐND tổng hợp ý kiến cử tri. Gom các ý kiến có CÙNG nội dung kiến nghị ' +
+  '(cùng vấn đề, cùng địa điểm/đối tượng) thành nhóm, kể cả khi diễn đạt khác nhau. Không gom các ý kiến chỉ ' +
+  'cùng lĩnh vực hay cùng địa điểm mà khác vấn đề. Mỗi ý kiến thuộc nhiều nhất một nhóm; bỏ qua ý kiến không ' +
+  'trùng với ý kiến nào. Trả lời JSON: {"groups":[{"title":"tên chủ đề ngắn gọn, tiếng Việt","ids":[số id,...]}]}';
+
+/** Asks the model for groups over one chunk; personal data is removed from what it sees. */
+async function proposeChunk(client: OpenAI, model: string, items: GroupCandidate[]): Promise<ProposedGroup[]> {
+  const lines = items.map((item) => ({ id: item.id, text: excerpt(redactPersonalData(item.text), 600) }));
+  const completion = await client.chat.completions.create({
+    model,
+    temperature: 0,
+    response_format: { type: 'json_object' },
+    messages: [
+      { role: 'system', content: PROMPT },
+      { role: 'user', content: JSON.stringify(lines) },
+    ],
+  });
+  const content = completion.choices[0]?.message.content ?? '';
+  return validateProposal(JSON.parse(content), new Set(items.map((item) => item.id)));
+}
+
+export async function proposeGroupsWithLlm(config: Config, items: GroupCandidate[]): Promise<ProposedGroup[]> {
+  const client = new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, maxRetries: 2, timeout: 60_000 });
+  const groups: ProposedGroup[] = [];
+  for (let start = 0; start < items.length; start += LLM_CHUNK) {
+    groups.push(...(await proposeChunk(client, config.OPENAI_MODEL, items.slice(start, start + LLM_CHUNK))));
+  }
+  return groups;
+}
+
+export interface GroupingRun {
+  method: 'llm' | 'similarity';
+  created: number;
+  joined: number;
+}
+
+export interface GroupingOptions {
+  from?: Date;
+  to?: Date;
+  /** Use the LLM when configured (default true); the deterministic method otherwise or on failure. */
+  llm?: boolean;
+  threshold?: number;
+  log?: Logger;
+}
+
+/** Groups the petitions that have no group yet; returns what it stored. */
+export async function groupPetitions(db: Db, config: Config, options: GroupingOptions = {}): Promise<GroupingRun> {
+  const received = options.from || options.to ? { gte: options.from, lt: options.to } : undefined;
+  const ungrouped = await db.petition.findMany({
+    where: { groupId: null, status: { notIn: GROUPING_STATUSES_EXCLUDED }, receivedAt: received },
+    orderBy: { id: 'asc' },
+    select: { id: true, text: true, summary: true },
+  });
+  if (ungrouped.length === 0) return { method: 'similarity', created: 0, joined: 0 };
+  if (options.llm !== false && config.llmEnabled) {
+    try {
+      const proposed = await proposeGroupsWithLlm(config, ungrouped);
+      return { method: 'llm', ...(await storeNewGroups(db, proposed, ungrouped)) };
+    } catch (error) {
+      options.log?.warn({ err: error }, 'LLM grouping failed; using text similarity');
+    }
+  }
+  return { method: 'similarity', ...(await groupBySimilarity(db, ungrouped, options.threshold ?? DEFAULT_THRESHOLD)) };
+}
+
+async function groupBySimilarity(db: Db, ungrouped: GroupCandidate[], threshold: number) {
+  const open = (
+    await db.petitionGroup.findMany({
+      where: { confirmed: false },
+      include: { petitions: { select: { id: true, text: true, summary: true }, orderBy: { id: 'asc' } } },
+      orderBy: { id: 'asc' },
+    })
+  ).filter((group) => group.petitions.length > 0);
+  const members = open.flatMap((group) => group.petitions);
+  const clusters = clusterBySimilarity([...members, ...ungrouped], {
+    threshold,
+    seeds: open.map((group) => group.petitions.map((p) => p.id)),
+  });
+  let joined = 0;
+  const fresh: ProposedGroup[] = [];
+  for (const [index, ids] of clusters.entries()) {
+    const group = open[index];
+    if (index < open.length && group) {
+      const newcomers = ids.filter((id) => !group.petitions.some((p) => p.id === id));
+      if (newcomers.length) await db.petition.updateMany({ where: { id: { in: newcomers }, groupId: null }, data: { groupId: group.id } });
+      joined += newcomers.length;
+    } else if (ids.length >= 2) {
+      fresh.push({ title: null, ids });
+    }
+  }
+  const { created } = await storeNewGroups(db, fresh, ungrouped);
+  return { created, joined };
+}
+
+async function storeNewGroups(db: Db, groups: ProposedGroup[], petitions: GroupCandidate[]) {
+  const byId = new Map(petitions.map((p) => [p.id, p]));
+  let created = 0;
+  for (const proposal of groups) {
+    await db.$transaction(async (tx) => {
+      const title = proposal.title ?? themeTitle(byId.get(proposal.ids[0]!)!);
+      const group = await tx.petitionGroup.create({ data: { title } });
+      // groupId: null guards against a concurrent run having grouped one of them already.
+      const moved = await tx.petition.updateMany({ where: { id: { in: proposal.ids }, groupId: null }, data: { groupId: group.id } });
+      if (moved.count < 2) {
+        await tx.petition.updateMany({ where: { groupId: group.id }, data: { groupId: null } });
+        await tx.petitionGroup.delete({ where: { id: group.id } });
+        return;
+      }
+      created++;
+    });
+  }
+  return { created, joined: 0 };
+}
+
+async function audit(db: Db, actor: string, action: string, entityId: number, after: unknown): Promise<void> {
+  await db.auditLog.create({ data: { actor, action, entity: 'PetitionGroup', entityId: String(entityId), after: JSON.stringify(after) } });
+}
+
+export class GroupingError extends Error {}
+
+/** Staff confirm a group: automatic runs no longer change its members. */
+export async function confirmGroup(db: Db, groupId: number, actor: string, title?: string): Promise<void> {
+  const group = await db.petitionGroup.findUnique({ where: { id: groupId } });
+  if (!group) throw new GroupingError(`Không có nhóm số ${groupId}.`);
+  await db.petitionGroup.update({ where: { id: groupId }, data: { confirmed: true, title: title?.trim() || group.title } });
+  await audit(db, actor, 'group.confirm', groupId, { title: title ?? group.title });
+}
+
+/** Moves every petition of the source groups into the target and removes the emptied groups. */
+export async function mergeGroups(db: Db, targetId: number, sourceIds: number[], actor: string): Promise<number> {
+  const sources = sourceIds.filter((id) => id !== targetId);
+  return db.$transaction(async (tx) => {
+    const found = await tx.petitionGroup.findMany({ where: { id: { in: [targetId, ...sources] } } });
+    const missing = [targetId, ...sources].find((id) => !found.some((g) => g.id === id));
+    if (missing !== undefined) throw new GroupingError(`Không có nhóm số ${missing}.`);
+    const moved = await tx.petition.updateMany({ where: { groupId: { in: sources } }, data: { groupId: targetId } });
+    await tx.petitionGroup.deleteMany({ where: { id: { in: sources } } });
+    await tx.petitionGroup.update({ where: { id: targetId }, data: { confirmed: true } });
+    await tx.auditLog.create({
+      data: { actor, action: 'group.merge', entity: 'PetitionGroup', entityId: String(targetId), after: JSON.stringify({ merged: sources, moved: moved.count }) },
+    });
+    return moved.count;
+  });
+}
+
+/** Takes the named petitions (tracking codes) out of a group into a new, confirmed group. */
+export async function splitGroup(db: Db, groupId: number, trackingCodes: string[], actor: string, title?: string): Promise<number> {
+  return db.$transaction(async (tx) => {
+    const codes = trackingCodes.map((code) => code.trim().toUpperCase());
+    const petitions = await tx.petition.findMany({ where: { groupId, trackingCode: { in: codes } }, orderBy: { id: 'asc' } });
+    if (petitions.length === 0) throw new GroupingError(`Nhóm số ${groupId} không có ý kiến nào trong danh sách.`);
+    const group = await tx.petitionGroup.create({ data: { title: title?.trim() || themeTitle(petitions[0]!), confirmed: true } });
+    await tx.petition.updateMany({ where: { id: { in: petitions.map((p) => p.id) } }, data: { groupId: group.id } });
+    await tx.petitionGroup.update({ where: { id: groupId }, data: { confirmed: true } });
+    await tx.auditLog.create({
+      data: { actor, action: 'group.split', entity: 'PetitionGroup', entityId: String(groupId), after: JSON.stringify({ newGroup: group.id, moved: codes }) },
+    });
+    return group.id;
+  });
+}

@@ -1,0 +1,89 @@
+// 200 deputies digested at once through the real outbox and grammY client: the fake
+// Telegram server timestamps every call, and no one-second window may hold more than 30
+// messages, nor a chat two messages within a second.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DAILY_PATTERN, nextFire } from '../../src/digests/scheduler.ts';
+import { SendRateLimiter } from '../../src/digests/throttle.ts';
+import { deputyKey } from '../../src/meetings/service.ts';
+import type { App } from '../../src/main.ts';
+import { FakeTelegram, type SentCall } from '../fakes/telegram.ts';
+import { startTestApp, waitUntil } from '../helpers/app.ts';
+import { schedulerOf, telegramEnv } from './support.ts';
+
+const DEPUTIES = 200;
+let telegram: FakeTelegram;
+let app: App | undefined;
+
+beforeEach(async () => {
+  telegram = await new FakeTelegram().start();
+});
+afterEach(async () => {
+  await app?.stop();
+  app = undefined;
+  await telegram.stop();
+});
+
+function busiestSecond(calls: SentCall[]): number {
+  const times = calls.map((c) => c.at!).sort((a, b) => a - b);
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while (times[end]! - times[start]! >= 1000) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+describe('sending many digests at once', () => {
+  it('keeps under 30 messages/s in all and 1 message/s per chat for 200 deputies', async () => {
+    app = await startTestApp(telegramEnv(telegram));
+    const subscribedAt = new Date();
+    // 200 deputies on 200 chats, and 10 more who share a chat with the first 10 (an
+    // assistant's account), so those chats get two digests in the same run.
+    const total = DEPUTIES + 10;
+    await app.db.deputy.createMany({
+      data: Array.from({ length: total }, (_, i) => ({ name: `Đại biểu ${i}`, nameKey: deputyKey(`Đại biểu ${i}`) })),
+    });
+    const deputies = await app.db.deputy.findMany({ orderBy: { id: 'asc' } });
+    await app.db.digestSubscription.createMany({
+      data: deputies.map((d, i) => ({ deputyId: d.id, channel: 'telegram', chatId: String(70_000 + (i % DEPUTIES)), frequency: 'daily', createdAt: subscribedAt })),
+    });
+
+    const at = new Date(nextFire(DAILY_PATTERN, app.config.TZ, subscribedAt).getTime() + 60_000);
+    const due = await schedulerOf(app).tick(at);
+    expect(due).toHaveLength(total);
+    const expected = total;
+
+    await waitUntil(async () => (await app!.db.outboxMessage.count({ where: { status: 'sent' } })) === expected, 90_000);
+    const sent = telegram.sent;
+    expect(await app.db.digest.count()).toBe(expected);
+    expect(sent).toHaveLength(expected);
+    expect(busiestSecond(sent)).toBeLessThanOrEqual(30);
+    const byChat = new Map<string, number[]>();
+    for (const call of sent) byChat.set(String(call.body.chat_id), [...(byChat.get(String(call.body.chat_id)) ?? []), call.at!]);
+    expect(byChat.size).toBe(DEPUTIES);
+    for (const [chat, times] of byChat) {
+      expect(times.length).toBe(Number(chat) - 70_000 < 10 ? 2 : 1);
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(1000);
+    }
+  });
+});
+
+describe('SendRateLimiter', () => {
+  it('lets through at most the rate per second, counted from each answer, and a chat once per gap', async () => {
+    let now = 0;
+    const granted: [string, number][] = [];
+    const limiter = new SendRateLimiter({ perSecond: 3, perChatGapMs: 1000 }, () => now, async (ms) => {
+      now += ms;
+    });
+    for (const chat of ['a', 'b', 'c', 'd', 'a']) {
+      const release = await limiter.acquire(chat);
+      granted.push([chat, now]);
+      now += 100; // the platform answers 100 ms later
+      release();
+    }
+    // a, b, c answered at 100, 200, 300: d may go at 1100; a again 1000 ms after its answer
+    // and after b's answer has left the window.
+    expect(granted).toEqual([['a', 0], ['b', 100], ['c', 200], ['d', 1100], ['a', 1200]]);
+  });
+});

@@ -1,0 +1,171 @@
+// The Word and Excel reports and the export: built from the fixed set, opened again with
+// real parsers (mammoth, exceljs) and checked against the database; the CLI as a real
+// process; /baocao end to end through the fake Telegram server.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import ExcelJS from 'exceljs';
+import mammoth from 'mammoth';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../src/config/index.ts';
+import type { Db } from '../../src/db/client.ts';
+import { dayRange } from '../../src/digests/calendar.ts';
+import type { App } from '../../src/main.ts';
+import { buildReport } from '../../src/reports/index.ts';
+import { FakeTelegram, newUserId, textMessage } from '../fakes/telegram.ts';
+import { freshDatabaseUrl, openDb, startTestApp } from '../helpers/app.ts';
+import { seedFixedSet } from '../digests/seed.ts';
+import { say, telegramEnv } from '../digests/support.ts';
+
+const run = promisify(execFile);
+const FROM = '2026-11-01';
+const TO = '2026-11-30';
+const config = parseConfig({ DATABASE_URL: 'file:/dev/null' });
+let databaseUrl: string;
+let db: Db;
+
+beforeAll(async () => {
+  databaseUrl = freshDatabaseUrl();
+  db = await openDb(databaseUrl);
+  await seedFixedSet(db);
+});
+afterAll(async () => {
+  await db.$disconnect();
+});
+
+/** What the database says the report must count. */
+async function expectedCounts() {
+  const { start, end } = dayRange(FROM, TO, config.TZ);
+  const where = { receivedAt: { gte: start, lt: end }, status: { not: 'rejected' } };
+  const byAuthority = await db.petition.groupBy({ by: ['authority'], where, _count: true });
+  return {
+    total: await db.petition.count({ where }),
+    byAuthority: new Map(byAuthority.map((row) => [row.authority, row._count])),
+    meetings: await db.meeting.count({ where: { startsAt: { gte: start, lt: end }, status: { not: 'cancelled' } } }),
+  };
+}
+
+describe('Word report', () => {
+  it('has the usual shape and the database’s counts', async () => {
+    const expected = await expectedCounts();
+    const report = await buildReport(db, config, { from: FROM, to: TO, format: 'docx' });
+    expect(report.petitions).toBe(expected.total);
+    const { value: text } = await mammoth.extractRawText({ buffer: report.buffer });
+    expect(text).toContain('BÁO CÁO TỔNG HỢP Ý KIẾN, KIẾN NGHỊ CỬ TRI');
+    expect(text).toContain('Từ ngày 01/11/2026 đến ngày 30/11/2026');
+    expect(text).toContain(`đã tổ chức ${expected.meetings} hội nghị tiếp xúc cử tri (dự kiến 250 cử tri tham dự)`);
+    expect(text).toContain(`gửi ${expected.total} ý kiến, kiến nghị`);
+    expect(text).toContain(`1. Thuộc thẩm quyền Trung ương (${expected.byAuthority.get('central')} ý kiến)`);
+    expect(text).toContain(`2. Thuộc thẩm quyền Thành phố/tỉnh (${expected.byAuthority.get('city')} ý kiến)`);
+    expect(text).toContain(`3. Thuộc thẩm quyền Xã/phường/đặc khu (${expected.byAuthority.get('commune')} ý kiến)`);
+    expect(text).toContain(`4. Thuộc thẩm quyền Chưa phân loại (${expected.byAuthority.get(null)} ý kiến)`);
+    // The paraphrased flooding petitions are one theme of 3 voters from 2 meetings.
+    expect(text).toMatch(/\(3 cử tri, 2 hội nghị, 3 ý kiến\)/);
+    expect(text).not.toMatch(/Cử tri \d/);
+  });
+
+  it('narrows to one meeting', async () => {
+    const report = await buildReport(db, config, { from: FROM, to: TO, format: 'docx', meetingCode: 'hn-02' });
+    const meeting = await db.meeting.findUniqueOrThrow({ where: { code: 'HN-02' } });
+    expect(report.petitions).toBe(await db.petition.count({ where: { meetingId: meeting.id, status: { not: 'rejected' } } }));
+    expect(report.fileName).toBe('bao-cao-kien-nghi-2026-11-01-2026-11-30-HN-02.docx');
+  });
+});
+
+describe('Excel workbook', () => {
+  it('has a summary, every petition once, and a sheet per authority level', async () => {
+    const expected = await expectedCounts();
+    const report = await buildReport(db, config, { from: FROM, to: TO, format: 'xlsx' });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(report.buffer as unknown as ArrayBuffer);
+    const names = workbook.worksheets.map((s) => s.name);
+    expect(names).toEqual(['Tổng hợp', 'Tất cả ý kiến', 'Trung ương', 'Thành phố-tỉnh', 'Xã-phường-đặc khu', 'Chưa phân loại']);
+    const all = workbook.getWorksheet('Tất cả ý kiến')!;
+    expect(all.rowCount - 1).toBe(expected.total);
+    expect(all.getRow(1).getCell(1).value).toBe('Mã ý kiến');
+    const codes = new Set<string>();
+    all.eachRow((row, n) => n > 1 && codes.add(String(row.getCell(1).value)));
+    expect(codes.size).toBe(expected.total);
+    expect(workbook.getWorksheet('Trung ương')!.rowCount - 1).toBe(expected.byAuthority.get('central'));
+    expect(workbook.getWorksheet('Xã-phường-đặc khu')!.rowCount - 1).toBe(expected.byAuthority.get('commune'));
+    const summary = workbook.getWorksheet('Tổng hợp')!;
+    const totalRow = summary.getRow(summary.rowCount);
+    expect([totalRow.getCell(1).value, totalRow.getCell(3).value]).toEqual(['Tổng cộng', expected.total]);
+  });
+});
+
+describe('CLI', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiennghi-report-'));
+  const cli = (...args: string[]) =>
+    run(process.execPath, ['bin/kiennghi.js', ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' } });
+
+  it('writes the report file', async () => {
+    const out = join(dir, 'r.xlsx');
+    const { stdout } = await cli('report', '--from', '01/11/2026', '--to', '30/11/2026', '--format', 'xlsx', '--out', out);
+    const expected = await expectedCounts();
+    expect(stdout).toContain(`${expected.total} ý kiến`);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    expect(workbook.getWorksheet('Tất cả ý kiến')!.rowCount - 1).toBe(expected.total);
+  });
+
+  it('exports petitions, personal data only when asked, and logs every export', async () => {
+    const plain = await cli('export', '--format', 'jsonl');
+    const rows = plain.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows).toHaveLength(await db.petition.count());
+    expect(rows[0]).toHaveProperty('status');
+    expect(rows[0]).toHaveProperty('authority');
+    expect(rows.some((r) => 'voterName' in r)).toBe(false);
+    expect(plain.stderr).toContain('petitions exported');
+
+    const csvFile = join(dir, 'p.csv');
+    await cli('export', '--format', 'csv', '--with-personal-data', '--out', csvFile);
+    const csv = readFileSync(csvFile, 'utf8');
+    expect(csv.startsWith('\uFEFFtrackingCode,')).toBe(true);
+    expect(csv.split('\r\n')[0]).toContain('voterName');
+    expect(csv).toContain('Cử tri 1');
+    // The anonymous sender (voter 3) is never named, even with --with-personal-data.
+    expect(csv).not.toContain('Cử tri 3');
+    const logged = await db.auditLog.findMany({ where: { action: 'export' }, orderBy: { id: 'asc' } });
+    expect(logged.map((l) => JSON.parse(l.after!))).toMatchObject([
+      { format: 'jsonl', withPersonalData: false, count: rows.length },
+      { format: 'csv', withPersonalData: true, destination: csvFile },
+    ]);
+  });
+});
+
+describe('/baocao in the chat', () => {
+  let telegram: FakeTelegram;
+  let app: App | undefined;
+  afterEach(async () => {
+    await app?.stop();
+    await telegram.stop();
+  });
+
+  it('sends the report as a document to staff, and refuses voters', async () => {
+    telegram = await new FakeTelegram().start();
+    const staff = newUserId();
+    app = await startTestApp(telegramEnv(telegram, { ADMIN_TELEGRAM_IDS: String(staff) }));
+    await seedFixedSet(app.db);
+    const [caption] = await say(telegram, textMessage(staff, '/baocao 01/11/2026 30/11/2026 xlsx'));
+    const call = telegram.sent.at(-1)!;
+    expect(call.method).toBe('sendDocument');
+    expect(caption).toContain('01/11/2026');
+    const { start, end } = dayRange(FROM, TO, config.TZ);
+    const total = await app.db.petition.count({ where: { receivedAt: { gte: start, lt: end }, status: { not: 'rejected' } } });
+    expect(caption).toContain(`${total} ý kiến`);
+    const outbox = await app.db.outboxMessage.findFirstOrThrow({ where: { chatId: String(staff) }, orderBy: { id: 'desc' } });
+    const file = JSON.parse(outbox.payload).file;
+    expect(file).toMatchObject({ kind: 'document', name: 'bao-cao-kien-nghi-2026-11-01-2026-11-30.xlsx' });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(file.base64, 'base64') as unknown as ArrayBuffer);
+    expect(workbook.getWorksheet('Tất cả ý kiến')!.rowCount - 1).toBe(total);
+
+    const [usage] = await say(telegram, textMessage(staff, '/baocao hom nay'));
+    expect(usage).toContain('Cách dùng');
+    const [refused] = await say(telegram, textMessage(newUserId(), '/baocao 01/11/2026 30/11/2026'));
+    expect(refused).toContain('chỉ dành cho cán bộ');
+  });
+});
