@@ -5,7 +5,9 @@ import type { ServerType } from '@hono/node-server';
 import type { Update } from 'grammy/types';
 import { z } from 'zod';
 import { createTelegramChannel, type TelegramChannel } from './channels/telegram/bot.ts';
+import { createZaloChannel, type ZaloChannel } from './channels/zalo/channel.ts';
 import { localSender, runLocalChat } from './channels/local/chat.ts';
+import { registerClassificationJobs } from './classify/index.ts';
 import type { Config } from './config/index.ts';
 import { Core } from './core/engine.ts';
 import { Outbox } from './core/outbox.ts';
@@ -14,8 +16,12 @@ import { migrateDatabase } from './db/migrate.ts';
 import { BadUpdate, createHttpApp, listen, type WebhookRoute } from './http/server.ts';
 import { intakeFeature } from './intake/flow.ts';
 import { JobQueue } from './jobs/queue.ts';
+import { createDigests } from './digests/index.ts';
+import { throttleSender } from './digests/throttle.ts';
 import { createLogger, type Logger } from './log.ts';
 import { seedDemoMeeting } from './meetings/service.ts';
+import { staffFeature } from './staff/feature.ts';
+import { statsFeature } from './stats/feature.ts';
 
 export interface AppOptions {
   log?: Logger;
@@ -34,6 +40,7 @@ export interface App {
   outbox: Outbox;
   log: Logger;
   telegram?: TelegramChannel;
+  zalo?: ZaloChannel;
   port: number;
   /** Resolves when the local chat's input ends (never, without a local chat). */
   localChatDone: Promise<void>;
@@ -54,7 +61,13 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   const outbox = new Outbox(db, log);
   const queue = new JobQueue(db, log, options.jobPollMs);
-  const core = new Core({ db, config, log, outbox, queue }).use(intakeFeature(queue));
+  registerClassificationJobs(queue, db, config, log);
+  const core = new Core({ db, config, log, outbox, queue })
+    .use(intakeFeature(queue))
+    .use(staffFeature({ outbox, botUsername: () => (telegram?.bot.isInited() ? telegram.bot.botInfo.username : undefined) }))
+    .use(statsFeature({ db, config, log, outbox, queue }));
+  const digests = createDigests({ db, config, log, outbox, queue });
+  core.use(digests.feature);
 
   const webhooks: WebhookRoute[] = [];
   let telegram: TelegramChannel | undefined;
@@ -63,6 +76,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     outbox.registerSender('telegram', telegram.sender);
     if (config.telegramMode === 'webhook') webhooks.push(telegramWebhook(config, telegram));
   }
+  let zalo: ZaloChannel | undefined;
+  if (config.zaloMode !== 'off') {
+    zalo = createZaloChannel(config, core, log);
+    outbox.registerSender('zalo', zalo.sender);
+    if (config.zaloMode === 'webhook') webhooks.push(zalo.webhookRoute());
+  }
+
+  telegram?.bot.api.config.use(digests.telegramThrottle);
+  if (zalo) outbox.registerSender('zalo', throttleSender(zalo.sender, digests.zaloLimiter));
 
   const local = resolveLocalChat(config, options, noChannels);
   if (local) outbox.registerSender('local', localSender(local.output));
@@ -72,14 +94,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   log.info({ port, telegram: config.telegramMode, zalo: config.zaloMode }, 'kiennghi started');
 
   await telegram?.start();
+  await zalo?.start();
+  await digests.start();
   queue.start();
   outbox.start();
   void outbox.flushDue();
   const localChatDone = local ? runLocalChat(core, local.input, local.output) : new Promise<void>(() => undefined);
 
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= shutdown({ server, telegram, core, queue, outbox, db, log }));
-  return { config, db, core, queue, outbox, log, telegram, port, localChatDone, stop };
+  const stop = () => (stopping ??= shutdown({ server, telegram, zalo, core, queue, outbox, db, log }));
+  return { config, db, core, queue, outbox, log, telegram, zalo, port, localChatDone, stop };
 }
 
 function telegramWebhook(config: Config, telegram: TelegramChannel): WebhookRoute {
@@ -104,6 +128,7 @@ function resolveLocalChat(config: Config, options: AppOptions, noChannels: boole
 interface Running {
   server: ServerType;
   telegram?: TelegramChannel;
+  zalo?: ZaloChannel;
   core: Core;
   queue: JobQueue;
   outbox: Outbox;
@@ -112,10 +137,11 @@ interface Running {
 }
 
 /** Stops taking work, lets every update in progress commit, then closes the database. */
-async function shutdown({ server, telegram, core, queue, outbox, db, log }: Running): Promise<void> {
+async function shutdown({ server, telegram, zalo, core, queue, outbox, db, log }: Running): Promise<void> {
   log.info('shutting down');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   await telegram?.stop();
+  await zalo?.stop();
   await core.idle();
   await closed;
   await queue.stop();

@@ -1,13 +1,17 @@
 // The `kiennghi` command line: the bot itself and the office's scripting commands.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import { Api } from 'grammy';
+import { registerClassifyCommands } from '../classify/index.ts';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { formatDateTime } from '../core/time.ts';
 import { connectDb, type Db } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { registerDigestCommands } from '../digests/cli.ts';
 import { startApp } from '../main.ts';
 import { deepLink, findMeetingByCode, importMeetingsCsv, listMeetings, saveMeeting, writeQrPng } from '../meetings/service.ts';
+import { scheduleIcs } from '../staff/schedule.ts';
+import { parseLocalDateTime } from '../stats/period.ts';
 
 const program = new Command('kiennghi').description('Trợ lý tiếp nhận ý kiến, kiến nghị cử tri');
 
@@ -113,6 +117,21 @@ meeting
     });
   });
 
+meeting
+  .command('ics')
+  .description('xuất lịch tiếp xúc cử tri ra tệp iCalendar (.ics)')
+  .requiredOption('--out <file>', 'tệp .ics đầu ra')
+  .option('--from <date>', 'từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy; mặc định: 30 ngày trước)')
+  .action(async (options: { out: string; from?: string }) => {
+    await withDb(async (db, config) => {
+      const from = options.from ? parseLocalDateTime(options.from, config.TZ) : undefined;
+      if (options.from && !from) throw new CliError(`Ngày không hợp lệ: ${options.from}`);
+      const { ics, count } = await scheduleIcs(db, new Date(), from);
+      await writeFile(options.out, ics, 'utf8');
+      console.log(`Đã ghi ${count} hội nghị vào ${options.out}`);
+    });
+  });
+
 async function botUsername(config: Config): Promise<string> {
   if (!config.TELEGRAM_BOT_TOKEN) throw new CliError('Cần TELEGRAM_BOT_TOKEN hoặc --bot-username để tạo liên kết.');
   const me = await new Api(config.TELEGRAM_BOT_TOKEN, { apiRoot: config.TELEGRAM_API_ROOT }).getMe();
@@ -120,6 +139,9 @@ async function botUsername(config: Config): Promise<string> {
 }
 
 class CliError extends Error {}
+
+registerClassifyCommands(program);
+registerDigestCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,7 +13,9 @@ import {
 } from './types.ts';
 
 const SENDING_LEASE_MS = 60_000;
-const MAX_ATTEMPTS = 60;
+const MAX_ATTEMPTS = 200;
+// A voter waits for the reply: retry at least every minute while the platform is down.
+const MAX_RETRY_DELAY_MS = 60_000;
 
 export async function addToOutbox(
   tx: Db | Tx,
@@ -120,7 +122,7 @@ export class Outbox {
         });
         return true;
       }
-      const delay = error instanceof DeliveryRateLimited ? error.retryAfterMs : backoffMs(attempts + 1);
+      const delay = error instanceof DeliveryRateLimited ? error.retryAfterMs : backoffMs(attempts + 1, MAX_RETRY_DELAY_MS);
       this.log.warn({ outboxId: id, reason, retryInMs: delay }, 'delivery failed; will retry');
       await this.db.outboxMessage.update({
         where: { id },

@@ -38,7 +38,8 @@ export function createHttpApp(db: Db, log: Logger, webhooks: WebhookRoute[], ext
   for (const route of webhooks) {
     app.post(
       route.path,
-      bodyLimit({ maxSize: WEBHOOK_BODY_LIMIT, onError: (c) => c.json({ ok: false, error: 'body too large' }, 413) }),
+      // The rest of an oversized body is never read: close the connection after answering.
+      bodyLimit({ maxSize: WEBHOOK_BODY_LIMIT, onError: (c) => c.json({ ok: false, error: 'body too large' }, 413, { Connection: 'close' }) }),
       (c) => handleWebhook(c, route, log),
     );
   }

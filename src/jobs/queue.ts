@@ -57,8 +57,8 @@ export async function enqueueJob(
   }
 }
 
-export function backoffMs(attempts: number): number {
-  const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), MAX_BACKOFF_MS);
+export function backoffMs(attempts: number, maxMs = MAX_BACKOFF_MS): number {
+  const base = Math.min(1000 * 2 ** Math.max(0, attempts - 1), maxMs);
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 

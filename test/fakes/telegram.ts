@@ -6,6 +6,8 @@ import type { Update } from 'grammy/types';
 export interface SentCall {
   method: string;
   body: Record<string, unknown>;
+  /** When the fake received the call (ms since epoch). */
+  at?: number;
 }
 
 interface Failure {
@@ -99,7 +101,7 @@ export class FakeTelegram {
         ...(f!.retryAfter !== undefined ? { parameters: { retry_after: f!.retryAfter } } : {}),
       });
     }
-    this.calls.push({ method, body });
+    this.calls.push({ method, body, at: Date.now() });
     reply(res, 200, { ok: true, result: await this.answer(method, body) });
   }
 

@@ -29,8 +29,11 @@ export interface TelegramChannel {
 
 export function createTelegramChannel(config: Config, core: Core, log: Logger): TelegramChannel {
   const bot = new Bot(config.TELEGRAM_BOT_TOKEN!, { client: { apiRoot: config.TELEGRAM_API_ROOT } });
-  // A 429 or 5xx delays a call rather than failing it; long outages go back to the outbox.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30 }));
+  // A 429 delays a call rather than failing it. 5xx and network errors fail fast and go
+  // back to the outbox, whose retries are durable and keep each chat's order.
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: true, rethrowHttpErrors: true }),
+  );
 
   bot.on('message', async (ctx) => {
     if (ctx.chat.type !== 'private') return;

@@ -1,0 +1,93 @@
+// Fault suite: a bot process killed (SIGKILL) in the middle of a burst of petitions loses
+// none that it acknowledged, and the platform's retries of the others are accepted once.
+import { afterEach, expect, it } from 'vitest';
+import { connectDb } from '../../src/db/client.ts';
+import { FakeTelegram, textMessage } from '../fakes/telegram.ts';
+import { freshDatabaseUrl } from '../helpers/app.ts';
+import { startBotProcess, type BotProcess } from '../helpers/process.ts';
+
+const SECRET = 'crash_test_secret';
+const VOTERS = 500;
+let telegram: FakeTelegram | undefined;
+let bot: BotProcess | undefined;
+
+afterEach(async () => {
+  bot?.child.kill('SIGKILL');
+  await telegram?.stop();
+});
+
+async function deliver(port: number, update: object): Promise<boolean> {
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': SECRET },
+      body: JSON.stringify(update),
+    });
+    return response.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Delivers updates with bounded concurrency; returns which were acknowledged. */
+async function burst(port: number, updates: object[], onAck: (count: number) => void): Promise<boolean[]> {
+  const acked = new Array<boolean>(updates.length).fill(false);
+  let next = 0;
+  let count = 0;
+  async function worker() {
+    while (next < updates.length) {
+      const index = next++;
+      acked[index] = await deliver(port, updates[index]!);
+      if (acked[index]) onAck(++count);
+    }
+  }
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return acked;
+}
+
+it('keeps every acknowledged petition exactly once across a SIGKILL and accepts the retries', { timeout: 240_000 }, async () => {
+  telegram = await new FakeTelegram().start();
+  const databaseUrl = freshDatabaseUrl();
+  const db = await connectDb(databaseUrl);
+  // Voters who already consented: each update below is one petition.
+  const userIds = Array.from({ length: VOTERS }, (_, i) => 900_000 + i);
+  await db.voter.createMany({
+    data: userIds.map((id) => ({ channel: 'telegram', channelUserId: String(id), chatId: String(id), consent: 'anonymous', consentAt: new Date() })),
+  });
+  const updates = userIds.map((id, i) => ({ update_id: 70_000 + i, ...textMessage(id, `Kiến nghị số ${i}: sửa đường ngõ ${i}`) }));
+  const env = {
+    DATABASE_URL: databaseUrl,
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    PUBLIC_URL: 'https://bot.example.test',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+    FLOOD_MAX_MESSAGES: '1000',
+  };
+
+  bot = await startBotProcess(env);
+  const victim = bot;
+  const acked = await burst(victim.port, updates, (count) => {
+    if (count === 150) victim.child.kill('SIGKILL');
+  });
+  await victim.exited;
+  const ackedCount = acked.filter(Boolean).length;
+  expect(ackedCount).toBeGreaterThanOrEqual(150);
+  expect(ackedCount).toBeLessThan(VOTERS);
+
+  // The platform retries what was not acknowledged (and, being at-least-once, some that
+  // were), and keeps retrying a delivery answered 5xx, as Telegram does.
+  bot = await startBotProcess(env);
+  let pending = updates.filter((_, i) => !acked[i] || i % 10 === 0);
+  for (let round = 0; round < 5 && pending.length > 0; round++) {
+    const answered = await burst(bot.port, pending, () => undefined);
+    pending = pending.filter((_, i) => !answered[i]);
+  }
+  expect(pending).toHaveLength(0);
+
+  const stored = await db.petition.findMany({ select: { text: true } });
+  const texts = new Set(stored.map((p) => p.text));
+  expect(stored).toHaveLength(VOTERS);
+  expect(texts.size).toBe(VOTERS);
+  for (const [i] of updates.entries()) expect(texts.has(`Kiến nghị số ${i}: sửa đường ngõ ${i}`)).toBe(true);
+  await db.$disconnect();
+});

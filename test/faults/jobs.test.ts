@@ -1,0 +1,91 @@
+// Fault suite for durable jobs: two instances on one database run each job once, and an
+// LLM outage (errors, rate limits, nonsense) ends with every petition classified.
+import { afterEach, expect, it } from 'vitest';
+import { enqueueClassification } from '../../src/classify/index.ts';
+import type { Db } from '../../src/db/client.ts';
+import type { App } from '../../src/main.ts';
+import { answerWith, petitionsIn, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
+import { freshDatabaseUrl, startTestApp, waitUntil } from '../helpers/app.ts';
+
+let apps: App[] = [];
+let llm: FakeOpenAI | undefined;
+
+afterEach(async () => {
+  await Promise.all(apps.map((app) => app.stop()));
+  apps = [];
+  await llm?.close();
+});
+
+async function storePetitions(db: Db, count: number): Promise<number[]> {
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) {
+    ids.push(
+      await db.$transaction(async (tx) => {
+        const petition = await tx.petition.create({
+          data: {
+            trackingCode: `KN-2026-${String(500_000 + i).padStart(6, '0')}`,
+            channel: 'telegram',
+            text: `Đề nghị sửa chữa tuyến đường liên thôn số ${i} bị xuống cấp`,
+            textNormalized: `Đề nghị sửa chữa tuyến đường liên thôn số ${i} bị xuống cấp`,
+          },
+        });
+        await enqueueClassification(tx, petition.id);
+        return petition.id;
+      }),
+    );
+  }
+  return ids;
+}
+
+function llmEnv(fake: FakeOpenAI) {
+  return { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'fake-model', CLASSIFY_BATCH_SIZE: '5' };
+}
+
+it('runs each job once when two instances share the database', { timeout: 120_000 }, async () => {
+  llm = await startFakeOpenAI(answerWith(() => ({ authority: 'commune', field: 'traffic_infrastructure' })));
+  const databaseUrl = freshDatabaseUrl();
+  apps.push(await startTestApp(llmEnv(llm), databaseUrl));
+  apps.push(await startTestApp(llmEnv(llm), databaseUrl));
+  const ids = await storePetitions(apps[0]!.db, 60);
+  for (const app of apps) app.queue.kick();
+
+  await waitUntil(async () => (await apps[0]!.db.job.count({ where: { type: 'classify', status: { not: 'done' } } })) === 0, 100_000);
+  const perPetition = await apps[0]!.db.classification.groupBy({ by: ['petitionId'], _count: { _all: true } });
+  expect(perPetition).toHaveLength(ids.length);
+  expect(perPetition.every((row) => row._count._all === 1)).toBe(true);
+  // Batch-local ids are reused across requests: the petition text identifies what was sent.
+  const sentToLlm = llm.requests.flatMap((request) => petitionsIn(request).map((p) => p.text));
+  expect(sentToLlm).toHaveLength(ids.length);
+  expect(new Set(sentToLlm).size).toBe(ids.length);
+});
+
+it('classifies every petition by the LLM once it recovers from an outage', { timeout: 120_000 }, async () => {
+  const good = answerWith(() => ({ authority: 'commune', field: 'traffic_infrastructure' }));
+  let outage = true;
+  llm = await startFakeOpenAI((petitions, request, index) => {
+    if (!outage) return good(petitions, request, index);
+    const failures = [
+      { kind: 'status' as const, status: 500, body: { error: { message: 'boom' } } },
+      { kind: 'status' as const, status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'slow down' } } },
+      { kind: 'answer' as const, content: 'Tôi không hiểu câu hỏi này.' },
+    ];
+    return failures[index % failures.length]!;
+  });
+  apps.push(await startTestApp(llmEnv(llm)));
+  const db = apps[0]!.db;
+  const ids = await storePetitions(db, 12);
+  apps[0]!.queue.kick();
+
+  // During the outage the offline classifier answers at once: nothing waits unclassified.
+  await waitUntil(async () => (await db.petition.count({ where: { status: 'classified' } })) === ids.length, 30_000);
+  expect(await db.classification.count({ where: { classifier: 'llm' } })).toBe(0);
+  outage = false;
+
+  await waitUntil(async () => {
+    const byLlm = await db.classification.findMany({ where: { classifier: 'llm' }, distinct: ['petitionId'] });
+    return byLlm.length === ids.length;
+  }, 100_000);
+  const latest = await db.petition.findMany({ where: { id: { in: ids } } });
+  expect(latest.every((p) => p.authority === 'commune' && p.field === 'traffic_infrastructure')).toBe(true);
+  expect(await db.petition.count()).toBe(ids.length);
+});
