@@ -1,7 +1,7 @@
 // Staff corrections are kept as classification history (classifier `staff`) and become
 // labelled data for measuring the classifiers.
 import { z } from 'zod';
-import type { Db } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { redactPersonalData } from './pii.ts';
 import { loadTaxonomy, type TaxonomyName } from './taxonomy.ts';
 
@@ -20,11 +20,11 @@ export class CorrectionError extends Error {
  * The taxonomy defaults to the one of the petition's latest classification.
  */
 export async function recordCorrection(
-  db: Db,
+  db: Db | Tx,
   petitionId: number,
   correction: Correction,
   actor: string,
-  options: { taxonomy?: TaxonomyName } = {},
+  options: { taxonomy?: TaxonomyName; reason?: string } = {},
 ): Promise<void> {
   const petition = await db.petition.findUnique({
     where: { id: petitionId },
@@ -40,7 +40,7 @@ export async function recordCorrection(
     throw new CorrectionError(`Lĩnh vực không hợp lệ: ${correction.field}`);
   }
   const agency = correction.agency?.trim() || null;
-  await db.$transaction(async (tx) => {
+  const write = async (tx: Tx) => {
     await tx.classification.create({
       data: {
         petitionId,
@@ -51,7 +51,7 @@ export async function recordCorrection(
         summary: petition.summary,
         confidence: 1,
         isPetition: true,
-        reason: `Cán bộ ${actor} điều chỉnh`,
+        reason: options.reason ?? `Cán bộ ${actor} điều chỉnh`,
         classifier: 'staff',
         createdBy: actor,
       },
@@ -60,7 +60,10 @@ export async function recordCorrection(
       where: { id: petitionId },
       data: { authority: correction.authority, field: correction.field, agency, needsReview: false },
     });
-  });
+  };
+  // Inside a chat turn the caller's transaction is used; otherwise one is opened here.
+  if ('$transaction' in db) await db.$transaction(write);
+  else await write(db);
 }
 
 /**

@@ -5,8 +5,8 @@ import { Api } from 'grammy';
 import { registerClassifyCommands } from '../classify/index.ts';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { formatDateTime } from '../core/time.ts';
-import { connectDb, type Db } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
+import { withDb } from './db.ts';
 import { registerDigestCommands } from '../digests/cli.ts';
 import { startApp } from '../main.ts';
 import { deepLink, findMeetingByCode, importMeetingsCsv, listMeetings, saveMeeting, writeQrPng } from '../meetings/service.ts';
@@ -14,18 +14,6 @@ import { scheduleIcs } from '../staff/schedule.ts';
 import { parseLocalDateTime } from '../stats/period.ts';
 
 const program = new Command('kiennghi').description('Trợ lý tiếp nhận ý kiến, kiến nghị cử tri');
-
-/** Opens the same database as the bot (settings, migrations) for one command. */
-async function withDb<T>(work: (db: Db, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  await migrateDatabase(config.DATABASE_URL);
-  const db = await connectDb(config.DATABASE_URL);
-  try {
-    return await work(db, config);
-  } finally {
-    await db.$disconnect();
-  }
-}
 
 program
   .command('start', { isDefault: true })

@@ -1,25 +1,53 @@
 // Applies the committed migrations with Prisma's own `migrate deploy` (offline in
-// driver-adapter mode), so start-up, the CLI and CI all use the same path.
+// driver-adapter mode), so start-up, the CLI and CI all use the same path. Spawning the
+// Prisma CLI costs seconds, so it is skipped when every migration is already applied.
 import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { resolveDatabaseUrl } from './client.ts';
+import { connectDb, isSqlite, resolveDatabaseUrl } from './client.ts';
 
 const run = promisify(execFile);
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export async function migrateDatabase(databaseUrl: string): Promise<void> {
+  const url = resolveDatabaseUrl(databaseUrl);
+  if (await upToDate(url)) return;
   const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
   try {
     await run(process.execPath, [cli, 'migrate', 'deploy'], {
       cwd: PROJECT_ROOT,
-      env: { ...process.env, DATABASE_URL: resolveDatabaseUrl(databaseUrl), PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      env: { ...process.env, DATABASE_URL: url, PRISMA_HIDE_UPDATE_MESSAGE: '1' },
     });
   } catch (error) {
     const output = error as { stdout?: string; stderr?: string };
     const detail = `${output.stderr ?? ''}${output.stdout ?? ''}`.trim().split('\n').slice(-3).join(' ');
     throw new Error(`Không áp dụng được migration cơ sở dữ liệu: ${detail}`);
+  }
+}
+
+function committedMigrations(url: string): string[] {
+  const dir = join(PROJECT_ROOT, 'prisma', ...(isSqlite(url) ? [] : ['postgres']), 'migrations');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name);
+}
+
+/** Whether Prisma's own record lists every committed migration as applied. */
+async function upToDate(url: string): Promise<boolean> {
+  const db = await connectDb(url).catch(() => undefined);
+  if (!db) return false;
+  try {
+    const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const applied = new Set(rows.map((row) => row.migration_name));
+    return committedMigrations(url).every((name) => applied.has(name));
+  } catch {
+    return false; // no _prisma_migrations table yet: a new database
+  } finally {
+    await db.$disconnect();
   }
 }

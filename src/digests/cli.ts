@@ -5,26 +5,14 @@ import { writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { finished } from 'node:stream/promises';
 import { Command, Option } from 'commander';
-import { loadConfig, type Config } from '../config/index.ts';
-import { connectDb, type Db } from '../db/client.ts';
-import { migrateDatabase } from '../db/migrate.ts';
+import type { Config } from '../config/index.ts';
+import { withDb } from '../cli/db.ts';
 import { createLogger } from '../log.ts';
 import { exportPetitions, EXPORT_FORMATS, type ExportFormat } from '../reports/export.ts';
 import { buildReport, REPORT_FORMATS, type ReportFormat } from '../reports/index.ts';
 import { dayRange, parseDay } from './calendar.ts';
 import { confirmGroup, groupPetitions, mergeGroups, splitGroup } from './grouping.ts';
 import { previewDigest, queueDigestNow } from './preview.ts';
-
-async function withDb<T>(work: (db: Db, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  await migrateDatabase(config.DATABASE_URL);
-  const db = await connectDb(config.DATABASE_URL);
-  try {
-    return await work(db, config);
-  } finally {
-    await db.$disconnect();
-  }
-}
 
 function cliActor(): string {
   try {

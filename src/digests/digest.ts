@@ -4,7 +4,7 @@ import { digestMsg } from '../core/messages-digest.ts';
 import { excerpt } from '../core/messages.ts';
 import type { DigestData } from './data.ts';
 import { deadlineStatus, missedDeadline, type Deadline, type DeadlineConfig } from './deadlines.ts';
-import { orderIn, type Labels } from './labels.ts';
+import { orderIn, type Labels } from '../classify/labels.ts';
 import { themesOf, type Theme } from './themes.ts';
 
 export const MAX_THEMES = 5;

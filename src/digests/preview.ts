@@ -6,7 +6,7 @@ import type { Channel } from '../core/types.ts';
 import type { Db } from '../db/client.ts';
 import { loadDigestData } from './data.ts';
 import { buildDigest, type DigestContent } from './digest.ts';
-import { loadLabels } from './labels.ts';
+import { taxonomyLabels } from '../classify/labels.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -33,7 +33,7 @@ export async function previewDigest(db: Db, config: Config, deputyId: number, no
     deputy: { id: deputy.id, name: deputy.name },
     periodKey,
     since,
-    content: buildDigest(data, { labels: loadLabels(config.TAXONOMY), deadlines: config }),
+    content: buildDigest(data, { labels: taxonomyLabels(config.TAXONOMY), deadlines: config }),
     destinations: subscriptions.map((s) => ({ channel: s.channel, chatId: s.chatId, frequency: s.frequency })),
   };
 }

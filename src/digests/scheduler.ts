@@ -16,7 +16,7 @@ import type { Logger } from '../log.ts';
 import { isoWeekKey, localDate } from './calendar.ts';
 import { deputyMeetingIds, loadDigestData } from './data.ts';
 import { buildDigest } from './digest.ts';
-import { loadLabels } from './labels.ts';
+import { taxonomyLabels } from '../classify/labels.ts';
 
 export const FREQUENCIES = ['daily', 'weekly', 'after_meeting'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -193,7 +193,7 @@ export class DigestScheduler {
           since: previous && previous.sentAt < payload.asOf ? previous.sentAt : payload.since,
           until: payload.asOf,
         });
-        const content = buildDigest(data, { labels: loadLabels(config.TAXONOMY), deadlines: config });
+        const content = buildDigest(data, { labels: taxonomyLabels(config.TAXONOMY), deadlines: config });
         await tx.digest.create({
           data: { deputyId: payload.deputyId, periodKey: payload.periodKey, content: content.text, sentAt: payload.asOf },
         });

@@ -60,6 +60,11 @@ export async function findMeetingByCode(db: Db | Tx, code: string) {
 
 /** Creates the meeting, or updates the one with the same code (imports can be re-run). */
 export async function saveMeeting(db: Db, input: MeetingInput) {
+  return db.$transaction((tx) => saveMeetingIn(tx, input));
+}
+
+/** saveMeeting inside a transaction the caller already holds (a chat turn). */
+export async function saveMeetingIn(tx: Tx, input: MeetingInput) {
   const parsed = meetingInput.parse(input);
   const code = normaliseCode(parsed.code);
   const fields = {
@@ -71,19 +76,17 @@ export async function saveMeeting(db: Db, input: MeetingInput) {
     ward: parsed.ward ?? null,
     constituency: parsed.constituency ?? null,
   };
-  return db.$transaction(async (tx) => {
-    const meeting = await tx.meeting.upsert({ where: { code }, create: { code, ...fields }, update: fields });
-    await tx.meetingDeputy.deleteMany({ where: { meetingId: meeting.id } });
-    for (const name of parsed.deputies) {
-      const deputy = await tx.deputy.upsert({
-        where: { nameKey: deputyKey(name) },
-        create: { name, nameKey: deputyKey(name), constituency: parsed.constituency ?? null },
-        update: {},
-      });
-      await tx.meetingDeputy.create({ data: { meetingId: meeting.id, deputyId: deputy.id } });
-    }
-    return meeting;
-  });
+  const meeting = await tx.meeting.upsert({ where: { code }, create: { code, ...fields }, update: fields });
+  await tx.meetingDeputy.deleteMany({ where: { meetingId: meeting.id } });
+  for (const name of parsed.deputies) {
+    const deputy = await tx.deputy.upsert({
+      where: { nameKey: deputyKey(name) },
+      create: { name, nameKey: deputyKey(name), constituency: parsed.constituency ?? null },
+      update: {},
+    });
+    await tx.meetingDeputy.create({ data: { meetingId: meeting.id, deputyId: deputy.id } });
+  }
+  return meeting;
 }
 
 export interface ImportResult {

@@ -3,7 +3,7 @@
 // field, each theme with the number of voters and meetings that raised it.
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import { reportText } from '../core/messages-digest.ts';
-import { orderIn, type Labels } from '../digests/labels.ts';
+import { orderIn, type Labels } from '../classify/labels.ts';
 import { themesOf } from '../digests/themes.ts';
 import { byLevelAndField, type ReportData } from './data.ts';
 

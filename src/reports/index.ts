@@ -1,7 +1,7 @@
 // One entry point for the CLI and the chat command: same data, same file.
 import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { loadLabels } from '../digests/labels.ts';
+import { taxonomyLabels } from '../classify/labels.ts';
 import { loadReportData, ReportError } from './data.ts';
 import { buildDocx } from './docx.ts';
 import { buildXlsx } from './xlsx.ts';
@@ -26,7 +26,7 @@ export interface BuiltReport {
 export async function buildReport(db: Db | Tx, config: Config, request: ReportRequest, now = new Date()): Promise<BuiltReport> {
   if (request.from > request.to) throw new ReportError('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.');
   const data = await loadReportData(db, { ...request, timeZone: config.TZ });
-  const labels = loadLabels(config.TAXONOMY);
+  const labels = taxonomyLabels(config.TAXONOMY);
   const buffer = request.format === 'docx' ? await buildDocx(data, labels, config.TZ, now) : await buildXlsx(data, labels, config.TZ);
   const scope = data.meeting ? `-${data.meeting.code}` : '';
   return {

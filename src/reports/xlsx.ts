@@ -5,7 +5,7 @@ import ExcelJS from 'exceljs';
 import { reportText } from '../core/messages-digest.ts';
 import { STATUS_LABELS } from '../core/messages.ts';
 import { formatDateTime } from '../core/time.ts';
-import { orderIn, type Labels } from '../digests/labels.ts';
+import { orderIn, type Labels } from '../classify/labels.ts';
 import { byLevelAndField, type ReportData, type ReportPetition } from './data.ts';
 
 type Column = keyof typeof reportText.columns;

@@ -1,6 +1,7 @@
 // Review and follow-up: the /duyet queue (confirm or correct level, field, agency), status
 // changes with their history, /kn, and the answer notification to the voter, written to
 // the outbox in the same transaction as the status change so it is sent exactly once.
+import { recordCorrection } from '../classify/index.ts';
 import type { CommandHandler, Turn } from '../core/engine.ts';
 import { reviewLabels, staffMsg } from '../core/messages-staff.ts';
 import { addToOutbox } from '../core/outbox.ts';
@@ -8,7 +9,7 @@ import { normalizeText } from '../core/text.ts';
 import type { Channel, Choice } from '../core/types.ts';
 import type { Tx } from '../db/client.ts';
 import { normaliseTrackingCode } from '../intake/petitions.ts';
-import { taxonomyLabels, type Labels } from '../stats/labels.ts';
+import { taxonomyLabels, type Labels } from '../classify/labels.ts';
 import { parseLocalDateTime } from '../stats/period.ts';
 import { actorOf, audit, can, guarded } from './access.ts';
 
@@ -161,25 +162,12 @@ async function saveReview(turn: Turn, draft: Draft): Promise<void> {
   const actor = actorOf(turn);
   const authority = draft.authority ?? latest?.authority ?? 'unknown';
   const field = draft.field ?? latest?.field ?? 'other';
-  await tx.classification.create({
-    data: {
-      petitionId: before.id,
-      taxonomy: turn.config.TAXONOMY,
-      authority,
-      field,
-      agency: draft.agency,
-      summary: before.summary,
-      confidence: 1,
-      classifier: 'staff',
-      reason: draft.changed ? 'cán bộ sửa khi rà soát' : 'cán bộ xác nhận khi rà soát',
-      createdBy: actor,
-    },
+  await recordCorrection(tx, before.id, { authority, field, agency: draft.agency }, actor, {
+    taxonomy: turn.config.TAXONOMY,
+    reason: draft.changed ? 'cán bộ sửa khi rà soát' : 'cán bộ xác nhận khi rà soát',
   });
   const status = REVIEWABLE.includes(before.status) ? 'reviewed' : before.status;
-  await tx.petition.update({
-    where: { id: before.id },
-    data: { authority, field, agency: draft.agency, needsReview: false, status },
-  });
+  await tx.petition.update({ where: { id: before.id }, data: { status } });
   await tx.petitionEvent.create({
     data: { petitionId: before.id, fromStatus: before.status, toStatus: status, note: draft.changed ? 'sửa phân loại' : 'xác nhận phân loại', actor },
   });

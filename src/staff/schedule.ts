@@ -5,7 +5,7 @@ import type { CommandHandler, Turn } from '../core/engine.ts';
 import { staffMsg, type ScheduleItem } from '../core/messages-staff.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { CODE_PATTERN, deepLink, deputyKey, meetingInput, normaliseCode, type MeetingInput } from '../meetings/service.ts';
+import { CODE_PATTERN, deepLink, deputyKey, meetingInput, normaliseCode, saveMeetingIn, type MeetingInput } from '../meetings/service.ts';
 import { wardKey } from '../stats/filters.ts';
 import { dayPeriod, parseLocalDateTime, parsePeriod, zonedYmd, type Period } from '../stats/period.ts';
 import { actorOf, audit, guarded } from './access.ts';
@@ -80,32 +80,6 @@ async function schedule(turn: Turn, args: string): Promise<void> {
   turn.reply(staffMsg.schedule(label, items, tz));
 }
 
-/** Stores a validated meeting inside the turn's transaction (saveMeeting opens its own). */
-async function saveMeetingTx(tx: Tx, input: MeetingInput) {
-  const parsed = meetingInput.parse(input);
-  const code = normaliseCode(parsed.code);
-  const fields = {
-    title: parsed.title,
-    kind: parsed.kind,
-    startsAt: parsed.start,
-    endsAt: parsed.end ?? null,
-    place: parsed.place,
-    ward: parsed.ward ?? null,
-    constituency: parsed.constituency ?? null,
-  };
-  const meeting = await tx.meeting.upsert({ where: { code }, create: { code, ...fields }, update: fields });
-  await tx.meetingDeputy.deleteMany({ where: { meetingId: meeting.id } });
-  for (const name of parsed.deputies) {
-    const deputy = await tx.deputy.upsert({
-      where: { nameKey: deputyKey(name) },
-      create: { name, nameKey: deputyKey(name), constituency: parsed.constituency ?? null },
-      update: {},
-    });
-    await tx.meetingDeputy.create({ data: { meetingId: meeting.id, deputyId: deputy.id } });
-  }
-  return meeting;
-}
-
 function firstIssue(input: MeetingInput): string | null {
   const checked = meetingInput.safeParse(input);
   if (checked.success) return null;
@@ -132,7 +106,7 @@ async function createMeeting(turn: Turn, args: string): Promise<void> {
   const input: MeetingInput = { code, title, start: start.toISOString(), place, ward, deputies };
   const problem = firstIssue(input);
   if (problem) return turn.reply(staffMsg.meetingInvalid(problem));
-  const meeting = await saveMeetingTx(turn.tx, input);
+  const meeting = await saveMeetingIn(turn.tx, input);
   await audit(turn.tx, { actor: actorOf(turn), action: 'meeting.create', entity: 'Meeting', entityId: meeting.code, after: await snapshot(turn.tx, meeting.code) });
   turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, true));
 }
@@ -186,7 +160,7 @@ async function editMeeting(turn: Turn, args: string): Promise<void> {
   }
   const problem = firstIssue(input);
   if (problem) return turn.reply(staffMsg.meetingInvalid(problem));
-  const meeting = await saveMeetingTx(turn.tx, input);
+  const meeting = await saveMeetingIn(turn.tx, input);
   await audit(turn.tx, { actor: actorOf(turn), action: 'meeting.edit', entity: 'Meeting', entityId: meeting.code, before, after: await snapshot(turn.tx, meeting.code) });
   turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, false));
 }

@@ -10,7 +10,7 @@ import { foldDiacritics } from '../core/text.ts';
 import { formatDate } from '../core/time.ts';
 import type { Db } from '../db/client.ts';
 import type { Logger } from '../log.ts';
-import { taxonomyLabels, type Labels } from './labels.ts';
+import { taxonomyLabels, type Labels } from '../classify/labels.ts';
 import { PERIOD_NAMES } from './period.ts';
 import { runTool, toolsFor } from './tools.ts';
 

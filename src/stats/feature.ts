@@ -3,19 +3,23 @@
 // model never holds the turn's database transaction.
 import type { Config } from '../config/index.ts';
 import type { Feature, Turn } from '../core/engine.ts';
+import { digestMsg } from '../core/messages-digest.ts';
 import { staffMsg } from '../core/messages-staff.ts';
 import { addToOutbox, type Outbox } from '../core/outbox.ts';
 import { resolveRole } from '../core/roles.ts';
 import { normalizeText } from '../core/text.ts';
 import type { Channel, OutgoingMessage } from '../core/types.ts';
 import type { Db } from '../db/client.ts';
+import { addDays as addLocalDays, startOfLocalDay } from '../digests/calendar.ts';
+import { deadlineStatus, NOT_FORWARDED } from '../digests/deadlines.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { enqueueJob, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { can, guarded } from '../staff/access.ts';
 import { answerQuestion, suggestCommands } from './assistant.ts';
 import { barChartPng, lineChartPng } from './charts.ts';
 import { parseStatsArgs, resolveFilter } from './filters.ts';
-import { taxonomyLabels } from './labels.ts';
+import { taxonomyLabels } from '../classify/labels.ts';
 import { addDays, dayPeriod, zonedYmd } from './period.ts';
 import { breakdown, countPetitions, perDay, summary } from './queries.ts';
 
@@ -52,7 +56,24 @@ async function stats(turn: Turn, args: string): Promise<void> {
   const parsed = await filterFromArgs(turn, args);
   if (!parsed) return;
   const { filter, labels } = parsed;
-  turn.reply(staffMsg.stats(filter.parts, await summary(turn.tx, filter.where, labels), filter.problems));
+  const text = staffMsg.stats(filter.parts, await summary(turn.tx, filter.where, labels), filter.problems);
+  turn.reply([text, ...(await deadlineLines(turn, filter.where))].join('\n'));
+}
+
+/** The session deadline the office works toward, and how many petitions missed the last one. */
+async function deadlineLines(turn: Turn, where: Prisma.PetitionWhereInput): Promise<string[]> {
+  const status = deadlineStatus(turn.config, turn.now);
+  if (!status.configured) return [];
+  const lines: string[] = [];
+  const passed = [status.after, status.before].find((d) => d?.passed);
+  if (passed) {
+    const late = await countPetitions(turn.tx, {
+      AND: [where, { status: { in: NOT_FORWARDED }, receivedAt: { lt: startOfLocalDay(addLocalDays(passed.day, 1), turn.config.TZ) } }],
+    });
+    if (late > 0) lines.push(digestMsg.late(late));
+  }
+  if (status.next) lines.push(digestMsg.nextDeadline(status.next.kind, status.next.day, status.next.daysLeft));
+  return lines;
 }
 
 function photo(name: string, caption: string, png: Buffer): OutgoingMessage {

@@ -4,7 +4,7 @@ import type { Db, Tx } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 import { deputyKey, normaliseCode } from '../meetings/service.ts';
-import { matchLabel, type Labels } from './labels.ts';
+import { matchLabel, type Labels } from '../classify/labels.ts';
 import { parsePeriod, type Period } from './period.ts';
 
 export interface FilterSpec {

@@ -4,7 +4,7 @@ import type { Db, Tx } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { excerpt } from '../core/messages.ts';
 import { formatDate } from '../core/time.ts';
-import type { Labels } from './labels.ts';
+import type { Labels } from '../classify/labels.ts';
 import { addDays, zonedTime, zonedYmd, type Period } from './period.ts';
 
 export interface CountRow {

@@ -8,7 +8,7 @@ import type { Db, Tx } from '../db/client.ts';
 import { can, type Permission } from '../staff/access.ts';
 import { findSchedule } from '../staff/schedule.ts';
 import { resolveFilter, type FilterSpec } from './filters.ts';
-import type { Labels } from './labels.ts';
+import type { Labels } from '../classify/labels.ts';
 import { namedPeriod, PERIOD_NAMES, rangePeriod, type Period } from './period.ts';
 import { breakdown, countPetitions, listPetitions, meetingsAbove } from './queries.ts';
 

@@ -6,7 +6,7 @@ import type { Db } from '../../src/db/client.ts';
 import { loadDigestData } from '../../src/digests/data.ts';
 import { deadlineStatus, missedDeadline } from '../../src/digests/deadlines.ts';
 import { buildDigest, type DigestContent } from '../../src/digests/digest.ts';
-import { loadLabels } from '../../src/digests/labels.ts';
+import { taxonomyLabels } from '../../src/classify/labels.ts';
 import { freshDatabaseUrl, openDb } from '../helpers/app.ts';
 import { seedFixedSet, SINCE, TEXTS, UNTIL, type Seeded } from './seed.ts';
 
@@ -19,7 +19,7 @@ beforeAll(async () => {
   db = await openDb(freshDatabaseUrl());
   seeded = await seedFixedSet(db);
   const data = await loadDigestData(db, seeded.deputyId, { key: 'daily:2026-11-29', since: SINCE, until: UNTIL });
-  digest = buildDigest(data, { labels: loadLabels('current'), deadlines: config });
+  digest = buildDigest(data, { labels: taxonomyLabels('current'), deadlines: config });
 });
 afterAll(async () => {
   await db.$disconnect();
@@ -97,14 +97,14 @@ describe('digest of a fixed set of petitions', () => {
     const group = await db.petitionGroup.create({ data: { title: 'Điều chỉnh lương hưu trước 1995', confirmed: true } });
     await db.petition.updateMany({ where: { id: { in: [seeded.petitions.pension1, seeded.petitions.pension2] } }, data: { groupId: group.id } });
     const data = await loadDigestData(db, seeded.deputyId, { key: 'x', since: SINCE, until: UNTIL });
-    const content = buildDigest(data, { labels: loadLabels('current'), deadlines: config });
+    const content = buildDigest(data, { labels: taxonomyLabels('current'), deadlines: config });
     expect(content.themes.find((t) => t.groupId === group.id)).toMatchObject({ title: 'Điều chỉnh lương hưu trước 1995', petitions: 2 });
     await db.petition.updateMany({ where: { groupId: group.id }, data: { groupId: null } });
   });
 
   it('says so when nothing is new', async () => {
     const data = await loadDigestData(db, seeded.otherDeputyId, { key: 'x', since: UNTIL, until: new Date(UNTIL.getTime() + 1000) });
-    const content = buildDigest(data, { labels: loadLabels('current'), deadlines: config });
+    const content = buildDigest(data, { labels: taxonomyLabels('current'), deadlines: config });
     expect(content.petitions).toBe(0);
     expect(content.text).toContain('Không có ý kiến mới trong kỳ này.');
   });

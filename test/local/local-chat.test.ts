@@ -22,7 +22,7 @@ function runCli(args: string[], input: string, env: Record<string, string>) {
   });
 }
 
-it('lets a newcomer send a petition to the seeded demo meeting from the terminal', async () => {
+it('lets a newcomer send a petition to the seeded demo meeting from the terminal', { timeout: 120_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kiennghi-local-'));
   const databaseUrl = `file:${join(dir, 'local.db')}`;
   const lines = ['/start DEMO', '1', 'Phạm Thị Lan', '1', 'Đề nghị lắp camera ở ngã tư trước chợ.', '/tracuu'];
@@ -50,7 +50,7 @@ it('stops with one clear line naming a wrong setting', async () => {
   expect(result.stderr).toContain('PORT');
 });
 
-it('adds, imports and lists meetings and writes a QR code from the command line', async () => {
+it('adds, imports and lists meetings and writes a QR code from the command line', { timeout: 180_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'kiennghi-cli-'));
   const env = { DATABASE_URL: `file:${join(dir, 'cli.db')}`, LOG_LEVEL: 'warn' };
   const added = await runCli(
