@@ -89,6 +89,8 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const local = resolveLocalChat(config, options, noChannels);
   if (local) outbox.registerSender('local', localSender(local.output));
 
+  // Webhook updates may arrive as soon as the port is open: the bot must know itself first.
+  await telegram?.bot.init();
   const server = await listen(createHttpApp(db, log, webhooks), config.PORT);
   const port = (server.address() as AddressInfo).port;
   log.info({ port, telegram: config.telegramMode, zalo: config.zaloMode }, 'kiennghi started');

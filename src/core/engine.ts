@@ -3,7 +3,7 @@
 // Channels only translate updates in and replies out; features register commands here.
 import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
-import type { JobQueue } from '../jobs/queue.ts';
+import { backoffMs, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { FloodGate } from './flood.ts';
 import { msg } from './messages.ts';
@@ -50,6 +50,8 @@ export interface Feature {
 }
 
 const MAX_TURN_ATTEMPTS = 3;
+/** About two minutes of retries (1, 2, 4, 8, 16, 30, 30 s). */
+const POLLED_ATTEMPTS = 8;
 
 export type TurnOutcome = 'handled' | 'duplicate' | 'limited';
 
@@ -88,6 +90,24 @@ export class Core {
       return await work;
     } finally {
       this.inFlight.delete(work);
+    }
+  }
+
+  /**
+   * For long polling, where the poller moves past a delivery (Telegram) or is never offered
+   * it again (Zalo): retry through a short outage (database down) before giving up on it.
+   */
+  async handlePolled(event: IncomingEvent): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.handle(event);
+        return;
+      } catch (error) {
+        const context = { err: error, channel: event.channel, updateId: event.updateId, attempt };
+        if (attempt >= POLLED_ATTEMPTS) return this.deps.log.error(context, 'update could not be handled; dropped');
+        this.deps.log.warn(context, 'update failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt, 30_000)));
+      }
     }
   }
 

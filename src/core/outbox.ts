@@ -57,20 +57,23 @@ export class Outbox {
     return next;
   }
 
-  /** Delivers every chat that has something due (retries after an outage). */
+  /** Delivers every chat that has something due (retries after an outage); never throws. */
   async flushDue(): Promise<void> {
-    const now = new Date();
-    const chats = await this.db.outboxMessage.findMany({
-      where: { status: { in: ['pending', 'sending'] }, nextAttemptAt: { lte: now } },
-      distinct: ['channel', 'chatId'],
-      select: { channel: true, chatId: true },
-      take: 500,
-    });
-    await Promise.all(chats.map((chat) => this.flush(chat.channel as Channel, chat.chatId)));
+    try {
+      const chats = await this.db.outboxMessage.findMany({
+        where: { status: { in: ['pending', 'sending'] }, nextAttemptAt: { lte: new Date() } },
+        distinct: ['channel', 'chatId'],
+        select: { channel: true, chatId: true },
+        take: 500,
+      });
+      await Promise.all(chats.map((chat) => this.flush(chat.channel as Channel, chat.chatId)));
+    } catch (error) {
+      this.log.warn({ err: error }, 'outbox: database unavailable; will retry');
+    }
   }
 
   start(pollMs = 2000): void {
-    this.timer ??= setInterval(() => void this.flushDue().catch(() => undefined), pollMs);
+    this.timer ??= setInterval(() => void this.flushDue(), pollMs);
   }
 
   /** Stops retrying and waits for deliveries in progress. */

@@ -91,3 +91,33 @@ it('keeps every acknowledged petition exactly once across a SIGKILL and accepts 
   for (const [i] of updates.entries()) expect(texts.has(`Kiến nghị số ${i}: sửa đường ngõ ${i}`)).toBe(true);
   await db.$disconnect();
 });
+
+it('finishes the updates in flight and exits cleanly on SIGTERM', { timeout: 120_000 }, async () => {
+  telegram = await new FakeTelegram().start();
+  const databaseUrl = freshDatabaseUrl();
+  const db = await connectDb(databaseUrl);
+  const userIds = Array.from({ length: 40 }, (_, i) => 800_000 + i);
+  await db.voter.createMany({
+    data: userIds.map((id) => ({ channel: 'telegram', channelUserId: String(id), chatId: String(id), consent: 'anonymous', consentAt: new Date() })),
+  });
+  bot = await startBotProcess({
+    DATABASE_URL: databaseUrl,
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    PUBLIC_URL: 'https://bot.example.test',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+  });
+  const victim = bot;
+  const updates = userIds.map((id, i) => ({ update_id: 90_000 + i, ...textMessage(id, `Ý kiến ${i}`) }));
+  const acked = await burst(victim.port, updates, (count) => {
+    if (count === 10) victim.child.kill('SIGTERM');
+  });
+  expect(await victim.exited).toBe(0);
+  expect(victim.logs()).toContain('"msg":"stopped"');
+  // Everything acknowledged is stored; nothing is stored half (petition without its job).
+  const stored = await db.petition.findMany({ select: { id: true, text: true } });
+  const jobs = await db.job.count({ where: { type: 'classify' } });
+  expect(stored.length).toBeGreaterThanOrEqual(acked.filter(Boolean).length);
+  expect(jobs).toBe(stored.length);
+  await db.$disconnect();
+});

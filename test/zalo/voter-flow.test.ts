@@ -118,10 +118,11 @@ describe('voter on Zalo (long polling)', () => {
   });
 
   it('backs off when getUpdates fails instead of looping, then carries on', async () => {
-    await start();
-    const started = Date.now();
+    // Failures first: a poll already waiting when they are set would take the update instead.
     zalo.failNext('getUpdates', 502, 'Bad Gateway');
     zalo.dropNext('getUpdates');
+    const started = Date.now();
+    await start();
     const user = newZaloUserId();
     const [help] = await say(zaloText(user, '/trogiup'));
     expect(help).toContain('/tracuu');

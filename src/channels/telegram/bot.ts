@@ -35,13 +35,18 @@ export function createTelegramChannel(config: Config, core: Core, log: Logger): 
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: true, rethrowHttpErrors: true }),
   );
 
+  // In webhook mode a failure must reach the HTTP answer (5xx: Telegram retries); when
+  // polling, grammY would move past the update, so the core retries it first.
+  const handle = (event: IncomingEvent) =>
+    config.telegramMode === 'webhook' ? core.handle(event) : core.handlePolled(event);
+
   bot.on('message', async (ctx) => {
     if (ctx.chat.type !== 'private') return;
-    await core.handle(messageEvent(ctx.update.update_id, ctx.message));
+    await handle(messageEvent(ctx.update.update_id, ctx.message));
   });
   bot.on('callback_query:data', async (ctx) => {
     const chatId = ctx.callbackQuery.message?.chat.id ?? ctx.from.id;
-    await core.handle({
+    await handle({
       channel: 'telegram',
       updateId: String(ctx.update.update_id),
       userId: String(ctx.from.id),
@@ -70,7 +75,9 @@ export function createTelegramChannel(config: Config, core: Core, log: Logger): 
         return;
       }
       bot.catch((error) => log.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed'));
-      void bot.start({ allowed_updates: [...ALLOWED_UPDATES] });
+      bot
+        .start({ allowed_updates: [...ALLOWED_UPDATES] })
+        .catch((error: unknown) => log.error({ err: error }, 'telegram polling stopped; check TELEGRAM_BOT_TOKEN and restart'));
     },
     async stop() {
       if (bot.isRunning()) await bot.stop();

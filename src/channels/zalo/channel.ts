@@ -17,7 +17,6 @@ export const ZALO_TEXT_LIMIT = 2000;
 export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
 export const ZALO_SECRET_HEADER = 'X-Bot-Api-Secret-Token';
 const MAX_POLL_DELAY_MS = 60_000;
-const HANDLE_ATTEMPTS = 3;
 const DEFAULT_RATE_LIMIT_MS = 5_000;
 
 export interface ZaloChannel {
@@ -51,28 +50,15 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
     return is401;
   }
 
-  async function handleUpdate(update: ZaloUpdate): Promise<void> {
+  /** Webhook: a failure reaches the HTTP answer (5xx, Zalo retries). Polling: getUpdates has
+   * no offset, so an update not handled now is never offered again: the core retries it. */
+  async function handleUpdate(update: ZaloUpdate, polled = false): Promise<void> {
     const event = toEvent(update);
     if (!event) {
       log.debug({ event: update.event_name, chatType: update.message.chat.chat_type }, 'zalo update ignored');
       return;
     }
-    await core.handle(event);
-  }
-
-  /** getUpdates has no offset: an update not handled now is never delivered again. */
-  async function handlePolled(update: ZaloUpdate): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await handleUpdate(update);
-      } catch (error) {
-        if (attempt >= HANDLE_ATTEMPTS) {
-          log.error({ err: error, messageId: update.message.message_id }, 'zalo update could not be handled; dropped');
-          return;
-        }
-        await sleep(backoffMs(attempt));
-      }
-    }
+    await (polled ? core.handlePolled(event) : core.handle(event));
   }
 
   async function poll(): Promise<void> {
@@ -90,7 +76,7 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
         if (!(await pause(delay))) return;
         continue;
       }
-      for (const update of updates) await handlePolled(update);
+      for (const update of updates) await handleUpdate(update, true);
     }
   }
 
