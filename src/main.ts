@@ -11,7 +11,7 @@ import { registerClassificationJobs } from './classify/index.ts';
 import type { Config } from './config/index.ts';
 import { Core } from './core/engine.ts';
 import { Outbox } from './core/outbox.ts';
-import { connectDb, type Db } from './db/client.ts';
+import { connectDb, isSqlite, type Db } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
 import { BadUpdate, createHttpApp, listen, type WebhookRoute } from './http/server.ts';
 import { intakeFeature } from './intake/flow.ts';
@@ -60,7 +60,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   }
 
   const outbox = new Outbox(db, log);
-  const queue = new JobQueue(db, log, options.jobPollMs);
+  const queue = new JobQueue(db, log, options.jobPollMs, isSqlite(config.DATABASE_URL) ? 'sqlite' : 'postgresql');
   registerClassificationJobs(queue, db, config, log);
   const core = new Core({ db, config, log, outbox, queue })
     .use(intakeFeature(queue))

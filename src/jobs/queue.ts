@@ -73,6 +73,7 @@ export class JobQueue {
     private readonly db: Db,
     private readonly log: Logger,
     private readonly pollMs = 1000,
+    private readonly dialect: 'sqlite' | 'postgresql' = 'sqlite',
   ) {}
 
   register(type: string, handler: JobHandler): void {
@@ -141,6 +142,31 @@ export class JobQueue {
 
   private async claim(type: string, limit: number): Promise<ClaimedJob[]> {
     const now = new Date();
+    const lockedUntil = new Date(now.getTime() + LEASE_MS);
+    return this.dialect === 'postgresql' ? this.claimSkipLocked(type, limit, now, lockedUntil) : this.claimPortable(type, limit, now, lockedUntil);
+  }
+
+  /** PostgreSQL: several instances take disjoint jobs in one statement, without waiting on each other. */
+  private async claimSkipLocked(type: string, limit: number, now: Date, lockedUntil: Date): Promise<ClaimedJob[]> {
+    const rows = await this.db.$queryRawUnsafe<{ id: number; type: string; payload: string; attempts: number }[]>(
+      `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "lockedUntil" = $2, "updatedAt" = $3
+       WHERE id IN (
+         SELECT id FROM "Job"
+         WHERE type = $4 AND ((status = 'pending' AND "runAt" <= $3) OR (status = 'running' AND "lockedUntil" < $3))
+         ORDER BY id LIMIT $5
+         FOR UPDATE SKIP LOCKED)
+       RETURNING id, type, payload, attempts`,
+      this.workerId,
+      lockedUntil,
+      now,
+      type,
+      limit,
+    );
+    return rows.sort((a, b) => a.id - b.id).map((job) => ({ ...job, payload: JSON.parse(job.payload) }));
+  }
+
+  /** SQLite (one writer at a time): a conditional update decides which process gets a job. */
+  private async claimPortable(type: string, limit: number, now: Date, lockedUntil: Date): Promise<ClaimedJob[]> {
     const due = await this.db.job.findMany({
       where: {
         type,
@@ -160,7 +186,7 @@ export class JobQueue {
         id: { in: ids },
         OR: [{ status: 'pending' }, { status: 'running', lockedUntil: { lt: now } }],
       },
-      data: { status: 'running', lockedBy: this.workerId, lockedUntil: new Date(now.getTime() + LEASE_MS) },
+      data: { status: 'running', lockedBy: this.workerId, lockedUntil },
     });
     // Another process may have taken some of them between the two statements.
     const mine = await this.db.job.findMany({

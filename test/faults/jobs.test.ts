@@ -89,3 +89,18 @@ it('classifies every petition by the LLM once it recovers from an outage', { tim
   expect(latest.every((p) => p.authority === 'commune' && p.field === 'traffic_infrastructure')).toBe(true);
   expect(await db.petition.count()).toBe(ids.length);
 });
+
+it('takes over the job of a crashed instance once its lease has expired', async () => {
+  apps.push(await startTestApp({}));
+  const db = apps[0]!.db;
+  const [id] = await storePetitions(db, 1);
+  // As a process that died mid-job leaves it: running, locked by a worker that is gone.
+  await db.job.updateMany({
+    where: { type: 'classify' },
+    data: { status: 'running', lockedBy: 'dead-worker', lockedUntil: new Date(Date.now() - 1000) },
+  });
+  apps[0]!.queue.kick();
+  const job = await waitUntil(() => db.job.findFirst({ where: { type: 'classify', status: 'done' } }));
+  expect(job.lockedBy).not.toBe('dead-worker');
+  expect((await db.petition.findUniqueOrThrow({ where: { id } })).status).toBe('classified');
+});
