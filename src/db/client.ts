@@ -34,6 +34,7 @@ export async function connectDb(url: string): Promise<Db> {
   // process wait for the lock instead of failing. synchronous stays FULL: an
   // acknowledged petition must survive a power cut.
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  await db.$queryRawUnsafe('PRAGMA synchronous = FULL');
   await db.$queryRawUnsafe('PRAGMA busy_timeout = 5000');
   await db.$executeRawUnsafe('PRAGMA foreign_keys = ON');
   return db;
