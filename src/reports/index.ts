@@ -3,8 +3,6 @@ import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { taxonomyLabels } from '../classify/labels.ts';
 import { loadReportData, ReportError } from './data.ts';
-import { buildDocx } from './docx.ts';
-import { buildXlsx } from './xlsx.ts';
 
 export const REPORT_FORMATS = ['docx', 'xlsx'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -27,7 +25,11 @@ export async function buildReport(db: Db | Tx, config: Config, request: ReportRe
   if (request.from > request.to) throw new ReportError('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.');
   const data = await loadReportData(db, { ...request, timeZone: config.TZ });
   const labels = taxonomyLabels(config.TAXONOMY);
-  const buffer = request.format === 'docx' ? await buildDocx(data, labels, config.TZ, now) : await buildXlsx(data, labels, config.TZ);
+  // docx and exceljs take a second to load: only the command that writes a report pays for it.
+  const buffer =
+    request.format === 'docx'
+      ? await (await import('./docx.ts')).buildDocx(data, labels, config.TZ, now)
+      : await (await import('./xlsx.ts')).buildXlsx(data, labels, config.TZ);
   const scope = data.meeting ? `-${data.meeting.code}` : '';
   return {
     buffer,

@@ -17,7 +17,6 @@ import { enqueueJob, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { can, guarded } from '../staff/access.ts';
 import { answerQuestion, suggestCommands } from './assistant.ts';
-import { barChartPng, lineChartPng } from './charts.ts';
 import { parseStatsArgs, resolveFilter } from './filters.ts';
 import { taxonomyLabels } from '../classify/labels.ts';
 import { addDays, dayPeriod, zonedYmd } from './period.ts';
@@ -86,6 +85,8 @@ async function charts(turn: Turn, args: string): Promise<void> {
   const { spec, filter, labels } = parsed;
   const scope = filter.parts.join('; ') || staffMsg.scopeAll();
   if ((await countPetitions(turn.tx, filter.where)) === 0) return turn.reply(staffMsg.chartsNone(scope));
+  // vega takes a while to load: only a chart request pays for it.
+  const { barChartPng, lineChartPng } = await import('./charts.ts');
   const byField = await breakdown(turn.tx, filter.where, 'field', labels, 20);
   turn.reply(photo('linh-vuc.png', staffMsg.chartField(scope), await barChartPng(staffMsg.chartField(scope), byField)));
   const byLevel = await breakdown(turn.tx, filter.where, 'authority', labels, 10);
