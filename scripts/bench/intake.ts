@@ -1,0 +1,196 @@
+// Intake load: voters who each open the bot with a meeting code, choose to stay anonymous
+// and send one petition, all posted to the webhook of a bot child process; voters run
+// concurrently, each voter's three updates in order (as Telegram delivers one chat's).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connectDb, type Db } from '../../src/db/client.ts';
+import { saveMeeting } from '../../src/meetings/service.ts';
+import { callback, textMessage } from '../../test/fakes/telegram.ts';
+import { startBotProcess } from '../../test/helpers/process.ts';
+import { fixtureTexts } from './seed.ts';
+import { percentile } from './timing.ts';
+
+export const WEBHOOK_SECRET = 'bench_webhook_secret';
+export const MEETING_CODES = Array.from({ length: 10 }, (_, i) => `BENCH${String(i + 1).padStart(2, '0')}`);
+
+export interface BotChild {
+  child: ChildProcess;
+  port: number;
+  exited: Promise<number | null>;
+  /** What the process wrote to standard error so far. */
+  logs(): string;
+}
+
+export interface LoadOptions {
+  voters: number;
+  concurrency: number;
+  /** First Telegram user id; runs against one database must not reuse ids. */
+  firstUser: number;
+  firstUpdate: number;
+}
+
+export interface LoadResult {
+  voters: number;
+  updates: number;
+  failed: number;
+  seconds: number;
+  updatesPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+export interface IntakeResult extends LoadResult {
+  bot: 'kiennghi' | 'minimal grammY';
+  database: 'SQLite' | 'PostgreSQL';
+  /** CPU time of the bot process per update (user + system), ms. */
+  cpuMsPerUpdate: number;
+  /** VmHWM of the bot process at the end of the run, MiB. */
+  peakRssMiB: number;
+  /** VmRSS after the warm-up, before the burst, MiB. */
+  rssAfterWarmupMiB: number;
+  petitionsStored: number;
+  /** kiennghi only: seconds after the last acknowledgement until every reply was sent and every petition classified. */
+  drainSeconds?: number;
+  repliesSent?: number;
+  classified?: number;
+}
+
+/** The meetings voters open the bot with (the same for both bots, which ignore them differently). */
+export async function seedMeetings(db: Db): Promise<void> {
+  const start = new Date(Date.now() + 86_400_000).toISOString();
+  for (const code of MEETING_CODES) {
+    await saveMeeting(db, { code, title: `Tiếp xúc cử tri ${code}`, start, place: 'Nhà văn hóa tổ dân phố 5', ward: 'Phường Cầu Giấy', deputies: 'Nguyễn Văn An; Trần Thị Bình' });
+  }
+}
+
+async function post(port: number, update: object): Promise<{ ok: boolean; ms: number }> {
+  const t0 = performance.now();
+  try {
+    const response = await fetch(`http://127.0.0.1:${port}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': WEBHOOK_SECRET },
+      body: JSON.stringify(update),
+    });
+    await response.arrayBuffer();
+    return { ok: response.status === 200, ms: performance.now() - t0 };
+  } catch {
+    return { ok: false, ms: performance.now() - t0 };
+  }
+}
+
+/** Every voter's flow: /start <code> -> consent:anonymous -> the petition. */
+export async function runLoad(port: number, options: LoadOptions): Promise<LoadResult> {
+  const texts = fixtureTexts();
+  const times: number[] = [];
+  let failed = 0;
+  let updateId = options.firstUpdate;
+  let next = 0;
+  async function voter(i: number): Promise<void> {
+    const user = options.firstUser + i;
+    const flow = [
+      textMessage(user, `/start ${MEETING_CODES[i % MEETING_CODES.length]}`),
+      callback(user, 'consent:anonymous'),
+      textMessage(user, `${texts[i % texts.length]} (cử tri ${i})`),
+    ];
+    for (const update of flow) {
+      const result = await post(port, { update_id: updateId++, ...update });
+      times.push(result.ms);
+      if (!result.ok) failed++;
+    }
+  }
+  async function worker(): Promise<void> {
+    while (next < options.voters) await voter(next++);
+  }
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, options.voters) }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  times.sort((a, b) => a - b);
+  return {
+    voters: options.voters,
+    updates: times.length,
+    failed,
+    seconds,
+    updatesPerSecond: times.length / seconds,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+  };
+}
+
+/** user + system CPU of a process so far, ms (clock ticks are 1/100 s on Linux). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+function statusField(pid: number, field: string): number {
+  const match = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : Number.NaN;
+}
+
+/** Peak resident set size of a process so far (VmHWM), MiB. */
+export function peakRssMiB(pid: number): number {
+  return statusField(pid, 'VmHWM');
+}
+
+/** Resident set size now (VmRSS), MiB. */
+export function rssMiB(pid: number): number {
+  return statusField(pid, 'VmRSS');
+}
+
+export async function startKiennghi(env: Record<string, string>): Promise<BotChild> {
+  const bot = await startBotProcess(env, 120_000);
+  // The HTTP server listens before grammY's bot.init() has fetched getMe; updates in that
+  // window are answered 503 (retried by Telegram). The load starts once the channel is ready.
+  const ready = await waitFor(async () => bot.logs().includes('telegram channel ready'), 60_000);
+  if (!ready) throw new Error(`kiennghi: the Telegram channel did not become ready:\n${bot.logs()}`);
+  return { child: bot.child, port: bot.port, exited: bot.exited, logs: bot.logs };
+}
+
+export async function startMinimalBot(env: Record<string, string>): Promise<BotChild> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/minimal-bot.ts'], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`minimal bot did not start: ${stderr}`)), 120_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const started = /"port":(\d+),"msg":"minimal bot started"/.exec(stderr);
+      if (started) {
+        clearTimeout(timer);
+        resolve(Number(started[1]));
+      }
+    });
+    void exited.then(() => reject(new Error(`minimal bot exited: ${stderr}`)));
+  });
+  return { child, port, exited, logs: () => stderr };
+}
+
+/** Fails with the end of the bot's log when it is no longer running. */
+export function assertRunning(bot: BotChild, name: string): void {
+  if (bot.child.exitCode !== null || bot.child.signalCode !== null) {
+    throw new Error(`${name} exited (${bot.child.exitCode ?? bot.child.signalCode}) during the run:\n${bot.logs().slice(-3000)}`);
+  }
+}
+
+export async function stopChild(bot: BotChild): Promise<void> {
+  if (bot.child.exitCode !== null || bot.child.signalCode !== null) return;
+  bot.child.kill('SIGTERM');
+  const timer = setTimeout(() => bot.child.kill('SIGKILL'), 15_000);
+  await bot.exited;
+  clearTimeout(timer);
+}
+
+export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
+export { connectDb };
