@@ -23,9 +23,11 @@ export async function addToOutbox(
   chatId: string,
   messages: OutgoingMessage[],
 ): Promise<void> {
-  for (const message of messages) {
-    await tx.outboxMessage.create({ data: { channel, chatId, payload: JSON.stringify(message) } });
-  }
+  if (messages.length === 0) return;
+  // One statement for a turn's replies; ids still follow the order of `messages`.
+  await tx.outboxMessage.createMany({
+    data: messages.map((message) => ({ channel, chatId, payload: JSON.stringify(message) })),
+  });
 }
 
 export class Outbox {
