@@ -97,7 +97,6 @@ async function measureIntake(
   name: IntakeResult['bot'],
   kind: Kind,
   bot: BotChild,
-  db: Db,
 ): Promise<IntakeResult> {
   await runLoad(bot.port, { voters: WARMUP_VOTERS, concurrency: CONCURRENCY, firstUser: 8_000_000, firstUpdate: 1 });
   const pid = bot.child.pid!;
@@ -125,7 +124,7 @@ async function intakeKiennghi(kind: Kind, pg: PostgresServer | undefined, fakes:
   const sentBefore = fakes.telegram.sent.length;
   const bot = await startKiennghi(botEnv(url, fakes));
   try {
-    const result = await measureIntake('kiennghi', kind, bot, db);
+    const result = await measureIntake('kiennghi', kind, bot);
     const voters = VOTERS + WARMUP_VOTERS;
     // Replies go out through the outbox and petitions are classified by the job worker,
     // both after the acknowledgement: how long until all of that is done too.
@@ -163,7 +162,7 @@ async function intakeMinimal(kind: Kind, pg: PostgresServer | undefined, fakes: 
     TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
   });
   try {
-    const result = await measureIntake('minimal grammY', kind, bot, db);
+    const result = await measureIntake('minimal grammY', kind, bot);
     // Two text messages per voter (/start and the petition) become rows.
     result.petitionsStored = (await db.petition.count()) - 2 * WARMUP_VOTERS;
     return result;

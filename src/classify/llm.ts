@@ -5,6 +5,7 @@ import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
 import { z } from 'zod';
 import { renderUserMessage, type PromptItem } from './prompt.ts';
 import type { Taxonomy } from './taxonomy.ts';
+import type { ClassificationResult } from './types.ts';
 
 export type LlmFailureKind = 'rate_limit' | 'timeout' | 'server' | 'network' | 'invalid';
 
@@ -20,15 +21,7 @@ export class LlmFailure extends Error {
   }
 }
 
-export interface LlmItem {
-  authority: string;
-  field: string;
-  agency: string | null;
-  summary: string | null;
-  confidence: number;
-  isPetition: boolean;
-  reason: string;
-}
+export type LlmItem = Pick<ClassificationResult, 'authority' | 'field' | 'agency' | 'summary' | 'confidence' | 'isPetition' | 'reason'>;
 
 export interface Usage {
   tokensIn: number;

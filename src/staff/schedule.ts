@@ -49,16 +49,7 @@ export async function findSchedule(db: Db | Tx, spec: ScheduleQuery, now: Date, 
     .map((m) => toItem(m));
 }
 
-function toItem(m: {
-  code: string;
-  title: string;
-  startsAt: Date;
-  endsAt: Date | null;
-  place: string;
-  ward: string | null;
-  status: string;
-  deputies: { deputy: { name: string } }[];
-}): ScheduleItem {
+function toItem(m: Omit<ScheduleItem, 'deputies'> & { deputies: { deputy: { name: string } }[] }): ScheduleItem {
   return {
     code: m.code,
     title: m.title,
