@@ -108,13 +108,14 @@ meeting
 meeting
   .command('ics')
   .description('xuất lịch tiếp xúc cử tri ra tệp iCalendar (.ics)')
-  .requiredOption('--out <file>', 'tệp .ics đầu ra')
+  .option('--out <file>', 'tệp .ics đầu ra (mặc định: in ra màn hình)')
   .option('--from <date>', 'từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy; mặc định: 30 ngày trước)')
-  .action(async (options: { out: string; from?: string }) => {
+  .action(async (options: { out?: string; from?: string }) => {
     await withDb(async (db, config) => {
       const from = options.from ? parseLocalDateTime(options.from, config.TZ) : undefined;
       if (options.from && !from) throw new CliError(`Ngày không hợp lệ: ${options.from}`);
       const { ics, count } = await scheduleIcs(db, new Date(), from);
+      if (!options.out) return void process.stdout.write(ics);
       await writeFile(options.out, ics, 'utf8');
       console.log(`Đã ghi ${count} hội nghị vào ${options.out}`);
     });

@@ -79,6 +79,10 @@ it('adds, imports and lists meetings and writes a QR code from the command line'
   expect(meetings.map((m) => m.code)).toEqual(['TX-01', 'HN-02']);
   expect(meetings[0]!.deputies).toEqual(['Nguyễn Văn An', 'Lê Thị Bình']);
 
+  const ics = await runCli(['meeting', 'ics', '--from', '2026-01-01'], '', env);
+  expect(ics.stdout).toMatch(/^BEGIN:VCALENDAR/);
+  expect(ics.stdout.match(/BEGIN:VEVENT/g)).toHaveLength(2);
+
   const png = join(dir, 'qr.png');
   const qr = await runCli(['meeting', 'qr', 'tx-01', '--out', png, '--bot-username', 'kiennghi_bot'], '', env);
   expect(qr.stdout).toContain('https://t.me/kiennghi_bot?start=TX-01');
