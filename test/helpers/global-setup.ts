@@ -17,6 +17,9 @@ export default async function setup(project: TestProject) {
     psql(admin, `DROP DATABASE IF EXISTS ${PG_TEMPLATE}`);
     psql(admin, `CREATE DATABASE ${PG_TEMPLATE}`);
     await migrateDatabase(postgresUrl(admin, PG_TEMPLATE));
+    // CREATE DATABASE ... TEMPLATE fails while anyone is connected to the template, and a
+    // closed pool may linger for a moment: make sure no session is left.
+    psql(admin, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${PG_TEMPLATE}'`);
     project.provide('templateDb', postgresUrl(admin, PG_TEMPLATE));
     return () => dropTestDatabases(admin);
   }

@@ -17,6 +17,8 @@ export function psql(url: string, sql: string): string {
 /** A new database copied from the migrated template. */
 export function freshPostgresDatabase(templateUrl: string): string {
   const name = `kn_test_${randomBytes(6).toString('hex')}`;
-  psql(templateUrl, `CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE}`);
+  // Issued from the admin database: a session on the template itself would make a
+  // concurrent CREATE DATABASE ... TEMPLATE in another worker fail.
+  psql(postgresUrl(templateUrl, 'postgres'), `CREATE DATABASE ${name} TEMPLATE ${PG_TEMPLATE}`);
   return postgresUrl(templateUrl, name);
 }
