@@ -79,10 +79,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   let zalo: ZaloChannel | undefined;
   if (config.zaloMode !== 'off') {
     zalo = createZaloChannel(config, core, log);
-    outbox.registerSender('zalo', zalo.sender);
     if (config.zaloMode === 'webhook') webhooks.push(zalo.webhookRoute());
   }
 
+  // Sends keep under the platforms' rate limits (many digests at once).
   telegram?.bot.api.config.use(digests.telegramThrottle);
   if (zalo) outbox.registerSender('zalo', throttleSender(zalo.sender, digests.zaloLimiter));
 
