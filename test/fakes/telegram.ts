@@ -1,6 +1,7 @@
 // A fake Telegram Bot API server on 127.0.0.1: the real grammY client talks to it over HTTP.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitForCount } from './wait.ts';
 import type { Update } from 'grammy/types';
 
 export interface SentCall {
@@ -68,15 +69,8 @@ export class FakeTelegram {
     return full;
   }
 
-  async waitForSent(count: number, timeoutMs = 10_000): Promise<SentCall[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.sent.length < count) {
-      if (Date.now() > deadline) {
-        throw new Error(`expected ${count} messages, got ${this.sent.length}: ${JSON.stringify(this.sent.map((c) => c.body.text))}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return this.sent;
+  waitForSent(count: number, timeoutMs = 10_000): Promise<SentCall[]> {
+    return waitForCount(() => this.sent, count, timeoutMs);
   }
 
   private releasePollers(): void {

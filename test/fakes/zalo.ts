@@ -2,6 +2,7 @@
 // getUpdates hands out one queued update per call and answers 408 when none comes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { waitForCount } from './wait.ts';
 
 export interface ZaloCall {
   method: string;
@@ -89,15 +90,8 @@ export class FakeZalo {
     return this.updates.length;
   }
 
-  async waitForSent(count: number, timeoutMs = 10_000): Promise<ZaloCall[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.sent.length < count) {
-      if (Date.now() > deadline) {
-        throw new Error(`expected ${count} messages, got ${this.sent.length}: ${JSON.stringify(this.sent.map((c) => c.body.text))}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    return this.sent;
+  waitForSent(count: number, timeoutMs = 10_000): Promise<ZaloCall[]> {
+    return waitForCount(() => this.sent, count, timeoutMs);
   }
 
   private releasePollers(): void {
