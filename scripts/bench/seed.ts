@@ -1,9 +1,11 @@
 // Generated statistics data: ~200 meetings over the last 12 months, wards, deputies,
 // voters and petitions whose dates, levels, fields and statuses are skewed like real data
 // (petitions cluster around meetings; older ones are further along their lifecycle).
+// Every petition carries its voter's ward, as intake stores it; the tally is folded at the end.
 import { readFileSync } from 'node:fs';
 import type { Db } from '../../src/db/client.ts';
 import { deputyKey } from '../../src/meetings/service.ts';
+import { foldTally } from '../../src/stats/tally.ts';
 
 const DAY = 86_400_000;
 const BATCH = 2_000;
@@ -93,7 +95,7 @@ async function seedMeetings(db: Db, random: () => number, now: Date): Promise<Da
   return rows.map((row) => ({ ...row, ward: row.ward! }));
 }
 
-async function seedVoters(db: Db, random: () => number, count: number): Promise<number[]> {
+async function seedVoters(db: Db, random: () => number, count: number): Promise<{ id: number; ward: string | null }[]> {
   for (let start = 0; start < count; start += BATCH) {
     const data = Array.from({ length: Math.min(BATCH, count - start) }, (_, k) => {
       const i = start + k;
@@ -110,7 +112,7 @@ async function seedVoters(db: Db, random: () => number, count: number): Promise<
     });
     await db.voter.createMany({ data });
   }
-  return (await db.voter.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((v) => v.id);
+  return db.voter.findMany({ select: { id: true, ward: true }, orderBy: { id: 'asc' } });
 }
 
 /**
@@ -127,6 +129,7 @@ export async function seedDataset(db: Db, petitions: number, now: Date, sqlite: 
     const rows = Math.min(base, petitions - copy * base);
     await (sqlite ? copySqlite : copyPostgres)(db, copy, base, rows, now);
   }
+  await foldTally(db);
   return dataset;
 }
 
@@ -154,11 +157,14 @@ async function seedBase(db: Db, petitions: number, total: number, now: Date): Pr
       const ageDays = (now.getTime() - at) / DAY;
       const status = weighted(random, ageDays > 90 ? STATUS_OLD : ageDays > 30 ? STATUS_MID : STATUS_NEW);
       const classified = status !== 'received';
+      const voter = voters[Math.floor(random() * voters.length)]!;
       const text = `${texts[i % texts.length]!} (${i})`;
       return {
         trackingCode: trackingCode(year, i + 1),
         meetingId: meeting?.id ?? null,
-        voterId: voters[Math.floor(random() * voters.length)]!,
+        voterId: voter.id,
+        // Most voters at a ward's meeting live in that ward (anonymous ones give none).
+        ward: meeting && voter.ward && random() < 0.8 ? meeting.ward : voter.ward,
         anonymous: random() < 0.4,
         channel: random() < 0.6 ? 'telegram' : 'zalo',
         text,
@@ -180,7 +186,7 @@ function trackingCode(year: number, n: number): string {
   return `KN-${year}-${String(n).padStart(7, '0')}`;
 }
 
-const COPIED = '"meetingId", "voterId", "anonymous", "channel", "text", "textNormalized", "status", "needsReview", "authority", "field", "summary"';
+const COPIED = '"meetingId", "voterId", "ward", "anonymous", "channel", "text", "textNormalized", "status", "needsReview", "authority", "field", "summary"';
 
 /** Copy number `copy` of the first `rows` base petitions (ids 1..base in a fresh database). */
 async function copyPostgres(db: Db, copy: number, base: number, rows: number, now: Date): Promise<void> {

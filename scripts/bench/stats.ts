@@ -1,7 +1,7 @@
 // Statistics queries timed on a generated data set: the /thongke reply, the /bieudo
 // queries, the query functions of src/stats/queries.ts and the assistant's tools (runTool).
 import type { Db } from '../../src/db/client.ts';
-import { parseStatsArgs, resolveFilter } from '../../src/stats/filters.ts';
+import { EVERYTHING, parseStatsArgs, receivedIn, resolveFilter } from '../../src/stats/filters.ts';
 import { taxonomyLabels } from '../../src/classify/labels.ts';
 import { addDays, dayPeriod, namedPeriod, zonedYmd } from '../../src/stats/period.ts';
 import { breakdown, countPetitions, listPetitions, meetingsAbove, perDay, summary } from '../../src/stats/queries.ts';
@@ -44,7 +44,7 @@ async function bieudo(db: Db, args: string, now: Date): Promise<unknown> {
 export function statsCases(db: Db, now: Date, deputy: string): StatsCase[] {
   const labels = taxonomyLabels('current');
   const month = namedPeriod('this_month', now, TZ);
-  const inMonth = { receivedAt: { gte: month.from, lt: month.to } };
+  const inMonth = receivedIn(month.from, month.to);
   const lastMonth = namedPeriod('last_month', now, TZ);
   const last30 = dayPeriod(addDays(zonedYmd(now, TZ), -29), 30, TZ);
   const tool = (name: string, args: object) => {
@@ -59,18 +59,18 @@ export function statsCases(db: Db, now: Date, deputy: string): StatsCase[] {
     cases.push({ group: '/bieudo', name: `/bieudo ${args}`.trim(), run: () => bieudo(db, args, now) });
   }
   cases.push(
-    { group: 'queries.ts', name: 'countPetitions(all)', run: () => countPetitions(db, {}) },
+    { group: 'queries.ts', name: 'countPetitions(all)', run: () => countPetitions(db, EVERYTHING) },
     { group: 'queries.ts', name: 'countPetitions(this month)', run: () => countPetitions(db, inMonth) },
-    { group: 'queries.ts', name: 'breakdown(status)', run: () => breakdown(db, {}, 'status', labels) },
-    { group: 'queries.ts', name: 'breakdown(authority)', run: () => breakdown(db, {}, 'authority', labels) },
-    { group: 'queries.ts', name: 'breakdown(field)', run: () => breakdown(db, {}, 'field', labels) },
-    { group: 'queries.ts', name: 'breakdown(meeting)', run: () => breakdown(db, {}, 'meeting', labels) },
+    { group: 'queries.ts', name: 'breakdown(status)', run: () => breakdown(db, EVERYTHING, 'status', labels) },
+    { group: 'queries.ts', name: 'breakdown(authority)', run: () => breakdown(db, EVERYTHING, 'authority', labels) },
+    { group: 'queries.ts', name: 'breakdown(field)', run: () => breakdown(db, EVERYTHING, 'field', labels) },
+    { group: 'queries.ts', name: 'breakdown(meeting)', run: () => breakdown(db, EVERYTHING, 'meeting', labels) },
     { group: 'queries.ts', name: 'breakdown(field, this month)', run: () => breakdown(db, inMonth, 'field', labels) },
-    { group: 'queries.ts', name: 'summary(all)', run: () => summary(db, {}, labels) },
-    { group: 'queries.ts', name: 'perDay(last 30 days)', run: () => perDay(db, {}, last30, TZ) },
-    { group: 'queries.ts', name: 'meetingsAbove(1000, all)', run: () => meetingsAbove(db, 1000, {}) },
-    { group: 'queries.ts', name: 'meetingsAbove(50, last month)', run: () => meetingsAbove(db, 50, { receivedAt: { gte: lastMonth.from, lt: lastMonth.to } }) },
-    { group: 'queries.ts', name: 'listPetitions(all, 10)', run: () => listPetitions(db, {}, labels, TZ, 10) },
+    { group: 'queries.ts', name: 'summary(all)', run: () => summary(db, EVERYTHING, labels) },
+    { group: 'queries.ts', name: 'perDay(last 30 days)', run: () => perDay(db, EVERYTHING, last30, TZ) },
+    { group: 'queries.ts', name: 'meetingsAbove(1000, all)', run: () => meetingsAbove(db, 1000, EVERYTHING) },
+    { group: 'queries.ts', name: 'meetingsAbove(50, last month)', run: () => meetingsAbove(db, 50, receivedIn(lastMonth.from, lastMonth.to)) },
+    { group: 'queries.ts', name: 'listPetitions(all, 10)', run: () => listPetitions(db, EVERYTHING.petition, labels, TZ, 10) },
     { group: 'queries.ts', name: 'listPetitions(field+status, 10)', run: () => listPetitions(db, { AND: [{ field: 'land' }, { status: 'forwarded' }] }, labels, TZ, 10) },
     { group: 'runTool', name: 'count_petitions(this_year, ward)', run: tool('count_petitions', { period: 'this_year', ward: 'Cầu Giấy' }) },
     { group: 'runTool', name: 'petition_breakdown(field, last_month)', run: tool('petition_breakdown', { by: 'field', period: 'last_month' }) },

@@ -136,6 +136,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
       voterId: voter.id,
       anonymous: voter.consent === 'anonymous',
       meetingId: turn.conversation.meetingId,
+      ward: voter.ward,
       text: raw,
       media,
       now: turn.now,
@@ -264,7 +265,7 @@ async function updateVoter(turn: Turn, data: { name?: string; ward?: string }): 
 async function forgetVoter(turn: Turn): Promise<void> {
   const voter = await findVoter(turn);
   if (!voter) return;
-  await turn.tx.petition.updateMany({ where: { voterId: voter.id }, data: { voterId: null, anonymous: true } });
+  await turn.tx.petition.updateMany({ where: { voterId: voter.id }, data: { voterId: null, ward: null, anonymous: true } });
   await turn.tx.voter.update({
     where: { id: voter.id },
     data: { name: null, ward: null, phone: null, consent: 'withdrawn', consentAt: turn.now },

@@ -19,6 +19,8 @@ export interface NewPetition {
   voterId: number;
   anonymous: boolean;
   meetingId: number | null;
+  /** the voter's ward at submission, kept on the petition for ward statistics */
+  ward: string | null;
   text: string;
   media: MediaRef[];
   now: Date;
@@ -44,6 +46,7 @@ export async function storePetition(tx: Tx, input: NewPetition): Promise<{ id: n
       voterId: input.voterId,
       anonymous: input.anonymous,
       meetingId: input.meetingId,
+      ward: input.ward,
       text: input.text,
       textNormalized: normalizeText(input.text),
       receivedAt: input.now,

@@ -12,12 +12,11 @@ import type { Channel, OutgoingMessage } from '../core/types.ts';
 import type { Db } from '../db/client.ts';
 import { addDays as addLocalDays, startOfLocalDay } from '../digests/calendar.ts';
 import { deadlineStatus, NOT_FORWARDED } from '../digests/deadlines.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
 import { enqueueJob, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { can, guarded } from '../staff/access.ts';
 import { answerQuestion, suggestCommands } from './assistant.ts';
-import { parseStatsArgs, resolveFilter } from './filters.ts';
+import { allOf, parseStatsArgs, receivedIn, resolveFilter, statusIn, type StatsWhere } from './filters.ts';
 import { taxonomyLabels } from '../classify/labels.ts';
 import { addDays, dayPeriod, zonedYmd } from './period.ts';
 import { breakdown, countPetitions, perDay, summary } from './queries.ts';
@@ -60,15 +59,14 @@ async function stats(turn: Turn, args: string): Promise<void> {
 }
 
 /** The session deadline the office works toward, and how many petitions missed the last one. */
-async function deadlineLines(turn: Turn, where: Prisma.PetitionWhereInput): Promise<string[]> {
+async function deadlineLines(turn: Turn, where: StatsWhere): Promise<string[]> {
   const status = deadlineStatus(turn.config, turn.now);
   if (!status.configured) return [];
   const lines: string[] = [];
   const passed = [status.after, status.before].find((d) => d?.passed);
   if (passed) {
-    const late = await countPetitions(turn.tx, {
-      AND: [where, { status: { in: NOT_FORWARDED }, receivedAt: { lt: startOfLocalDay(addLocalDays(passed.day, 1), turn.config.TZ) } }],
-    });
+    const dueBy = startOfLocalDay(addLocalDays(passed.day, 1), turn.config.TZ);
+    const late = await countPetitions(turn.tx, allOf(where, statusIn(NOT_FORWARDED), receivedIn(undefined, dueBy)));
     if (late > 0) lines.push(digestMsg.late(late));
   }
   if (status.next) lines.push(digestMsg.nextDeadline(status.next.kind, status.next.day, status.next.daysLeft));
@@ -131,7 +129,7 @@ export function statsFeature(options: StatsFeatureOptions): Feature {
     if (!turn.config.llmEnabled) return turn.reply(staffMsg.noLlm(suggestCommands(question)));
     const { channel, chatId, userId } = turn.event;
     await enqueueJob(turn.tx, QUESTION_JOB, { channel, chatId, userId, question } satisfies QuestionPayload, { maxAttempts: 1 });
-    turn.afterCommit(() => queue.kick());
+    turn.afterCommit(() => queue.kick(QUESTION_JOB));
     turn.reply(staffMsg.thinking());
   }
 

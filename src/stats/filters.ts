@@ -1,11 +1,13 @@
 // What a statistic is about (period, meeting, ward, deputy, level, field, status), as
-// typed by staff or passed by the assistant's tools, turned into one Prisma filter.
+// typed by staff or passed by the assistant's tools, turned into one filter over Petition
+// (listings) and the same filter over PetitionTally (counts).
 import type { Db, Tx } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 import { deputyKey, normaliseCode } from '../meetings/service.ts';
 import { matchLabel, type Labels } from '../classify/labels.ts';
 import { parsePeriod, type Period } from './period.ts';
+import { foldTally, startsTallyDay } from './tally.ts';
 
 export interface FilterSpec {
   period?: Period;
@@ -17,8 +19,40 @@ export interface FilterSpec {
   status?: string;
 }
 
+/** One filter, on the petitions and on their tally. */
+export interface StatsWhere {
+  petition: Prisma.PetitionWhereInput;
+  /** null: a time bound falls inside a tally day, so only the petitions can answer. */
+  tally: Prisma.PetitionTallyWhereInput | null;
+}
+
+export const EVERYTHING: StatsWhere = { petition: {}, tally: {} };
+
+/** All the criteria at once. */
+export function allOf(...wheres: StatsWhere[]): StatsWhere {
+  const tallies = wheres.map((where) => where.tally);
+  return {
+    petition: { AND: wheres.map((where) => where.petition) },
+    tally: tallies.every((tally) => tally !== null) ? { AND: tallies } : null,
+  };
+}
+
+/** Petitions received in [from, to); either bound may be left open. */
+export function receivedIn(from: Date | undefined, to: Date | undefined): StatsWhere {
+  const aligned = [from, to].every((bound) => !bound || startsTallyDay(bound));
+  return {
+    petition: { receivedAt: { gte: from, lt: to } },
+    tally: aligned ? { day: { gte: from, lt: to } } : null,
+  };
+}
+
+/** Petitions whose status is one of these. */
+export function statusIn(statuses: string[]): StatsWhere {
+  return { petition: { status: { in: statuses } }, tally: { status: { in: statuses } } };
+}
+
 export interface ResolvedFilter {
-  where: Prisma.PetitionWhereInput;
+  where: StatsWhere;
   /** Human description of each criterion, for the reply's heading. */
   parts: string[];
   /** Criteria that matched nothing known (the count is then zero, and we say why). */
@@ -65,17 +99,17 @@ export function parseStatsArgs(args: string, now: Date, timeZone: string): { spe
 
 /** Resolves names (ward, deputy, labels) against the data and builds the filter. */
 export async function resolveFilter(db: Db | Tx, spec: FilterSpec, labels: Labels): Promise<ResolvedFilter> {
-  const and: Prisma.PetitionWhereInput[] = [];
+  const and: StatsWhere[] = [];
   const parts: string[] = [];
   const problems: string[] = [];
   if (spec.period) {
-    and.push({ receivedAt: { gte: spec.period.from, lt: spec.period.to } });
+    and.push(receivedIn(spec.period.from, spec.period.to));
     parts.push(spec.period.label);
   }
   if (spec.meetingCode) {
     const meeting = await db.meeting.findUnique({ where: { code: normaliseCode(spec.meetingCode) } });
     if (!meeting) problems.push(`hội nghị mã ${spec.meetingCode}`);
-    and.push({ meetingId: meeting?.id ?? -1 });
+    and.push(inMeetings([meeting?.id ?? -1]));
     parts.push(meeting ? `hội nghị ${meeting.code}` : `hội nghị ${spec.meetingCode}`);
   }
   if (spec.ward) {
@@ -100,26 +134,51 @@ export async function resolveFilter(db: Db | Tx, spec: FilterSpec, labels: Label
     if (!typed) continue;
     const id = matchLabel(list, typed);
     if (!id) problems.push(`${noun} "${typed}"`);
-    and.push({ [column]: id ?? `?${typed}` });
+    const value = id ?? `?${typed}`;
+    and.push({ petition: { [column]: value }, tally: { [column]: value } });
     parts.push(`${noun} ${id ? list.find((item) => item.id === id)!.label : typed}`);
   }
-  return { where: and.length ? { AND: and } : {}, parts, problems };
+  return { where: and.length ? allOf(...and) : EVERYTHING, parts, problems };
+}
+
+function inMeetings(ids: number[]): StatsWhere {
+  return { petition: { meetingId: { in: ids } }, tally: { meetingId: { in: ids } } };
 }
 
 /**
- * A ward is where the meeting was held or where the voter said they live. Both are
- * matched without diacritics over the distinct names (a short list at any data size).
+ * A ward is where the meeting was held or where the voter said they lived when sending
+ * the petition (copied onto it). Both are matched without diacritics over the distinct
+ * names, read from the tally's ward column (a short list at any data size).
  */
-async function wardFilter(db: Db | Tx, typed: string): Promise<{ where: Prisma.PetitionWhereInput; found: boolean }> {
+async function wardFilter(db: Db | Tx, typed: string): Promise<{ where: StatsWhere; found: boolean }> {
   const key = wardKey(typed);
   const meetings = await db.meeting.findMany({ where: { ward: { not: null } }, select: { id: true, ward: true } });
   const meetingIds = meetings.filter((m) => wardKey(m.ward!).includes(key)).map((m) => m.id);
-  const voterWards = await db.voter.groupBy({ by: ['ward'], where: { ward: { not: null } } });
-  const wards = voterWards.map((row) => row.ward!).filter((ward) => wardKey(ward).includes(key));
+  const wards = (await petitionWards(db)).filter((ward) => wardKey(ward).includes(key));
   return {
-    where: { OR: [{ meetingId: { in: meetingIds } }, { voter: { ward: { in: wards } } }] },
+    where: {
+      petition: { OR: [{ meetingId: { in: meetingIds } }, { ward: { in: wards } }] },
+      tally: { OR: [{ meetingId: { in: meetingIds } }, { ward: { in: wards } }] },
+    },
     found: meetingIds.length > 0 || wards.length > 0,
   };
+}
+
+/**
+ * The distinct wards petitions were sent from, as copied onto them (a voter may since have
+ * changed or withdrawn theirs): read from the tally's ward index by skipping from one name
+ * to the next, a few dozen index probes at any number of petitions.
+ */
+async function petitionWards(db: Db | Tx): Promise<string[]> {
+  await foldTally(db);
+  const rows = await db.$queryRawUnsafe<{ ward: string }[]>(
+    `WITH RECURSIVE wards ("ward") AS (
+       SELECT min("ward") FROM "PetitionTally" WHERE "ward" > ''
+       UNION ALL
+       SELECT (SELECT min("ward") FROM "PetitionTally" WHERE "ward" > wards."ward") FROM wards WHERE wards."ward" IS NOT NULL)
+     SELECT "ward" FROM wards WHERE "ward" IS NOT NULL`,
+  );
+  return rows.map((row) => row.ward);
 }
 
 /** "Phường Cầu Giấy", "P. Cau Giay" and "cau giay" compare equal. */
@@ -136,5 +195,5 @@ async function deputyFilter(db: Db | Tx, typed: string) {
     select: { name: true, meetings: { select: { meetingId: true } } },
   });
   const meetingIds = deputies.flatMap((d) => d.meetings.map((m) => m.meetingId));
-  return { where: { meetingId: { in: meetingIds } } as Prisma.PetitionWhereInput, names: deputies.map((d) => d.name) };
+  return { where: inMeetings(meetingIds), names: deputies.map((d) => d.name) };
 }

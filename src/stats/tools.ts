@@ -133,7 +133,7 @@ export const TOOLS = [
     schema: filterArgs.extend({ limit: z.number().int().min(1).max(20).default(10) }),
     async run(args, ctx) {
       const filter = await filterOf(args, ctx);
-      return { petitions: await listPetitions(ctx.db, filter.where, ctx.labels, ctx.timeZone, args.limit), ...filter.scope };
+      return { petitions: await listPetitions(ctx.db, filter.where.petition, ctx.labels, ctx.timeZone, args.limit), ...filter.scope };
     },
   }),
 ];

@@ -69,6 +69,8 @@ beforeEach(async () => {
         status: p.status,
         meetingId: p.meeting === 'CG' ? cg.id : p.meeting === 'ND' ? nd.id : null,
         voterId: p.voter === 'cauGiay' ? cauGiay.id : noWard.id,
+        // stored petitions carry the ward their voter gave (src/intake/petitions.ts)
+        ward: p.voter === 'cauGiay' ? cauGiay.ward : null,
         anonymous: p.voter === 'noWard',
       },
     });
