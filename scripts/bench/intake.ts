@@ -139,7 +139,9 @@ export function rssMiB(pid: number): number {
 }
 
 export async function startKiennghi(env: Record<string, string>): Promise<BotChild> {
-  const bot = await startBotProcess(env, 120_000);
+  // BENCH_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the bot.
+  const profile: Record<string, string> = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
+  const bot = await startBotProcess({ ...env, ...profile }, 120_000);
   // The HTTP server listens before grammY's bot.init() has fetched getMe; updates in that
   // window are answered 503 (retried by Telegram). The load starts once the channel is ready.
   const ready = await waitFor(async () => bot.logs().includes('telegram channel ready'), 60_000);

@@ -1,5 +1,6 @@
-// The core: one turn per platform delivery, inside one database transaction that records
-// the delivery (idempotency), the conversation state, the data and the replies together.
+// The core: one turn per platform delivery. A turn's delivery record (idempotency),
+// conversation state, data and replies commit together, in one transaction shared by the
+// deliveries that arrived meanwhile (group commit).
 // Channels only translate updates in and replies out; features register commands here.
 import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
@@ -7,10 +8,10 @@ import { backoffMs, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { FloodGate } from './flood.ts';
 import { msg } from './messages.ts';
-import { addToOutbox, type Outbox } from './outbox.ts';
-import { resolveRole, type Role } from './roles.ts';
+import { addManyToOutbox, type Outbox } from './outbox.ts';
+import { resolveRoles, type Role } from './roles.ts';
 import { answerKey } from './text.ts';
-import type { Choice, IncomingEvent, OutgoingMessage } from './types.ts';
+import type { Channel, Choice, IncomingEvent, OutgoingMessage } from './types.ts';
 
 export interface ConversationData {
   /** The choices last offered, so a typed "1" or "dong y" can be matched to one. */
@@ -49,11 +50,19 @@ export interface Feature {
   wantsInput?(turn: Turn): boolean;
 }
 
-const MAX_TURN_ATTEMPTS = 3;
+const MAX_BATCH_ATTEMPTS = 3;
 /** About two minutes of retries (1, 2, 4, 8, 16, 30, 30 s). */
 const POLLED_ATTEMPTS = 8;
+/** Deliveries committed together at most (one transaction, one disk flush). */
+const MAX_BATCH = 100;
 
 export type TurnOutcome = 'handled' | 'duplicate' | 'limited';
+
+export interface HandleResult {
+  outcome: TurnOutcome;
+  /** Resolves when the replies have been handed to the platform (or queued for a retry). */
+  delivered: Promise<void>;
+}
 
 export interface CoreDeps {
   db: Db;
@@ -63,11 +72,31 @@ export interface CoreDeps {
   queue?: JobQueue;
 }
 
+interface Waiting {
+  event: IncomingEvent;
+  resolve(result: HandleResult): void;
+  reject(error: unknown): void;
+}
+
+/** A user's conversation while a batch runs: later deliveries of the batch see earlier ones' changes. */
+interface LoadedConversation {
+  state: ConversationState;
+  stored: boolean;
+  touched: boolean;
+}
+
+interface Outgoing {
+  channel: Channel;
+  chatId: string;
+  message: OutgoingMessage;
+}
+
 export class Core {
   private readonly features: Feature[] = [];
   private readonly commands = new Map<string, CommandHandler>();
   private readonly flood: FloodGate;
-  private inFlight = new Set<Promise<unknown>>();
+  private readonly waiting: Waiting[] = [];
+  private pumping: Promise<void> | undefined;
 
   constructor(private readonly deps: CoreDeps) {
     this.flood = new FloodGate(deps.config.FLOOD_MAX_MESSAGES, deps.config.FLOOD_WINDOW_SECONDS * 1000);
@@ -80,17 +109,14 @@ export class Core {
   }
 
   /**
-   * Handles one delivery. Resolves once its effects are committed; `delivered` resolves
-   * when the replies have been handed to the platform (or queued for a retry).
+   * Handles one delivery; resolves once its effects are committed. Deliveries that arrive
+   * while a transaction runs wait and are committed together in the next one (group
+   * commit): under load the database sees a few statements per batch, not per delivery.
    */
-  async handle(event: IncomingEvent): Promise<{ outcome: TurnOutcome; delivered: Promise<void> }> {
-    const work = this.process(event);
-    this.inFlight.add(work);
-    try {
-      return await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
+  handle(event: IncomingEvent): Promise<HandleResult> {
+    const result = new Promise<HandleResult>((resolve, reject) => this.waiting.push({ event, resolve, reject }));
+    this.pumping ??= this.pump();
+    return result;
   }
 
   /**
@@ -113,74 +139,103 @@ export class Core {
 
   /** Waits for the turns in progress (graceful shutdown). */
   async idle(): Promise<void> {
-    await Promise.allSettled([...this.inFlight]);
+    await this.pumping;
   }
 
-  private async process(event: IncomingEvent): Promise<{ outcome: TurnOutcome; delivered: Promise<void> }> {
-    const { db, outbox } = this.deps;
-    if (await this.alreadyProcessed(event)) return { outcome: 'duplicate', delivered: Promise.resolve() };
-    const gate = this.flood.check(`${event.channel}:${event.userId}`);
-    if (gate !== 'ok') {
-      if (gate === 'warn') {
-        await addToOutbox(db, event.channel, event.chatId, [{ text: msg.flood(this.deps.config.FLOOD_WINDOW_SECONDS) }]);
-      }
-      return { outcome: 'limited', delivered: outbox.flush(event.channel, event.chatId) };
+  private async pump(): Promise<void> {
+    while (this.waiting.length > 0) await this.settle(this.waiting.splice(0, MAX_BATCH));
+    this.pumping = undefined;
+  }
+
+  /** Commits a batch; when it fails, each delivery runs alone so one bad update fails only itself. */
+  private async settle(batch: Waiting[]): Promise<void> {
+    try {
+      const results = await this.runBatch(batch.map((item) => item.event));
+      batch.forEach((item, index) => item.resolve(results[index]!));
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      for (const item of batch) await this.settle([item]);
     }
-    const after: (() => void)[] = [];
-    const committed = await this.runTurn(event, after);
-    if (!committed) return { outcome: 'duplicate', delivered: Promise.resolve() };
-    for (const task of after) task();
-    return { outcome: 'handled', delivered: outbox.flush(event.channel, event.chatId) };
   }
 
-  private async alreadyProcessed(event: IncomingEvent): Promise<boolean> {
-    const seen = await this.deps.db.processedUpdate.findUnique({
-      where: { channel_updateId: { channel: event.channel, updateId: event.updateId } },
-    });
-    return seen !== null;
-  }
-
-  /** Runs the turn; a write conflict with a concurrent turn (PostgreSQL) is retried. */
-  private async runTurn(event: IncomingEvent, after: (() => void)[]): Promise<boolean> {
+  /** A write conflict with a concurrent instance (PostgreSQL) is retried; duplicates then show as such. */
+  private async runBatch(events: IncomingEvent[]): Promise<HandleResult[]> {
     for (let attempt = 1; ; attempt++) {
+      const after: (() => void)[] = [];
       try {
-        await this.runTurnOnce(event, after);
-        return true;
+        const outcomes = await this.runBatchOnce(events, after);
+        for (const task of after) task();
+        return events.map((event, index) => ({
+          outcome: outcomes[index]!,
+          delivered:
+            outcomes[index] === 'duplicate' ? Promise.resolve() : this.deps.outbox.flush(event.channel, event.chatId),
+        }));
       } catch (error) {
-        // A concurrent copy of this delivery won the race: not an error, just a duplicate.
-        if (isUniqueViolation(error) && (await this.alreadyProcessed(event))) return false;
-        if (!isWriteConflict(error) || attempt >= MAX_TURN_ATTEMPTS) throw error;
-        after.length = 0;
+        if (!isWriteConflict(error) || attempt >= MAX_BATCH_ATTEMPTS) throw error;
       }
     }
   }
 
-  private async runTurnOnce(event: IncomingEvent, after: (() => void)[]): Promise<void> {
+  private async runBatchOnce(events: IncomingEvent[], after: (() => void)[]): Promise<TurnOutcome[]> {
     const { db, config } = this.deps;
-    await db.$transaction(
+    return db.$transaction(
       async (tx) => {
-        // Inserted first: a concurrent duplicate of this delivery fails here and rolls back.
-        await tx.processedUpdate.create({ data: { channel: event.channel, updateId: event.updateId } });
-        const replies: OutgoingMessage[] = [];
-        const conversation = await loadConversation(tx, event);
-        const before = conversation.state;
-        const turn: Turn = {
-          event,
-          tx,
-          now: new Date(),
-          config,
-          role: await resolveRole(tx, config, event.channel, event.userId),
-          conversation,
-          reply: (message) => replies.push(typeof message === 'string' ? { text: message } : message),
-          afterCommit: (task) => after.push(task),
-        };
-        await this.dispatch(turn);
-        rememberChoices(turn.conversation, replies, before);
-        await saveConversation(tx, event, turn.conversation);
-        await addToOutbox(tx, event.channel, event.chatId, replies);
+        const seen = await processedKeys(tx, events);
+        const gates = events.map((event) => {
+          const key = deliveryKey(event);
+          if (seen.has(key)) return 'duplicate' as const;
+          seen.add(key);
+          return this.flood.check(`${event.channel}:${event.userId}`);
+        });
+        const outcomes = gates.map((gate): TurnOutcome => (gate === 'duplicate' ? gate : gate === 'ok' ? 'handled' : 'limited'));
+        const handled = events.filter((_, index) => outcomes[index] === 'handled');
+        const conversations = await loadConversations(tx, handled);
+        const roles = await resolveRoles(tx, config, handled);
+        const outgoing: Outgoing[] = [];
+        for (const [index, event] of events.entries()) {
+          if (gates[index] === 'warn') {
+            outgoing.push({ ...event, message: { text: msg.flood(config.FLOOD_WINDOW_SECONDS) } });
+          }
+          if (outcomes[index] !== 'handled') continue;
+          const conversation = conversations.get(userKey(event))!;
+          const replies = await this.runTurn(tx, event, roles.get(userKey(event))!, conversation, after);
+          outgoing.push(...replies.map((message) => ({ channel: event.channel, chatId: event.chatId, message })));
+        }
+        await saveConversations(tx, conversations);
+        if (handled.length) {
+          await tx.processedUpdate.createMany({ data: handled.map(({ channel, updateId }) => ({ channel, updateId })) });
+        }
+        await addManyToOutbox(tx, outgoing);
+        return outcomes;
       },
-      { timeout: 15_000, maxWait: 15_000 },
+      { timeout: 30_000, maxWait: 15_000 },
     );
+  }
+
+  private async runTurn(
+    tx: Tx,
+    event: IncomingEvent,
+    role: Role,
+    loaded: LoadedConversation,
+    after: (() => void)[],
+  ): Promise<OutgoingMessage[]> {
+    const replies: OutgoingMessage[] = [];
+    const before = loaded.state.state;
+    const turn: Turn = {
+      event,
+      tx,
+      now: new Date(),
+      config: this.deps.config,
+      role,
+      conversation: loaded.state,
+      reply: (message) => replies.push(typeof message === 'string' ? { text: message } : message),
+      afterCommit: (task) => after.push(task),
+    };
+    await this.dispatch(turn);
+    rememberChoices(turn.conversation, replies, before);
+    loaded.state = { ...turn.conversation, isNew: false };
+    loaded.touched = true;
+    return replies;
   }
 
   private async dispatch(turn: Turn): Promise<void> {
@@ -199,6 +254,34 @@ export class Core {
       this.features.find((f) => f.onInput);
     await feature?.onInput?.(turn);
   }
+}
+
+function deliveryKey(event: IncomingEvent): string {
+  return `${event.channel}\u0000${event.updateId}`;
+}
+
+function userKey(event: { channel: string; userId: string }): string {
+  return `${event.channel}\u0000${event.userId}`;
+}
+
+/** Lists per channel, so each lookup is one `channel = ? AND x IN (...)` statement. */
+function byChannel<T extends { channel: Channel }>(items: T[], value: (item: T) => string): { channel: Channel; values: string[] }[] {
+  const groups = new Map<Channel, Set<string>>();
+  for (const item of items) {
+    const values = groups.get(item.channel) ?? new Set<string>();
+    values.add(value(item));
+    groups.set(item.channel, values);
+  }
+  return [...groups].map(([channel, values]) => ({ channel, values: [...values] }));
+}
+
+/** Which of these deliveries were handled before (by this or another instance). */
+async function processedKeys(tx: Tx, events: IncomingEvent[]): Promise<Set<string>> {
+  const rows = await tx.processedUpdate.findMany({
+    where: { OR: byChannel(events, (e) => e.updateId).map(({ channel, values }) => ({ channel, updateId: { in: values } })) },
+    select: { channel: true, updateId: true },
+  });
+  return new Set(rows.map((row) => deliveryKey(row as IncomingEvent)));
 }
 
 /** Turns typed commands into command events and typed answers into the offered choice. */
@@ -234,28 +317,37 @@ function rememberChoices(conversation: ConversationState, replies: OutgoingMessa
   else if (conversation.state !== stateBefore) delete conversation.data.choices;
 }
 
-async function loadConversation(tx: Tx, event: IncomingEvent): Promise<ConversationState> {
-  const row = await tx.conversation.findUnique({
-    where: { channel_channelUserId: { channel: event.channel, channelUserId: event.userId } },
+async function loadConversations(tx: Tx, events: IncomingEvent[]): Promise<Map<string, LoadedConversation>> {
+  const loaded = new Map<string, LoadedConversation>();
+  if (events.length === 0) return loaded;
+  const rows = await tx.conversation.findMany({
+    where: { OR: byChannel(events, (e) => e.userId).map(({ channel, values }) => ({ channel, channelUserId: { in: values } })) },
   });
-  if (!row) return { isNew: true, state: 'idle', meetingId: null, data: {} };
-  return { isNew: false, state: row.state, meetingId: row.meetingId, data: JSON.parse(row.data) as ConversationData };
+  for (const row of rows) {
+    const state = { isNew: false, state: row.state, meetingId: row.meetingId, data: JSON.parse(row.data) as ConversationData };
+    loaded.set(userKey({ channel: row.channel, userId: row.channelUserId }), { state, stored: true, touched: false });
+  }
+  for (const event of events) {
+    const key = userKey(event);
+    if (!loaded.has(key)) loaded.set(key, { state: { isNew: true, state: 'idle', meetingId: null, data: {} }, stored: false, touched: false });
+  }
+  return loaded;
 }
 
-async function saveConversation(tx: Tx, event: IncomingEvent, conversation: ConversationState): Promise<void> {
-  const data = { state: conversation.state, meetingId: conversation.meetingId, data: JSON.stringify(conversation.data) };
-  await tx.conversation.upsert({
-    where: { channel_channelUserId: { channel: event.channel, channelUserId: event.userId } },
-    create: { channel: event.channel, channelUserId: event.userId, ...data },
-    update: data,
-  });
+async function saveConversations(tx: Tx, conversations: Map<string, LoadedConversation>): Promise<void> {
+  const created = [];
+  for (const [key, { state, stored, touched }] of conversations) {
+    if (!touched) continue;
+    const [channel, channelUserId] = key.split('\u0000') as [string, string];
+    const data = { state: state.state, meetingId: state.meetingId, data: JSON.stringify(state.data) };
+    if (!stored) created.push({ channel, channelUserId, ...data });
+    else await tx.conversation.update({ where: { channel_channelUserId: { channel, channelUserId } }, data });
+  }
+  // A concurrent instance creating the same conversation fails this batch with P2002: it is retried.
+  if (created.length) await tx.conversation.createMany({ data: created });
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (error as { code?: string })?.code === 'P2002';
-}
-
-/** Two turns raced on the same row (a new counter, a conversation): running again is safe. */
+/** Two batches raced on the same row (a delivery, a new counter, a conversation): running again is safe. */
 function isWriteConflict(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   return code === 'P2002' || code === 'P2034';

@@ -17,23 +17,45 @@ const MAX_ATTEMPTS = 200;
 // A voter waits for the reply: retry at least every minute while the platform is down.
 const MAX_RETRY_DELAY_MS = 60_000;
 
-export async function addToOutbox(
-  tx: Db | Tx,
-  channel: Channel,
-  chatId: string,
-  messages: OutgoingMessage[],
-): Promise<void> {
-  if (messages.length === 0) return;
-  // One statement for a turn's replies; ids still follow the order of `messages`.
+export interface Outgoing {
+  channel: Channel;
+  chatId: string;
+  message: OutgoingMessage;
+}
+
+export async function addToOutbox(tx: Db | Tx, channel: Channel, chatId: string, messages: OutgoingMessage[]): Promise<void> {
+  await addManyToOutbox(tx, messages.map((message) => ({ channel, chatId, message })));
+}
+
+/** One statement for any number of messages; ids follow the order of `items`. */
+export async function addManyToOutbox(tx: Db | Tx, items: Outgoing[]): Promise<void> {
+  if (items.length === 0) return;
   await tx.outboxMessage.createMany({
-    data: messages.map((message) => ({ channel, chatId, payload: JSON.stringify(message) })),
+    data: items.map(({ channel, chatId, message }) => ({ channel, chatId, payload: JSON.stringify(message) })),
   });
 }
 
+interface ChatRequest {
+  channel: Channel;
+  chatId: string;
+  done: (() => void)[];
+}
+
+type Claimed = { id: number; chatId: string; payload: string; attempts: number };
+
+/**
+ * Delivers in rounds: the chats asked for while a round starts share one read and one claim,
+ * and the messages sent meanwhile are marked in one statement; within a chat, one message
+ * at a time, oldest first. A chat being delivered joins the next round once it is done.
+ */
 export class Outbox {
   private readonly senders = new Map<Channel, Sender>();
-  /** One delivery chain per chat keeps messages in order inside this process. */
-  private readonly chains = new Map<string, Promise<void>>();
+  private readonly requested = new Map<string, ChatRequest>();
+  private readonly busy = new Set<string>();
+  private readonly chains = new Set<Promise<void>>();
+  private rounds: Promise<void> | undefined;
+  private toMark: number[] = [];
+  private marking: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -45,18 +67,15 @@ export class Outbox {
     this.senders.set(channel, sender);
   }
 
-  /** Delivers what is due for one chat; resolves when this chat's queue is handled. */
+  /** Delivers what is due for one chat; resolves when this chat's queue is handled. Never throws. */
   flush(channel: Channel, chatId: string): Promise<void> {
-    const key = `${channel}:${chatId}`;
-    const previous = this.chains.get(key) ?? Promise.resolve();
-    const next = previous.then(() => this.deliverChat(channel, chatId)).catch((error: unknown) => {
-      this.log.error({ err: error, channel }, 'outbox delivery failed');
+    return new Promise((resolve) => {
+      const key = chatKey(channel, chatId);
+      const request = this.requested.get(key) ?? { channel, chatId, done: [] };
+      request.done.push(resolve);
+      this.requested.set(key, request);
+      this.rounds ??= this.runRounds();
     });
-    this.chains.set(key, next);
-    void next.finally(() => {
-      if (this.chains.get(key) === next) this.chains.delete(key);
-    });
-    return next;
   }
 
   /** Delivers every chat that has something due (retries after an outage); never throws. */
@@ -82,41 +101,134 @@ export class Outbox {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await Promise.all(this.chains.values());
+    while (this.rounds || this.chains.size) await Promise.all([this.rounds, ...this.chains]);
   }
 
-  private async deliverChat(channel: Channel, chatId: string): Promise<void> {
-    const sender = this.senders.get(channel);
-    if (!sender) return;
+  private async runRounds(): Promise<void> {
+    // Let the flushes asked for in this tick join the first round.
+    await new Promise((resolve) => setImmediate(resolve));
     for (;;) {
-      const now = new Date();
-      const message = await this.db.outboxMessage.findFirst({
-        where: { channel, chatId, status: { in: ['pending', 'sending'] } },
-        orderBy: { id: 'asc' },
-      });
-      // The oldest undelivered message blocks the ones after it: order matters in a chat.
-      if (!message || message.nextAttemptAt > now) return;
-      const claimed = await this.db.outboxMessage.updateMany({
-        where: { id: message.id, status: message.status, nextAttemptAt: message.nextAttemptAt },
-        data: { status: 'sending', nextAttemptAt: new Date(now.getTime() + SENDING_LEASE_MS) },
-      });
-      if (claimed.count === 0) return;
-      if (!(await this.deliverOne(sender, message.id, chatId, JSON.parse(message.payload), message.attempts))) return;
+      const ready = [...this.requested].filter(([key]) => !this.busy.has(key));
+      if (ready.length === 0) break;
+      for (const [key] of ready) this.requested.delete(key);
+      await this.round(ready.map(([, request]) => request));
+    }
+    this.rounds = undefined;
+  }
+
+  private async round(requests: ChatRequest[]): Promise<void> {
+    let claimed: Map<string, Claimed[]>;
+    try {
+      claimed = await this.claim(requests.filter((request) => this.senders.has(request.channel)));
+    } catch (error) {
+      this.log.warn({ err: error }, 'outbox: database unavailable; will retry');
+      claimed = new Map();
+    }
+    for (const request of requests) {
+      const key = chatKey(request.channel, request.chatId);
+      const messages = claimed.get(key) ?? [];
+      if (messages.length === 0) {
+        for (const done of request.done) done();
+        continue;
+      }
+      this.busy.add(key);
+      const chain = this.deliverChat(request.channel, messages)
+        .catch((error: unknown) => this.log.error({ err: error, channel: request.channel }, 'outbox delivery failed'))
+        .finally(() => {
+          this.busy.delete(key);
+          this.chains.delete(chain);
+          for (const done of request.done) done();
+          if (this.requested.has(key)) this.rounds ??= this.runRounds();
+        });
+      this.chains.add(chain);
     }
   }
 
-  /** Returns whether the chat's next message may be tried now. */
-  private async deliverOne(
-    sender: Sender,
-    id: number,
-    chatId: string,
-    payload: OutgoingMessage,
-    attempts: number,
-  ): Promise<boolean> {
+  /** Takes, per chat, the undelivered messages that are due, oldest first, up to the first one that is not. */
+  private async claim(requests: ChatRequest[]): Promise<Map<string, Claimed[]>> {
+    const result = new Map<string, Claimed[]>();
+    if (requests.length === 0) return result;
+    const now = new Date();
+    const waiting = await this.db.outboxMessage.findMany({
+      where: {
+        status: { in: ['pending', 'sending'] },
+        OR: requests.map(({ channel, chatId }) => ({ channel, chatId })),
+      },
+      orderBy: { id: 'asc' },
+      select: { id: true, channel: true, chatId: true, nextAttemptAt: true },
+    });
+    const blocked = new Set<string>();
+    const due = waiting.filter((message) => {
+      const key = chatKey(message.channel as Channel, message.chatId);
+      // The oldest undelivered message blocks the ones after it: order matters in a chat.
+      if (message.nextAttemptAt > now) blocked.add(key);
+      return !blocked.has(key);
+    });
+    if (due.length === 0) return result;
+    const taken = await this.db.outboxMessage.updateManyAndReturn({
+      where: { id: { in: due.map((message) => message.id) }, status: { in: ['pending', 'sending'] }, nextAttemptAt: { lte: now } },
+      data: { status: 'sending', nextAttemptAt: new Date(now.getTime() + SENDING_LEASE_MS) },
+      select: { id: true, channel: true, chatId: true, payload: true, attempts: true },
+    });
+    const mine = new Map(taken.map((message) => [message.id, message]));
+    const released: number[] = [];
+    const gap = new Set<string>();
+    for (const message of due) {
+      const key = chatKey(message.channel as Channel, message.chatId);
+      const row = mine.get(message.id);
+      // Another instance took an earlier message of this chat: what follows it is left to it.
+      if (!row) gap.add(key);
+      else if (gap.has(key)) released.push(row.id);
+      else result.set(key, [...(result.get(key) ?? []), row]);
+    }
+    if (released.length) await this.release(released);
+    return result;
+  }
+
+  private async deliverChat(channel: Channel, messages: Claimed[]): Promise<void> {
+    const sender = this.senders.get(channel)!;
+    const sent: number[] = [];
+    for (const [index, message] of messages.entries()) {
+      const delivered = await this.deliverOne(sender, message);
+      if (delivered === 'sent') sent.push(message.id);
+      if (delivered === 'retry') {
+        await this.release(messages.slice(index + 1).map((m) => m.id));
+        break;
+      }
+    }
+    await this.markSent(sent);
+  }
+
+  /** Sent messages of every chat finishing about now, in one statement. */
+  private markSent(ids: number[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    this.toMark.push(...ids);
+    this.marking ??= new Promise((resolve) => setImmediate(resolve)).then(async () => {
+      this.marking = undefined;
+      const marked = this.toMark;
+      this.toMark = [];
+      try {
+        await this.db.outboxMessage.updateMany({ where: { id: { in: marked } }, data: { status: 'sent', sentAt: new Date() } });
+      } catch (error) {
+        // They stay "sending": after the lease they are sent again (at least once, never lost).
+        this.log.warn({ err: error, count: marked.length }, 'outbox: could not mark messages sent');
+      }
+    });
+    return this.marking;
+  }
+
+  /** Claimed but not tried: back in line (behind the chat's older message), due at once. */
+  private async release(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.outboxMessage.updateMany({ where: { id: { in: ids }, status: 'sending' }, data: { status: 'pending', nextAttemptAt: new Date() } });
+  }
+
+  /** Whether the message went out, was dropped (the chat's next one may follow) or waits for a retry. */
+  private async deliverOne(sender: Sender, message: Claimed): Promise<'sent' | 'dropped' | 'retry'> {
+    const { id, chatId, attempts } = message;
     try {
-      await sender.send(chatId, payload);
-      await this.db.outboxMessage.update({ where: { id }, data: { status: 'sent', sentAt: new Date() } });
-      return true;
+      await sender.send(chatId, JSON.parse(message.payload) as OutgoingMessage);
+      return 'sent';
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       if (error instanceof PermanentDeliveryError || attempts + 1 >= MAX_ATTEMPTS) {
@@ -125,7 +237,7 @@ export class Outbox {
           where: { id },
           data: { status: 'failed', attempts: attempts + 1, lastError: reason.slice(0, 500) },
         });
-        return true;
+        return 'dropped';
       }
       const delay = error instanceof DeliveryRateLimited ? error.retryAfterMs : backoffMs(attempts + 1, MAX_RETRY_DELAY_MS);
       this.log.warn({ outboxId: id, reason, retryInMs: delay }, 'delivery failed; will retry');
@@ -138,7 +250,11 @@ export class Outbox {
           lastError: reason.slice(0, 500),
         },
       });
-      return false;
+      return 'retry';
     }
   }
+}
+
+function chatKey(channel: Channel, chatId: string): string {
+  return `${channel}\u0000${chatId}`;
 }

@@ -99,7 +99,7 @@ export class DigestScheduler {
         { uniqueKey: digestJobKey(period.deputyId, period.periodKey) },
       );
     }
-    if (due.length) this.deps.queue.kick();
+    if (due.length) this.deps.queue.kick(DIGEST_JOB);
     return due;
   }
 

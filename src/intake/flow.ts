@@ -28,7 +28,7 @@ interface Pending {
 }
 
 export function intakeFeature(queue?: JobQueue): Feature {
-  const kickClassifier = (turn: Turn) => turn.afterCommit(() => queue?.kick());
+  const kickClassifier = (turn: Turn) => turn.afterCommit(() => queue?.kick('classify'));
 
   async function start(turn: Turn, args: string): Promise<void> {
     turn.conversation.state = 'idle';

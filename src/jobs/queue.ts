@@ -68,6 +68,8 @@ export class JobQueue {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** Job types kicked since the worker last looked; null: look at every type. */
+  private kicked: Set<string> | null = new Set();
 
   constructor(
     private readonly db: Db,
@@ -93,15 +95,19 @@ export class JobQueue {
     await this.loop;
   }
 
-  /** Asks the worker to look for work now instead of at its next poll. */
-  kick(): void {
+  /** Asks the worker to look for work (of this type, or of every type) now instead of at its next poll. */
+  kick(type?: string): void {
+    if (!type) this.kicked = null;
+    else this.kicked?.add(type);
     this.wake?.();
   }
 
-  /** Runs every job that is due now, once; returns how many ran. */
-  async runDue(): Promise<number> {
+  /** Runs every job (of these types) that is due now, once; returns how many ran. */
+  async runDue(types?: Iterable<string>): Promise<number> {
     let total = 0;
-    for (const [type, handler] of this.handlers) {
+    for (const type of types ?? this.handlers.keys()) {
+      const handler = this.handlers.get(type);
+      if (!handler) continue;
       const jobs = await this.claim(type, handler.batchSize ?? 1);
       if (jobs.length === 0) continue;
       total += jobs.length;
@@ -118,25 +124,31 @@ export class JobQueue {
   }
 
   private async run(): Promise<void> {
+    // After a kick only the kicked types are looked at (one query each), not every type.
+    let types: Set<string> | null = null;
     while (this.running) {
       let ran = 0;
       try {
-        ran = await this.runDue();
+        ran = await this.runDue(types ?? undefined);
       } catch (error) {
         this.log.error({ err: error }, 'job worker failed; retrying after a pause');
       }
-      if (ran === 0 && this.running) await this.sleep(this.pollMs);
+      if (ran === 0 && this.running) types = await this.sleep(this.pollMs);
     }
   }
 
-  private sleep(ms: number): Promise<void> {
+  /** Resolves with the kicked types, or null when the poll interval ran out (look at every type). */
+  private sleep(ms: number): Promise<Set<string> | null> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
+      const finish = (kicked: Set<string> | null) => {
         clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
+        this.wake = undefined;
+        this.kicked = new Set();
+        resolve(kicked);
+      };
+      const timer = setTimeout(() => finish(null), ms);
+      this.wake = () => finish(this.kicked);
+      if (this.kicked === null || this.kicked.size > 0) this.wake();
     });
   }
 
