@@ -116,7 +116,7 @@ function telegramWebhook(config: Config, telegram: TelegramChannel): WebhookRout
     async handle(body) {
       const parsed = telegramUpdate.safeParse(body);
       if (!parsed.success) throw new BadUpdate('not a Telegram update');
-      await telegram.handleUpdate(parsed.data as unknown as Update);
+      return telegram.handleUpdate(parsed.data as unknown as Update);
     },
   };
 }

@@ -56,38 +56,51 @@ function toInput(petition: PetitionRow): ClassifyInput {
   };
 }
 
-/** An identical normalised text already classified by the LLM (or staff) is reused. */
-async function reuseFromDb(db: Db, petition: PetitionRow, taxonomy: string): Promise<ClassificationResult | undefined> {
-  const previous = await db.classification.findFirst({
+/** Identical normalised texts already classified by the LLM (or staff) are reused: text -> result. */
+async function reuseFromDb(db: Db, petitions: PetitionRow[], taxonomy: string): Promise<Map<string, ClassificationResult>> {
+  const previous = await db.classification.findMany({
     where: {
       taxonomy,
       classifier: { in: ['llm', 'staff'] },
-      petitionId: { not: petition.id },
-      petition: { textNormalized: petition.textNormalized },
+      petitionId: { notIn: petitions.map((p) => p.id) },
+      petition: { textNormalized: { in: petitions.map((p) => p.textNormalized) } },
     },
     orderBy: { id: 'desc' },
+    include: { petition: { select: { textNormalized: true } } },
   });
-  if (!previous) return undefined;
-  return {
-    authority: previous.authority,
-    field: previous.field,
-    agency: previous.agency,
-    summary: previous.summary,
-    confidence: previous.classifier === 'staff' ? 1 : previous.confidence,
-    isPetition: previous.isPetition,
-    reason: `Dùng lại phân loại của kiến nghị #${previous.petitionId} có nội dung giống hệt (${previous.classifier}).`,
-    classifier: 'llm',
-    model: previous.model ?? undefined,
-    promptVersion: previous.promptVersion ?? undefined,
-    tokensIn: 0,
-    tokensOut: 0,
-  };
+  const reused = new Map<string, ClassificationResult>();
+  for (const row of previous) {
+    if (reused.has(row.petition.textNormalized)) continue;
+    reused.set(row.petition.textNormalized, {
+      authority: row.authority,
+      field: row.field,
+      agency: row.agency,
+      summary: row.summary,
+      confidence: row.classifier === 'staff' ? 1 : row.confidence,
+      isPetition: row.isPetition,
+      reason: `Dùng lại phân loại của kiến nghị #${row.petitionId} có nội dung giống hệt (${row.classifier}).`,
+      classifier: 'llm',
+      model: row.model ?? undefined,
+      promptVersion: row.promptVersion ?? undefined,
+      tokensIn: 0,
+      tokensOut: 0,
+    });
+  }
+  return reused;
 }
 
-async function storeResult(db: Db, petition: PetitionRow, result: ClassificationResult, review: boolean, taxonomy: string) {
+interface Outcome {
+  petition: PetitionRow;
+  result: ClassificationResult;
+  review: boolean;
+}
+
+/** A batch's results in one transaction: history rows, the copy on each petition, the status step. */
+async function storeResults(db: Db, outcomes: Outcome[], taxonomy: string): Promise<void> {
+  if (outcomes.length === 0) return;
   await db.$transaction(async (tx) => {
-    await tx.classification.create({
-      data: {
+    await tx.classification.createMany({
+      data: outcomes.map(({ petition, result }) => ({
         petitionId: petition.id,
         taxonomy,
         authority: result.authority,
@@ -102,32 +115,39 @@ async function storeResult(db: Db, petition: PetitionRow, result: Classification
         promptVersion: result.promptVersion ?? null,
         tokensIn: result.tokensIn ?? null,
         tokensOut: result.tokensOut ?? null,
-      },
+      })),
     });
-    const early = petition.status === 'received' || petition.status === 'classified';
-    await tx.petition.update({
-      where: { id: petition.id },
-      data: {
-        authority: result.authority,
-        field: result.field,
-        agency: result.agency,
-        summary: result.summary,
-        // Once staff have moved a petition on, the classifier may raise a flag but not clear one.
-        ...(early || review ? { needsReview: review } : {}),
-      },
-    });
-    const moved = await tx.petition.updateMany({ where: { id: petition.id, status: 'received' }, data: { status: 'classified' } });
-    if (moved.count > 0) {
-      await tx.petitionEvent.create({
+    for (const { petition, result, review } of outcomes) {
+      const early = petition.status === 'received' || petition.status === 'classified';
+      await tx.petition.update({
+        where: { id: petition.id },
         data: {
+          authority: result.authority,
+          field: result.field,
+          agency: result.agency,
+          summary: result.summary,
+          // Once staff have moved a petition on, the classifier may raise a flag but not clear one.
+          ...(early || review ? { needsReview: review } : {}),
+        },
+      });
+    }
+    const moved = await tx.petition.updateManyAndReturn({
+      where: { id: { in: outcomes.map((o) => o.petition.id) }, status: 'received' },
+      data: { status: 'classified' },
+      select: { id: true },
+    });
+    const movedIds = new Set(moved.map((row) => row.id));
+    await tx.petitionEvent.createMany({
+      data: outcomes
+        .filter(({ petition }) => movedIds.has(petition.id))
+        .map(({ petition, result }) => ({
           petitionId: petition.id,
           fromStatus: 'received',
           toStatus: 'classified',
           actor: 'classifier',
           note: `${result.classifier}: ${result.authority}/${result.field}`,
-        },
-      });
-    }
+        })),
+    });
   });
 }
 
@@ -158,19 +178,21 @@ async function handleJobs(
   // A deleted petition (voter asked to erase their data) simply has nothing to classify.
   const petitions = (await loadPetitions(db, [...ids])).filter((p) => !isSettled(p, taxonomy));
   const toClassify: PetitionRow[] = [];
+  const outcomes: Outcome[] = [];
+  const known = classifier.llmEnabled && petitions.length ? await reuseFromDb(db, petitions, taxonomy) : new Map<string, ClassificationResult>();
   for (const petition of petitions) {
-    const reused = classifier.llmEnabled ? await reuseFromDb(db, petition, taxonomy) : undefined;
-    if (reused) await storeResult(db, petition, reused, needsReview(reused, undefined, config.REVIEW_CONFIDENCE_THRESHOLD), taxonomy);
+    const reused = known.get(petition.textNormalized);
+    if (reused) outcomes.push({ petition, result: reused, review: needsReview(reused, undefined, config.REVIEW_CONFIDENCE_THRESHOLD) });
     else toClassify.push(petition);
   }
-  if (toClassify.length === 0) return;
-  const outcome = await classifier.classifyDetailed(toClassify.map(toInput));
+  const outcome = toClassify.length ? await classifier.classifyDetailed(toClassify.map(toInput)) : undefined;
   for (const petition of toClassify) {
     const id = String(petition.id);
-    const result = outcome.results.get(id)!;
-    await storeResult(db, petition, result, needsReview(result, outcome.rules.get(id), config.REVIEW_CONFIDENCE_THRESHOLD), taxonomy);
+    const result = outcome!.results.get(id)!;
+    outcomes.push({ petition, result, review: needsReview(result, outcome!.rules.get(id), config.REVIEW_CONFIDENCE_THRESHOLD) });
   }
-  if (outcome.llmFailures.size === 0) return;
+  await storeResults(db, outcomes, taxonomy);
+  if (!outcome || outcome.llmFailures.size === 0) return;
   const attempts = Math.max(...jobs.map((job) => job.attempts));
   if (attempts + 1 >= CLASSIFY_MAX_ATTEMPTS) {
     log.warn({ petitions: outcome.llmFailures.size }, 'LLM still failing after the last attempt; the offline classification stands');

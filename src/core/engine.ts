@@ -163,7 +163,7 @@ export class Core {
     for (let attempt = 1; ; attempt++) {
       const after: (() => void)[] = [];
       try {
-        const outcomes = await this.runBatchOnce(events, after);
+        const outcomes = await this.runBatchOnce(events, after, attempt > 1);
         for (const task of after) task();
         return events.map((event, index) => ({
           outcome: outcomes[index]!,
@@ -176,11 +176,16 @@ export class Core {
     }
   }
 
-  private async runBatchOnce(events: IncomingEvent[], after: (() => void)[]): Promise<TurnOutcome[]> {
+  /**
+   * First attempt: the deliveries are assumed new, and their records are inserted before
+   * anything else, so a copy of one handled meanwhile fails the batch at once (unique key)
+   * and the retry looks them up.
+   */
+  private async runBatchOnce(events: IncomingEvent[], after: (() => void)[], lookUp: boolean): Promise<TurnOutcome[]> {
     const { db, config } = this.deps;
     return db.$transaction(
       async (tx) => {
-        const seen = await processedKeys(tx, events);
+        const seen = lookUp ? await processedKeys(tx, events) : new Set<string>();
         const gates = events.map((event) => {
           const key = deliveryKey(event);
           if (seen.has(key)) return 'duplicate' as const;
@@ -189,6 +194,9 @@ export class Core {
         });
         const outcomes = gates.map((gate): TurnOutcome => (gate === 'duplicate' ? gate : gate === 'ok' ? 'handled' : 'limited'));
         const handled = events.filter((_, index) => outcomes[index] === 'handled');
+        if (handled.length) {
+          await tx.processedUpdate.createMany({ data: handled.map(({ channel, updateId }) => ({ channel, updateId })) });
+        }
         const conversations = await loadConversations(tx, handled);
         const roles = await resolveRoles(tx, config, handled);
         const outgoing: Outgoing[] = [];
@@ -202,9 +210,6 @@ export class Core {
           outgoing.push(...replies.map((message) => ({ channel: event.channel, chatId: event.chatId, message })));
         }
         await saveConversations(tx, conversations);
-        if (handled.length) {
-          await tx.processedUpdate.createMany({ data: handled.map(({ channel, updateId }) => ({ channel, updateId })) });
-        }
         await addManyToOutbox(tx, outgoing);
         return outcomes;
       },

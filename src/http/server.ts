@@ -13,8 +13,11 @@ export interface WebhookRoute {
   path: string;
   secretHeader: string;
   secret: string;
-  /** Validates and handles one delivery; throws BadUpdate for a body that is not an update. */
-  handle(body: unknown): Promise<void>;
+  /**
+   * Validates and handles one delivery; throws BadUpdate for a body that is not an update.
+   * What it returns is the HTTP answer's body (a platform's webhook reply).
+   */
+  handle(body: unknown): Promise<object | void>;
 }
 
 export class BadUpdate extends Error {}
@@ -59,8 +62,7 @@ async function handleWebhook(c: Context, route: WebhookRoute, log: Logger): Prom
     return c.json({ ok: false, error: 'invalid JSON' }, 400);
   }
   try {
-    await route.handle(body);
-    return c.json({ ok: true });
+    return c.json((await route.handle(body)) ?? { ok: true });
   } catch (error) {
     if (error instanceof BadUpdate) {
       log.warn({ path: route.path, reason: error.message }, 'malformed update ignored');

@@ -6,6 +6,7 @@ import { choiceLabels, excerpt, msg, NOTICE_VERSION } from '../core/messages.ts'
 import { normalizeText } from '../core/text.ts';
 import type { Choice } from '../core/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import type { Voter } from '../generated/prisma/client.ts';
 import { CODE_PATTERN, findMeetingByCode } from '../meetings/service.ts';
 import { MAX_PETITION_CHARS, normaliseTrackingCode, storePetition, type MediaRef } from './petitions.ts';
 
@@ -77,8 +78,8 @@ export function intakeFeature(queue?: JobQueue): Feature {
       holdPending(turn);
       return askConsent(turn);
     }
-    if (event.kind === 'text') return storeText(turn, event.text, []);
-    if (event.kind === 'media') return storeText(turn, event.caption ?? '', [mediaOf(turn)!]);
+    if (event.kind === 'text') return storeText(turn, event.text, [], voter!);
+    if (event.kind === 'media') return storeText(turn, event.caption ?? '', [mediaOf(turn)!], voter!);
   }
 
   async function onConsentAnswer(turn: Turn): Promise<void> {
@@ -127,10 +128,10 @@ export function intakeFeature(queue?: JobQueue): Feature {
     turn.reply(msg.askPetition(anonymous));
   }
 
-  async function storeText(turn: Turn, raw: string, media: MediaRef[]): Promise<void> {
+  async function storeText(turn: Turn, raw: string, media: MediaRef[], known?: Voter): Promise<void> {
     if (Array.from(raw).length > MAX_PETITION_CHARS) return turn.reply(msg.tooLong(MAX_PETITION_CHARS));
     if (!normalizeText(raw) && media.length === 0) return turn.reply(msg.emptyPetition());
-    const voter = (await findVoter(turn))!;
+    const voter = known ?? (await findVoter(turn))!;
     const stored = await storePetition(turn.tx, {
       channel: turn.event.channel,
       voterId: voter.id,

@@ -243,11 +243,15 @@ describe('Telegram webhook', () => {
 
     const user = newUserId();
     expect((await post({ update_id: 1, ...textMessage(user, '/start') }, secret)).status).toBe(200);
-    expect((await post({ update_id: 2, ...callback(user, 'consent:anonymous') }, secret)).status).toBe(200);
+    // The button press is answered in the webhook's HTTP answer, not by a call of its own.
+    const pressed = await post({ update_id: 2, ...callback(user, 'consent:anonymous') }, secret);
+    expect(pressed.status).toBe(200);
+    expect(await pressed.json()).toMatchObject({ method: 'answerCallbackQuery' });
     const petition = { update_id: 3, ...textMessage(user, 'Xe tải chạy quá tốc độ trên đường Hoàng Quốc Việt.') };
     expect((await post(petition, secret)).status).toBe(200);
     expect((await post(petition, secret)).status).toBe(200);
     await telegram.waitForSent(4);
+    expect(telegram.calls.filter((call) => call.method === 'answerCallbackQuery')).toHaveLength(0);
     expect(await app.db.petition.count()).toBe(1);
     expect(telegram.textsTo(user).filter((text) => /KN-2026-\d{6}/.test(text))).toHaveLength(1);
   });

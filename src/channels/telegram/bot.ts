@@ -21,14 +21,18 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 export interface TelegramChannel {
   bot: Bot;
   sender: Sender;
-  /** Webhook mode: handles one update posted to /telegram/webhook. */
-  handleUpdate(update: Update): Promise<void>;
+  /** Webhook mode: handles one update posted to /telegram/webhook; returns the webhook reply, if any. */
+  handleUpdate(update: Update): Promise<object | undefined>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export function createTelegramChannel(config: Config, core: Core, log: Logger): TelegramChannel {
-  const bot = new Bot(config.TELEGRAM_BOT_TOKEN!, { client: { apiRoot: config.TELEGRAM_API_ROOT } });
+  // Answering a button press needs no round trip of its own in webhook mode: it rides on
+  // the webhook's HTTP answer (Telegram's "webhook reply"); everything else is an API call.
+  const bot = new Bot(config.TELEGRAM_BOT_TOKEN!, {
+    client: { apiRoot: config.TELEGRAM_API_ROOT, canUseWebhookReply: (method) => method === 'answerCallbackQuery' },
+  });
   // A 429 delays a call rather than failing it. 5xx and network errors fail fast and go
   // back to the outbox, whose retries are durable and keep each chat's order.
   bot.api.config.use(
@@ -62,7 +66,9 @@ export function createTelegramChannel(config: Config, core: Core, log: Logger): 
     bot,
     sender,
     async handleUpdate(update) {
-      await bot.handleUpdate(update);
+      let reply: object | undefined;
+      await bot.handleUpdate(update, { send: (payload) => void (reply = JSON.parse(payload) as object) });
+      return reply;
     },
     async start() {
       await bot.init();
