@@ -8,10 +8,19 @@ import { backoffMs, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { FloodGate } from './flood.ts';
 import { msg } from './messages.ts';
-import { addManyToOutbox, type Outbox } from './outbox.ts';
+import { storeReplies, type Outbox } from './outbox.ts';
 import { resolveRoles, type Role } from './roles.ts';
+import {
+  channelKey,
+  loadConversations,
+  recordDeliveries,
+  saveConversations,
+  type Claimed,
+  type Outgoing,
+  type StoredConversation,
+} from './store.ts';
 import { answerKey } from './text.ts';
-import type { Channel, Choice, IncomingEvent, OutgoingMessage } from './types.ts';
+import type { Choice, IncomingEvent, OutgoingMessage } from './types.ts';
 
 export interface ConversationData {
   /** The choices last offered, so a typed "1" or "dong y" can be matched to one. */
@@ -76,19 +85,6 @@ interface Waiting {
   event: IncomingEvent;
   resolve(result: HandleResult): void;
   reject(error: unknown): void;
-}
-
-/** A user's conversation while a batch runs: later deliveries of the batch see earlier ones' changes. */
-interface LoadedConversation {
-  state: ConversationState;
-  stored: boolean;
-  touched: boolean;
-}
-
-interface Outgoing {
-  channel: Channel;
-  chatId: string;
-  message: OutgoingMessage;
 }
 
 export class Core {
@@ -163,12 +159,17 @@ export class Core {
     for (let attempt = 1; ; attempt++) {
       const after: (() => void)[] = [];
       try {
-        const outcomes = await this.runBatchOnce(events, after, attempt > 1);
+        const { outcomes, claimed } = await this.runBatchOnce(events, after);
         for (const task of after) task();
+        const deliveries = new Map<string, Promise<void>>();
+        const deliver = (event: IncomingEvent) => {
+          const key = channelKey(event.channel, event.chatId);
+          if (!deliveries.has(key)) deliveries.set(key, this.deps.outbox.deliver(event.channel, event.chatId, claimed.get(key) ?? []));
+          return deliveries.get(key)!;
+        };
         return events.map((event, index) => ({
           outcome: outcomes[index]!,
-          delivered:
-            outcomes[index] === 'duplicate' ? Promise.resolve() : this.deps.outbox.flush(event.channel, event.chatId),
+          delivered: outcomes[index] === 'duplicate' ? Promise.resolve() : deliver(event),
         }));
       } catch (error) {
         if (!isWriteConflict(error) || attempt >= MAX_BATCH_ATTEMPTS) throw error;
@@ -176,27 +177,23 @@ export class Core {
     }
   }
 
-  /**
-   * First attempt: the deliveries are assumed new, and their records are inserted before
-   * anything else, so a copy of one handled meanwhile fails the batch at once (unique key)
-   * and the retry looks them up.
-   */
-  private async runBatchOnce(events: IncomingEvent[], after: (() => void)[], lookUp: boolean): Promise<TurnOutcome[]> {
+  private async runBatchOnce(
+    events: IncomingEvent[],
+    after: (() => void)[],
+  ): Promise<{ outcomes: TurnOutcome[]; claimed: Map<string, Claimed[]> }> {
     const { db, config } = this.deps;
     return db.$transaction(
       async (tx) => {
-        const seen = lookUp ? await processedKeys(tx, events) : new Set<string>();
+        // Recorded first: a copy of a delivery handled by a concurrent transaction waits
+        // here for it, and is then not recorded again, i.e. a duplicate.
+        const fresh = await recordDeliveries(tx, events, new Date());
         const gates = events.map((event) => {
-          const key = deliveryKey(event);
-          if (seen.has(key)) return 'duplicate' as const;
-          seen.add(key);
+          const key = channelKey(event.channel, event.updateId);
+          if (!fresh.delete(key)) return 'duplicate' as const;
           return this.flood.check(`${event.channel}:${event.userId}`);
         });
         const outcomes = gates.map((gate): TurnOutcome => (gate === 'duplicate' ? gate : gate === 'ok' ? 'handled' : 'limited'));
         const handled = events.filter((_, index) => outcomes[index] === 'handled');
-        if (handled.length) {
-          await tx.processedUpdate.createMany({ data: handled.map(({ channel, updateId }) => ({ channel, updateId })) });
-        }
         const conversations = await loadConversations(tx, handled);
         const roles = await resolveRoles(tx, config, handled);
         const outgoing: Outgoing[] = [];
@@ -205,13 +202,12 @@ export class Core {
             outgoing.push({ ...event, message: { text: msg.flood(config.FLOOD_WINDOW_SECONDS) } });
           }
           if (outcomes[index] !== 'handled') continue;
-          const conversation = conversations.get(userKey(event))!;
-          const replies = await this.runTurn(tx, event, roles.get(userKey(event))!, conversation, after);
+          const key = channelKey(event.channel, event.userId);
+          const replies = await this.runTurn(tx, event, roles.get(key)!, conversations.get(key)!, after);
           outgoing.push(...replies.map((message) => ({ channel: event.channel, chatId: event.chatId, message })));
         }
-        await saveConversations(tx, conversations);
-        await addManyToOutbox(tx, outgoing);
-        return outcomes;
+        await saveConversations(tx, conversations, new Date());
+        return { outcomes, claimed: await storeReplies(tx, outgoing) };
       },
       { timeout: 30_000, maxWait: 15_000 },
     );
@@ -221,7 +217,7 @@ export class Core {
     tx: Tx,
     event: IncomingEvent,
     role: Role,
-    loaded: LoadedConversation,
+    loaded: StoredConversation,
     after: (() => void)[],
   ): Promise<OutgoingMessage[]> {
     const replies: OutgoingMessage[] = [];
@@ -261,34 +257,6 @@ export class Core {
   }
 }
 
-function deliveryKey(event: IncomingEvent): string {
-  return `${event.channel}\u0000${event.updateId}`;
-}
-
-function userKey(event: { channel: string; userId: string }): string {
-  return `${event.channel}\u0000${event.userId}`;
-}
-
-/** Lists per channel, so each lookup is one `channel = ? AND x IN (...)` statement. */
-function byChannel<T extends { channel: Channel }>(items: T[], value: (item: T) => string): { channel: Channel; values: string[] }[] {
-  const groups = new Map<Channel, Set<string>>();
-  for (const item of items) {
-    const values = groups.get(item.channel) ?? new Set<string>();
-    values.add(value(item));
-    groups.set(item.channel, values);
-  }
-  return [...groups].map(([channel, values]) => ({ channel, values: [...values] }));
-}
-
-/** Which of these deliveries were handled before (by this or another instance). */
-async function processedKeys(tx: Tx, events: IncomingEvent[]): Promise<Set<string>> {
-  const rows = await tx.processedUpdate.findMany({
-    where: { OR: byChannel(events, (e) => e.updateId).map(({ channel, values }) => ({ channel, updateId: { in: values } })) },
-    select: { channel: true, updateId: true },
-  });
-  return new Set(rows.map((row) => deliveryKey(row as IncomingEvent)));
-}
-
 /** Turns typed commands into command events and typed answers into the offered choice. */
 function normaliseEvent(turn: Turn): IncomingEvent | 'expired' {
   const { event } = turn;
@@ -320,36 +288,6 @@ function rememberChoices(conversation: ConversationState, replies: OutgoingMessa
   const withChoices = replies.filter((reply) => reply.choices?.length);
   if (withChoices.length > 0) conversation.data.choices = withChoices.at(-1)!.choices;
   else if (conversation.state !== stateBefore) delete conversation.data.choices;
-}
-
-async function loadConversations(tx: Tx, events: IncomingEvent[]): Promise<Map<string, LoadedConversation>> {
-  const loaded = new Map<string, LoadedConversation>();
-  if (events.length === 0) return loaded;
-  const rows = await tx.conversation.findMany({
-    where: { OR: byChannel(events, (e) => e.userId).map(({ channel, values }) => ({ channel, channelUserId: { in: values } })) },
-  });
-  for (const row of rows) {
-    const state = { isNew: false, state: row.state, meetingId: row.meetingId, data: JSON.parse(row.data) as ConversationData };
-    loaded.set(userKey({ channel: row.channel, userId: row.channelUserId }), { state, stored: true, touched: false });
-  }
-  for (const event of events) {
-    const key = userKey(event);
-    if (!loaded.has(key)) loaded.set(key, { state: { isNew: true, state: 'idle', meetingId: null, data: {} }, stored: false, touched: false });
-  }
-  return loaded;
-}
-
-async function saveConversations(tx: Tx, conversations: Map<string, LoadedConversation>): Promise<void> {
-  const created = [];
-  for (const [key, { state, stored, touched }] of conversations) {
-    if (!touched) continue;
-    const [channel, channelUserId] = key.split('\u0000') as [string, string];
-    const data = { state: state.state, meetingId: state.meetingId, data: JSON.stringify(state.data) };
-    if (!stored) created.push({ channel, channelUserId, ...data });
-    else await tx.conversation.update({ where: { channel_channelUserId: { channel, channelUserId } }, data });
-  }
-  // A concurrent instance creating the same conversation fails this batch with P2002: it is retried.
-  if (created.length) await tx.conversation.createMany({ data: created });
 }
 
 /** Two batches raced on the same row (a delivery, a new counter, a conversation): running again is safe. */

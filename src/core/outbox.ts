@@ -3,6 +3,7 @@
 // order, per chat) when it does not. A crash between the two loses nothing.
 import type { Db, Tx } from '../db/client.ts';
 import { backoffMs } from '../jobs/queue.ts';
+import { channelKey, chatsWithBacklog, insertMessages, type Claimed, type Outgoing } from './store.ts';
 import type { Logger } from '../log.ts';
 import {
   DeliveryRateLimited,
@@ -17,31 +18,42 @@ const MAX_ATTEMPTS = 200;
 // A voter waits for the reply: retry at least every minute while the platform is down.
 const MAX_RETRY_DELAY_MS = 60_000;
 
-export interface Outgoing {
-  channel: Channel;
-  chatId: string;
-  message: OutgoingMessage;
-}
-
+/** One statement for a chat's messages, waiting for the next flush; ids follow their order. */
 export async function addToOutbox(tx: Db | Tx, channel: Channel, chatId: string, messages: OutgoingMessage[]): Promise<void> {
-  await addManyToOutbox(tx, messages.map((message) => ({ channel, chatId, message })));
+  if (messages.length === 0) return;
+  await tx.outboxMessage.createMany({
+    data: messages.map((message) => ({ channel, chatId, payload: JSON.stringify(message) })),
+  });
 }
 
-/** One statement for any number of messages; ids follow the order of `items`. */
-export async function addManyToOutbox(tx: Db | Tx, items: Outgoing[]): Promise<void> {
-  if (items.length === 0) return;
-  await tx.outboxMessage.createMany({
-    data: items.map(({ channel, chatId, message }) => ({ channel, chatId, payload: JSON.stringify(message) })),
-  });
+/**
+ * A turn's replies. Where the chat has nothing older waiting, they are stored already claimed
+ * by this process (status "sending" under a lease), so they go out after the commit without
+ * being read back; after a crash the lease runs out and any instance sends them.
+ * Returns the claimed ones per chat (`channelKey`), oldest first.
+ */
+export async function storeReplies(tx: Tx, items: Outgoing[]): Promise<Map<string, Claimed[]>> {
+  const claimed = new Map<string, Claimed[]>();
+  if (items.length === 0) return claimed;
+  const backlog = await chatsWithBacklog(tx, items);
+  const now = new Date();
+  const rows = await insertMessages(tx, items, (channel, chatId) => !backlog.has(channelKey(channel, chatId)), now, new Date(now.getTime() + SENDING_LEASE_MS));
+  for (const row of rows) {
+    const key = channelKey(row.channel, row.chatId);
+    claimed.set(key, [...(claimed.get(key) ?? []), row]);
+  }
+  return claimed;
 }
 
 interface ChatRequest {
   channel: Channel;
   chatId: string;
+  /** Claimed when stored (storeReplies): sent without a read. */
+  fresh: Claimed[];
+  /** Read the chat's due messages from the database too. */
+  read: boolean;
   done: (() => void)[];
 }
-
-type Claimed = { id: number; chatId: string; payload: string; attempts: number };
 
 /**
  * Delivers in rounds: the chats asked for while a round starts share one read and one claim,
@@ -69,9 +81,20 @@ export class Outbox {
 
   /** Delivers what is due for one chat; resolves when this chat's queue is handled. Never throws. */
   flush(channel: Channel, chatId: string): Promise<void> {
+    return this.request(channel, chatId, [], true);
+  }
+
+  /** Delivers messages claimed by storeReplies (or, with none, what is due for the chat). */
+  deliver(channel: Channel, chatId: string, fresh: Claimed[]): Promise<void> {
+    return this.request(channel, chatId, fresh, fresh.length === 0);
+  }
+
+  private request(channel: Channel, chatId: string, fresh: Claimed[], read: boolean): Promise<void> {
     return new Promise((resolve) => {
-      const key = chatKey(channel, chatId);
-      const request = this.requested.get(key) ?? { channel, chatId, done: [] };
+      const key = channelKey(channel, chatId);
+      const request = this.requested.get(key) ?? { channel, chatId, fresh: [], read: false, done: [] };
+      request.fresh.push(...fresh);
+      request.read ||= read;
       request.done.push(resolve);
       this.requested.set(key, request);
       this.rounds ??= this.runRounds();
@@ -119,14 +142,14 @@ export class Outbox {
   private async round(requests: ChatRequest[]): Promise<void> {
     let claimed: Map<string, Claimed[]>;
     try {
-      claimed = await this.claim(requests.filter((request) => this.senders.has(request.channel)));
+      claimed = await this.claim(requests.filter((request) => request.read && this.senders.has(request.channel)));
     } catch (error) {
       this.log.warn({ err: error }, 'outbox: database unavailable; will retry');
       claimed = new Map();
     }
     for (const request of requests) {
-      const key = chatKey(request.channel, request.chatId);
-      const messages = claimed.get(key) ?? [];
+      const key = channelKey(request.channel, request.chatId);
+      const messages = this.senders.has(request.channel) ? [...(claimed.get(key) ?? []), ...request.fresh].sort((a, b) => a.id - b.id) : [];
       if (messages.length === 0) {
         for (const done of request.done) done();
         continue;
@@ -159,7 +182,7 @@ export class Outbox {
     });
     const blocked = new Set<string>();
     const due = waiting.filter((message) => {
-      const key = chatKey(message.channel as Channel, message.chatId);
+      const key = channelKey(message.channel as Channel, message.chatId);
       // The oldest undelivered message blocks the ones after it: order matters in a chat.
       if (message.nextAttemptAt > now) blocked.add(key);
       return !blocked.has(key);
@@ -174,7 +197,7 @@ export class Outbox {
     const released: number[] = [];
     const gap = new Set<string>();
     for (const message of due) {
-      const key = chatKey(message.channel as Channel, message.chatId);
+      const key = channelKey(message.channel as Channel, message.chatId);
       const row = mine.get(message.id);
       // Another instance took an earlier message of this chat: what follows it is left to it.
       if (!row) gap.add(key);
@@ -255,6 +278,3 @@ export class Outbox {
   }
 }
 
-function chatKey(channel: Channel, chatId: string): string {
-  return `${channel}\u0000${chatId}`;
-}

@@ -1,6 +1,7 @@
 // Roles are resolved on every turn, never cached: a revoked staff member loses access at once.
 import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
+import { channelKey, loadStaffRoles } from './store.ts';
 import type { Channel } from './types.ts';
 
 export const ROLES = ['admin', 'staff', 'deputy', 'voter'] as const;
@@ -15,29 +16,13 @@ export async function resolveRole(db: Db | Tx, config: Config, channel: Channel,
   return member.role as Role;
 }
 
-/** The roles of a batch's users, in one lookup: `${channel}\u0000${userId}` -> role. */
-export async function resolveRoles(
-  db: Db | Tx,
-  config: Config,
-  users: { channel: Channel; userId: string }[],
-): Promise<Map<string, Role>> {
-  const roles = new Map<string, Role>();
-  const key = (channel: string, userId: string) => `${channel}\u0000${userId}`;
-  const members = users.length
-    ? await db.staffMember.findMany({
-        // A superset (every channel x every id); the exact pairs are picked below.
-        where: {
-          channel: { in: [...new Set(users.map((user) => user.channel))] },
-          channelUserId: { in: [...new Set(users.map((user) => user.userId))] },
-        },
-      })
-    : [];
-  for (const member of members) {
-    if (!member.revokedAt) roles.set(key(member.channel, member.channelUserId), member.role as Role);
-  }
+/** The roles of a batch's users, in one lookup: user key (`channelKey`) -> role. */
+export async function resolveRoles(tx: Tx, config: Config, users: { channel: Channel; userId: string }[]): Promise<Map<string, Role>> {
+  const roles = await loadStaffRoles(tx, users);
   for (const { channel, userId } of users) {
-    if (adminIds(config, channel).includes(userId)) roles.set(key(channel, userId), 'admin');
-    else if (!roles.has(key(channel, userId))) roles.set(key(channel, userId), 'voter');
+    const key = channelKey(channel, userId);
+    if (adminIds(config, channel).includes(userId)) roles.set(key, 'admin');
+    else if (!roles.has(key)) roles.set(key, 'voter');
   }
   return roles;
 }
