@@ -1,25 +1,14 @@
 // Calendar arithmetic in the office's zone: local days, ISO weeks, day boundaries.
+import { formatter, zoneOffsetMs } from '../core/time.ts';
 
 /** YYYY-MM-DD of the instant in the zone. */
 export function localDate(date: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+  return formatter('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
 }
 
 /** Minutes the zone is ahead of UTC at that instant. */
 function offsetMinutes(date: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(date);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+  return Math.round(zoneOffsetMs(date.getTime(), timeZone) / 60_000);
 }
 
 /** The instant a local day (YYYY-MM-DD) starts in the zone. */

@@ -1,7 +1,7 @@
 // Calendar periods in the office's time zone ("hôm nay", "tuần này", a date range), as
 // half-open instants [from, to) that database filters can use directly.
 import { foldDiacritics, normalizeText } from '../core/text.ts';
-import { formatDate } from '../core/time.ts';
+import { formatDate, zoneOffsetMs } from '../core/time.ts';
 
 export interface Period {
   from: Date;
@@ -31,31 +31,16 @@ export const PERIOD_NAMES = [
 ] as const;
 export type PeriodName = (typeof PERIOD_NAMES)[number];
 
-function offsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(instant));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(instant / 1000) * 1000;
-}
 
 /** The instant of a wall-clock time in the zone (one correction covers a DST edge). */
 export function zonedTime(ymd: Ymd, timeZone: string, hour = 0, minute = 0): Date {
   const guess = Date.UTC(ymd.year, ymd.month - 1, ymd.day, hour, minute);
-  const first = guess - offsetMs(guess, timeZone);
-  return new Date(guess - offsetMs(first, timeZone));
+  const first = guess - zoneOffsetMs(guess, timeZone);
+  return new Date(guess - zoneOffsetMs(first, timeZone));
 }
 
 export function zonedYmd(date: Date, timeZone: string): Ymd & { weekday: number } {
-  const shifted = new Date(date.getTime() + offsetMs(date.getTime(), timeZone));
+  const shifted = new Date(date.getTime() + zoneOffsetMs(date.getTime(), timeZone));
   const weekday = ((shifted.getUTCDay() + 6) % 7) + 1;
   return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate(), weekday };
 }
