@@ -31,7 +31,6 @@ export const PERIOD_NAMES = [
 ] as const;
 export type PeriodName = (typeof PERIOD_NAMES)[number];
 
-
 /** The instant of a wall-clock time in the zone (one correction covers a DST edge). */
 export function zonedTime(ymd: Ymd, timeZone: string, hour = 0, minute = 0): Date {
   const guess = Date.UTC(ymd.year, ymd.month - 1, ymd.day, hour, minute);
