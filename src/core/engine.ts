@@ -139,7 +139,12 @@ export class Core {
   }
 
   private async pump(): Promise<void> {
-    while (this.waiting.length > 0) await this.settle(this.waiting.splice(0, MAX_BATCH));
+    while (this.waiting.length > 0) {
+      // A turn on SQLite runs without ever yielding to I/O: let the requests that have
+      // arrived meanwhile reach `waiting` first, or every batch would hold one delivery.
+      await new Promise((resolve) => setImmediate(resolve));
+      await this.settle(this.waiting.splice(0, MAX_BATCH));
+    }
     this.pumping = undefined;
   }
 

@@ -35,6 +35,8 @@ export class RetryLater extends Error {
 }
 
 const LEASE_MS = 5 * 60_000;
+/** How long a kicked worker waits for more of the same work before taking it. */
+const KICK_GATHER_MS = 100;
 const MAX_BACKOFF_MS = 30 * 60_000;
 
 export async function enqueueJob(
@@ -68,6 +70,7 @@ export class JobQueue {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  private nudge: (() => void) | undefined;
   /** Job types kicked since the worker last looked; null: look at every type. */
   private kicked: Set<string> | null = new Set();
 
@@ -99,7 +102,7 @@ export class JobQueue {
   kick(type?: string): void {
     if (!type) this.kicked = null;
     else this.kicked?.add(type);
-    this.wake?.();
+    this.nudge?.();
   }
 
   /** Runs every job (of these types) that is due now, once; returns how many ran. */
@@ -137,18 +140,27 @@ export class JobQueue {
     }
   }
 
-  /** Resolves with the kicked types, or null when the poll interval ran out (look at every type). */
+  /**
+   * Resolves with the kicked types, or null when the poll interval ran out (look at every
+   * type). A kick ends the sleep a moment later, so that work arriving in a burst (one
+   * petition per turn) is taken in batches (one LLM request for several petitions).
+   */
   private sleep(ms: number): Promise<Set<string> | null> {
     return new Promise((resolve) => {
       const finish = (kicked: Set<string> | null) => {
         clearTimeout(timer);
-        this.wake = undefined;
+        this.wake = this.nudge = undefined;
         this.kicked = new Set();
         resolve(kicked);
       };
-      const timer = setTimeout(() => finish(null), ms);
+      let timer = setTimeout(() => finish(null), ms);
       this.wake = () => finish(this.kicked);
-      if (this.kicked === null || this.kicked.size > 0) this.wake();
+      this.nudge = () => {
+        this.nudge = undefined;
+        clearTimeout(timer);
+        timer = setTimeout(() => finish(this.kicked), KICK_GATHER_MS);
+      };
+      if (this.kicked === null || this.kicked.size > 0) this.nudge();
     });
   }
 
