@@ -27,35 +27,35 @@ export interface NewPetition {
   timeZone: string;
 }
 
+// Plain SQL (the same on SQLite and PostgreSQL): this runs for every petition on the intake
+// path, where the ORM's nested create takes five round trips for what four statements do.
+
 export async function nextTrackingCode(tx: Tx, now: Date, timeZone: string): Promise<string> {
   const year = yearIn(now, timeZone);
-  const counter = await tx.counter.upsert({
-    where: { name: `petition:${year}` },
-    create: { name: `petition:${year}`, value: 1 },
-    update: { value: { increment: 1 } },
-  });
-  return `KN-${year}-${String(counter.value).padStart(6, '0')}`;
+  const [counter] = await tx.$queryRaw<{ value: number | bigint }[]>`
+    INSERT INTO "Counter" ("name", "value") VALUES (${`petition:${year}`}, 1)
+    ON CONFLICT ("name") DO UPDATE SET "value" = "Counter"."value" + 1
+    RETURNING "value"`;
+  return `KN-${year}-${String(Number(counter!.value)).padStart(6, '0')}`;
 }
 
 export async function storePetition(tx: Tx, input: NewPetition): Promise<{ id: number; trackingCode: string }> {
   const trackingCode = await nextTrackingCode(tx, input.now, input.timeZone);
-  const petition = await tx.petition.create({
-    data: {
-      trackingCode,
-      channel: input.channel,
-      voterId: input.voterId,
-      anonymous: input.anonymous,
-      meetingId: input.meetingId,
-      ward: input.ward,
-      text: input.text,
-      textNormalized: normalizeText(input.text),
-      receivedAt: input.now,
-      attachments: { create: input.media.map((m) => ({ kind: m.media, fileId: m.fileId })) },
-      events: { create: { toStatus: 'received', actor: `${input.channel}:voter` } },
-    },
-  });
-  await enqueueJob(tx, 'classify', { petitionId: petition.id });
-  return { id: petition.id, trackingCode };
+  const { channel, now } = input;
+  const [row] = await tx.$queryRaw<{ id: number | bigint }[]>`
+    INSERT INTO "Petition" ("trackingCode", "channel", "voterId", "anonymous", "meetingId", "ward", "text",
+      "textNormalized", "status", "needsReview", "receivedAt", "updatedAt")
+    VALUES (${trackingCode}, ${channel}, ${input.voterId}, ${input.anonymous}, ${input.meetingId}, ${input.ward},
+      ${input.text}, ${normalizeText(input.text)}, 'received', ${false}, ${now}, ${now})
+    RETURNING "id"`;
+  const id = Number(row!.id);
+  await tx.$executeRaw`
+    INSERT INTO "PetitionEvent" ("petitionId", "toStatus", "actor", "createdAt") VALUES (${id}, 'received', ${`${channel}:voter`}, ${now})`;
+  if (input.media.length) {
+    await tx.attachment.createMany({ data: input.media.map((m) => ({ petitionId: id, kind: m.media, fileId: m.fileId })) });
+  }
+  await enqueueJob(tx, 'classify', { petitionId: id });
+  return { id, trackingCode };
 }
 
 export function normaliseTrackingCode(code: string): string {
