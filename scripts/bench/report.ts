@@ -216,7 +216,7 @@ ${report.voters.toLocaleString('en-US')} voters, each in order: \`/start <meetin
 - *updates/s*: updates acknowledged per second of the burst; *ack*: time from sending an update to its HTTP answer (kiennghi answers after the turn is committed).
 - *CPU ms/update*: user + system CPU of the bot process during the burst, per update (the database server's CPU is not included).
 - *RSS before*: VmRSS of the bot process after the warm-up, before the burst; *peak RSS*: its VmHWM (/proc/<pid>/status) at the end of the run (kiennghi: after the drain).
-- *drain s*: kiennghi only: after the last acknowledgement, seconds until every reply was delivered to the fake Telegram and every petition classified (LLM, batches of 10).
+- *drain s*: kiennghi only: after the last acknowledgement, seconds until every reply was delivered to the fake Telegram and every petition classified (LLM, up to 10 per request). Replies leave at 25 messages/s (the bot stays under Telegram's cap of about 30/s for the whole bot), and each voter gets five messages, so the drain measures the platform's pace more than ours.
 - *rows stored*: petitions in the database after the burst (minimal bot: one per text message, so two per voter).
 
 ${intakeTable(report)}
