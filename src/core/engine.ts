@@ -159,7 +159,7 @@ export class Core {
     }
   }
 
-  /** A write conflict with a concurrent instance (PostgreSQL) is retried; duplicates then show as such. */
+  /** A write conflict with a concurrent instance (two turns creating the same row) is retried. */
   private async runBatch(events: IncomingEvent[]): Promise<HandleResult[]> {
     for (let attempt = 1; ; attempt++) {
       const after: (() => void)[] = [];
@@ -204,7 +204,7 @@ export class Core {
         const outgoing: Outgoing[] = [];
         for (const [index, event] of events.entries()) {
           if (gates[index] === 'warn') {
-            outgoing.push({ ...event, message: { text: msg.flood(config.FLOOD_WINDOW_SECONDS) } });
+            outgoing.push({ channel: event.channel, chatId: event.chatId, message: { text: msg.flood(config.FLOOD_WINDOW_SECONDS) } });
           }
           if (outcomes[index] !== 'handled') continue;
           const key = channelKey(event.channel, event.userId);
