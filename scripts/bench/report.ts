@@ -199,7 +199,7 @@ The machine is a shared 2-core virtual machine on which other engineers were run
 ## How to run
 
 \`\`\`sh
-npm run bench                 # full run (20 to 25 minutes on 2 shared cores); rewrites docs/benchmarks.md
+npm run bench                 # full run (12 to 25 minutes on 2 shared cores); rewrites docs/benchmarks.md
 BENCH_QUICK=1 npm run bench   # 200 voters and 10,000 petitions; prints, writes no file
 \`\`\`
 
