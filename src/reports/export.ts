@@ -30,9 +30,13 @@ const PERSONAL_COLUMNS = ['voterName', 'voterWard', 'voterPhone'] as const;
 
 type Row = Record<string, string | number | boolean | null>;
 
+/**
+ * A voter's text that starts like a formula ("=HYPERLINK(...)", "+84...", "-", "@") is kept
+ * as text for spreadsheets by a leading apostrophe, so opening an export never runs it.
+ */
 export function csvCell(value: string | number | boolean | null): string {
   if (value === null) return '';
-  const text = String(value);
+  const text = typeof value === 'string' && /^[=+\-@\t\r]/.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

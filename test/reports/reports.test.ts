@@ -14,6 +14,7 @@ import type { Db } from '../../src/db/client.ts';
 import { dayRange } from '../../src/digests/calendar.ts';
 import type { App } from '../../src/main.ts';
 import { buildReport } from '../../src/reports/index.ts';
+import { csvCell } from '../../src/reports/export.ts';
 import { FakeTelegram, newUserId, textMessage } from '../fakes/telegram.ts';
 import { freshDatabaseUrl, openDb, startTestApp } from '../helpers/app.ts';
 import { seedFixedSet } from '../digests/seed.ts';
@@ -109,6 +110,14 @@ describe('CLI', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
     expect(workbook.getWorksheet('Tất cả ý kiến')!.rowCount - 1).toBe(expected.total);
+  });
+
+  it('keeps CSV cells that look like formulas as text', () => {
+    expect(csvCell('=HYPERLINK("http://x.test","bấm")')).toBe(`"'=HYPERLINK(""http://x.test"",""bấm"")"`);
+    expect(csvCell('+84 912 345 678')).toBe("'+84 912 345 678");
+    expect(csvCell('@ban')).toBe("'@ban");
+    expect(csvCell('Đường ngập, cần nạo vét')).toBe('"Đường ngập, cần nạo vét"');
+    expect(csvCell(-3)).toBe('-3');
   });
 
   it('exports petitions, personal data only when asked, and logs every export', async () => {
