@@ -76,33 +76,32 @@ export async function loadDigestData(
   const deputy = await db.deputy.findUniqueOrThrow({ where: { id: deputyId }, select: { id: true, name: true, constituency: true } });
   const meetingIds = await deputyMeetingIds(db, deputy);
   const inScope = { meetingId: { in: meetingIds } };
-  const [petitions, events, pending, upcoming] = await Promise.all([
-    db.petition.findMany({
-      where: { ...inScope, receivedAt: { gt: period.since, lte: period.until }, status: { not: 'rejected' } },
-      include: { group: { select: { title: true } } },
-      orderBy: { id: 'asc' },
-    }),
-    db.petitionEvent.findMany({
-      where: { petition: inScope, createdAt: { gt: period.since, lte: period.until }, toStatus: { in: REPORTED_CHANGES } },
-      include: { petition: { select: { trackingCode: true, text: true, summary: true } } },
-      orderBy: { id: 'asc' },
-    }),
-    db.petition.findMany({
-      where: { ...inScope, status: { in: NOT_FORWARDED }, receivedAt: { lte: period.until } },
-      select: { trackingCode: true, text: true, summary: true, status: true, receivedAt: true },
-      orderBy: { id: 'asc' },
-      take: LATE_LIMIT,
-    }),
-    db.meeting.findMany({
-      where: {
-        id: { in: meetingIds },
-        status: { in: ['scheduled', 'open'] },
-        startsAt: { gt: period.until, lte: new Date(period.until.getTime() + UPCOMING_DAYS * 86_400_000) },
-      },
-      select: { code: true, title: true, place: true, ward: true, startsAt: true },
-      orderBy: { startsAt: 'asc' },
-    }),
-  ]);
+  // One after another: `db` may be a transaction, whose one connection runs one query at a time.
+  const petitions = await db.petition.findMany({
+    where: { ...inScope, receivedAt: { gt: period.since, lte: period.until }, status: { not: 'rejected' } },
+    include: { group: { select: { title: true } } },
+    orderBy: { id: 'asc' },
+  });
+  const events = await db.petitionEvent.findMany({
+    where: { petition: inScope, createdAt: { gt: period.since, lte: period.until }, toStatus: { in: REPORTED_CHANGES } },
+    include: { petition: { select: { trackingCode: true, text: true, summary: true } } },
+    orderBy: { id: 'asc' },
+  });
+  const pending = await db.petition.findMany({
+    where: { ...inScope, status: { in: NOT_FORWARDED }, receivedAt: { lte: period.until } },
+    select: { trackingCode: true, text: true, summary: true, status: true, receivedAt: true },
+    orderBy: { id: 'asc' },
+    take: LATE_LIMIT,
+  });
+  const upcoming = await db.meeting.findMany({
+    where: {
+      id: { in: meetingIds },
+      status: { in: ['scheduled', 'open'] },
+      startsAt: { gt: period.until, lte: new Date(period.until.getTime() + UPCOMING_DAYS * 86_400_000) },
+    },
+    select: { code: true, title: true, place: true, ward: true, startsAt: true },
+    orderBy: { startsAt: 'asc' },
+  });
   return {
     deputy,
     periodKey: period.key,
