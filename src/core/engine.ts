@@ -110,7 +110,7 @@ export class Core {
    * commit): under load the database sees a few statements per batch, not per delivery.
    */
   handle(event: IncomingEvent): Promise<HandleResult> {
-    const result = new Promise<HandleResult>((resolve, reject) => this.waiting.push({ event, resolve, reject }));
+    const result = new Promise<HandleResult>((resolve, reject) => this.waiting.push({ event: withoutNul(event), resolve, reject }));
     this.pumping ??= this.pump();
     return result;
   }
@@ -260,6 +260,14 @@ export class Core {
       this.features.find((f) => f.onInput);
     await feature?.onInput?.(turn);
   }
+}
+
+/** PostgreSQL text cannot hold U+0000: kept, it would fail the turn on every retry. It becomes U+FFFD. */
+function withoutNul(event: IncomingEvent): IncomingEvent {
+  const clean = (text: string) => text.replaceAll('\u0000', '\uFFFD');
+  if (event.kind === 'text') return { ...event, text: clean(event.text) };
+  if (event.kind === 'media' && event.caption) return { ...event, caption: clean(event.caption) };
+  return event;
 }
 
 /** Turns typed commands into command events and typed answers into the offered choice. */

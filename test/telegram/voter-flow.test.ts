@@ -160,7 +160,7 @@ describe('voter on Telegram (long polling)', () => {
     expect(petition.meeting?.code).toBe('HN-CG-01');
   });
 
-  it('answers stickers kindly and stores long, NFD and photo petitions faithfully', async () => {
+  it('answers stickers kindly and stores long, NFD, photo and NUL-bearing petitions faithfully', async () => {
     app = await startTestApp(telegramEnv());
     const user = newUserId();
     await say(textMessage(user, '/start'), 2);
@@ -174,15 +174,18 @@ describe('voter on Telegram (long polling)', () => {
     const nfd = 'Đề nghị sửa đường'.normalize('NFD') + '\u0007 gấp';
     await say(textMessage(user, nfd));
     await say(photoMessage(user, 'Ảnh hố ga mất nắp trước số 5'));
+    // A NUL character (which PostgreSQL text cannot hold) must not make the update fail forever.
+    await say(textMessage(user, 'Cống thoát nước\u0000 bị tắc'));
 
     const petitions = await app.db.petition.findMany({ orderBy: { id: 'asc' }, include: { attachments: true } });
-    expect(petitions).toHaveLength(3);
+    expect(petitions).toHaveLength(4);
     expect(petitions[0]!.text).toBe(long);
     expect(petitions[0]!.text).toHaveLength(5000);
     expect(petitions[1]!.text).toBe(nfd);
     expect(petitions[1]!.textNormalized).toBe('Đề nghị sửa đường gấp');
     expect(petitions[2]!.text).toBe('Ảnh hố ga mất nắp trước số 5');
     expect(petitions[2]!.attachments.map((a) => [a.kind, a.fileId])).toEqual([['photo', 'PHOTO-large']]);
+    expect(petitions[3]!.text).toBe('Cống thoát nước\uFFFD bị tắc');
   });
 
   it('shows a petition to its sender only', async () => {
