@@ -2,7 +2,6 @@
 // lease ran out is taken again) and failures are retried with exponential backoff.
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/client.ts';
-import { Prisma } from '../generated/prisma/client.ts';
 import type { Logger } from '../log.ts';
 
 export interface ClaimedJob {
@@ -56,11 +55,7 @@ export async function enqueueJob(
   if (options.uniqueKey) {
     await db.job.upsert({ where: { uniqueKey: options.uniqueKey }, create: data, update: {} });
   } else {
-    // Plain SQL: a job is enqueued with every petition, on the intake path.
-    const now = new Date();
-    await db.$executeRaw`
-      INSERT INTO "Job" ("type", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt")
-      VALUES (${type}, ${data.payload}, 'pending', 0, ${data.maxAttempts}, ${data.runAt}, ${now}, ${now})`;
+    await db.job.create({ data });
   }
 }
 
@@ -169,26 +164,60 @@ export class JobQueue {
     });
   }
 
-  /**
-   * Takes due jobs (and running ones whose lease ran out) in one statement. On PostgreSQL
-   * SKIP LOCKED lets several instances take disjoint jobs without waiting on each other;
-   * SQLite has one writer at a time anyway.
-   */
   private async claim(type: string, limit: number): Promise<ClaimedJob[]> {
     const now = new Date();
     const lockedUntil = new Date(now.getTime() + LEASE_MS);
-    const skipLocked = Prisma.raw(this.dialect === 'postgresql' ? 'FOR UPDATE SKIP LOCKED' : '');
-    const rows = await this.db.$queryRaw<{ id: number | bigint; type: string; payload: string; attempts: number | bigint }[]>`
-      UPDATE "Job" SET "status" = 'running', "lockedBy" = ${this.workerId}, "lockedUntil" = ${lockedUntil}, "updatedAt" = ${now}
-      WHERE "id" IN (
-        SELECT "id" FROM "Job"
-        WHERE "type" = ${type} AND (("status" = 'pending' AND "runAt" <= ${now}) OR ("status" = 'running' AND "lockedUntil" < ${now}))
-        ORDER BY "id" LIMIT ${limit}
-        ${skipLocked})
-      RETURNING "id", "type", "payload", "attempts"`;
-    return rows
-      .map((job) => ({ id: Number(job.id), type: job.type, payload: JSON.parse(job.payload) as unknown, attempts: Number(job.attempts) }))
-      .sort((a, b) => a.id - b.id);
+    return this.dialect === 'postgresql' ? this.claimSkipLocked(type, limit, now, lockedUntil) : this.claimPortable(type, limit, now, lockedUntil);
+  }
+
+  /** PostgreSQL: several instances take disjoint jobs in one statement, without waiting on each other. */
+  private async claimSkipLocked(type: string, limit: number, now: Date, lockedUntil: Date): Promise<ClaimedJob[]> {
+    const rows = await this.db.$queryRawUnsafe<{ id: number; type: string; payload: string; attempts: number }[]>(
+      `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "lockedUntil" = $2, "updatedAt" = $3
+       WHERE id IN (
+         SELECT id FROM "Job"
+         WHERE type = $4 AND ((status = 'pending' AND "runAt" <= $3) OR (status = 'running' AND "lockedUntil" < $3))
+         ORDER BY id LIMIT $5
+         FOR UPDATE SKIP LOCKED)
+       RETURNING id, type, payload, attempts`,
+      this.workerId,
+      lockedUntil,
+      now,
+      type,
+      limit,
+    );
+    return rows.sort((a, b) => a.id - b.id).map((job) => ({ ...job, payload: JSON.parse(job.payload) }));
+  }
+
+  /** SQLite (one writer at a time): a conditional update decides which process gets a job. */
+  private async claimPortable(type: string, limit: number, now: Date, lockedUntil: Date): Promise<ClaimedJob[]> {
+    const due = await this.db.job.findMany({
+      where: {
+        type,
+        OR: [
+          { status: 'pending', runAt: { lte: now } },
+          { status: 'running', lockedUntil: { lt: now } },
+        ],
+      },
+      orderBy: { id: 'asc' },
+      take: limit,
+      select: { id: true },
+    });
+    if (due.length === 0) return [];
+    const ids = due.map((job) => job.id);
+    await this.db.job.updateMany({
+      where: {
+        id: { in: ids },
+        OR: [{ status: 'pending' }, { status: 'running', lockedUntil: { lt: now } }],
+      },
+      data: { status: 'running', lockedBy: this.workerId, lockedUntil },
+    });
+    // Another process may have taken some of them between the two statements.
+    const mine = await this.db.job.findMany({
+      where: { id: { in: ids }, status: 'running', lockedBy: this.workerId },
+      orderBy: { id: 'asc' },
+    });
+    return mine.map((job) => ({ id: job.id, type: job.type, payload: JSON.parse(job.payload), attempts: job.attempts }));
   }
 
   private async execute(handler: JobHandler, jobs: ClaimedJob[]): Promise<void> {
