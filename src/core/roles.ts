@@ -8,17 +8,12 @@ export const ROLES = ['admin', 'staff', 'deputy', 'voter'] as const;
 export type Role = (typeof ROLES)[number];
 
 export async function resolveRole(db: Db | Tx, config: Config, channel: Channel, userId: string): Promise<Role> {
-  if (adminIds(config, channel).includes(userId)) return 'admin';
-  const member = await db.staffMember.findUnique({
-    where: { channel_channelUserId: { channel, channelUserId: userId } },
-  });
-  if (!member || member.revokedAt) return 'voter';
-  return member.role as Role;
+  return (await resolveRoles(db, config, [{ channel, userId }])).get(channelKey(channel, userId))!;
 }
 
 /** The roles of a batch's users, in one lookup: user key (`channelKey`) -> role. */
-export async function resolveRoles(tx: Tx, config: Config, users: { channel: Channel; userId: string }[]): Promise<Map<string, Role>> {
-  const roles = await loadStaffRoles(tx, users);
+export async function resolveRoles(db: Db | Tx, config: Config, users: { channel: Channel; userId: string }[]): Promise<Map<string, Role>> {
+  const roles = await loadStaffRoles(db, users);
   for (const { channel, userId } of users) {
     const key = channelKey(channel, userId);
     if (adminIds(config, channel).includes(userId)) roles.set(key, 'admin');

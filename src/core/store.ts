@@ -2,7 +2,7 @@
 // batch of deliveries in plain SQL that SQLite and PostgreSQL both accept: one statement
 // each instead of one per delivery, and without the ORM's cost per query (about 0.7 ms of
 // CPU against 0.2 ms), on the path every webhook call takes.
-import type { Tx } from '../db/client.ts';
+import type { Db, Tx } from '../db/client.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ConversationData, ConversationState } from './engine.ts';
 import type { Role } from './roles.ts';
@@ -79,9 +79,9 @@ export async function saveConversations(tx: Tx, conversations: Map<string, Store
 }
 
 /** Staff roles (not revoked) of these users, by user key; users without one are voters (or admins by config). */
-export async function loadStaffRoles(tx: Tx, users: { channel: Channel; userId: string }[]): Promise<Map<string, Role>> {
+export async function loadStaffRoles(db: Db | Tx, users: { channel: Channel; userId: string }[]): Promise<Map<string, Role>> {
   if (users.length === 0) return new Map();
-  const rows = await tx.$queryRaw<{ channel: string; channelUserId: string; role: string }[]>`
+  const rows = await db.$queryRaw<{ channel: string; channelUserId: string; role: string }[]>`
     SELECT "channel", "channelUserId", "role" FROM "StaffMember"
     WHERE "revokedAt" IS NULL AND ${pairsFilter(users.map((u) => ({ channel: u.channel, id: u.userId })), 'channelUserId')}`;
   return new Map(rows.map((row) => [channelKey(row.channel, row.channelUserId), row.role as Role]));
