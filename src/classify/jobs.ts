@@ -4,6 +4,8 @@
 import { z } from 'zod';
 import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
+import { execute, transaction } from '../db/sql.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { enqueueJob, RetryLater, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { createClassifier, type Classifier, type ClassifierOptions } from './classifier.ts';
@@ -98,7 +100,7 @@ interface Outcome {
 /** A batch's results in one transaction: history rows, the copy on each petition, the status step. */
 async function storeResults(db: Db, outcomes: Outcome[], taxonomy: string): Promise<void> {
   if (outcomes.length === 0) return;
-  await db.$transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     await tx.classification.createMany({
       data: outcomes.map(({ petition, result }) => ({
         petitionId: petition.id,
@@ -117,19 +119,17 @@ async function storeResults(db: Db, outcomes: Outcome[], taxonomy: string): Prom
         tokensOut: result.tokensOut ?? null,
       })),
     });
+    const now = new Date();
     for (const { petition, result, review } of outcomes) {
       const early = petition.status === 'received' || petition.status === 'classified';
-      await tx.petition.update({
-        where: { id: petition.id },
-        data: {
-          authority: result.authority,
-          field: result.field,
-          agency: result.agency,
-          summary: result.summary,
-          // Once staff have moved a petition on, the classifier may raise a flag but not clear one.
-          ...(early || review ? { needsReview: review } : {}),
-        },
-      });
+      // Once staff have moved a petition on, the classifier may raise a flag but not clear one.
+      const flag = early || review ? Prisma.sql`, "needsReview" = ${review}` : Prisma.empty;
+      // Plain SQL: one statement per petition of every batch (the ORM's cost is per statement).
+      await execute(
+        tx,
+        Prisma.sql`UPDATE "Petition" SET "authority" = ${result.authority}, "field" = ${result.field}, "agency" = ${result.agency},
+          "summary" = ${result.summary}, "updatedAt" = ${now}${flag} WHERE "id" = ${petition.id}`,
+      );
     }
     const moved = await tx.petition.updateManyAndReturn({
       where: { id: { in: outcomes.map((o) => o.petition.id) }, status: 'received' },

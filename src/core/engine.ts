@@ -4,6 +4,7 @@
 // Channels only translate updates in and replies out; features register commands here.
 import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
+import { transaction } from '../db/sql.ts';
 import { backoffMs, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { FloodGate } from './flood.ts';
@@ -187,7 +188,8 @@ export class Core {
     after: (() => void)[],
   ): Promise<{ outcomes: TurnOutcome[]; claimed: Map<string, Claimed[]> }> {
     const { db, config } = this.deps;
-    return db.$transaction(
+    return transaction(
+      db,
       async (tx) => {
         // Recorded first: a copy of a delivery handled by a concurrent transaction waits
         // here for it, and is then not recorded again, i.e. a duplicate.

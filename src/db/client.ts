@@ -6,6 +6,7 @@ import { PrismaLibSQL } from '@prisma/adapter-libsql';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { PrismaClient as PostgresClient } from '../generated/prisma-pg/client.ts';
+import { withFastLane } from './sql.ts';
 
 export type Db = PrismaClient;
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
@@ -25,11 +26,14 @@ export function isSqlite(url: string): boolean {
 
 export async function connectDb(url: string): Promise<Db> {
   const resolved = resolveDatabaseUrl(url);
+  let db: Db;
+  const owner = () => db;
   if (!isSqlite(resolved)) {
     // Both clients are generated from the same models; only the provider differs.
-    return new PostgresClient({ adapter: new PrismaPg({ connectionString: resolved }) }) as unknown as Db;
+    db = new PostgresClient({ adapter: withFastLane(new PrismaPg({ connectionString: resolved }), owner) }) as unknown as Db;
+    return db;
   }
-  const db = new PrismaClient({ adapter: new PrismaLibSQL({ url: resolved }) });
+  db = new PrismaClient({ adapter: withFastLane(new PrismaLibSQL({ url: resolved }), owner) });
   // WAL lets readers (statistics) run beside the writer; busy_timeout makes a second
   // process wait for the lock instead of failing. synchronous stays FULL: an
   // acknowledged petition must survive a power cut.

@@ -6,7 +6,8 @@ import { choiceLabels, excerpt, msg, NOTICE_VERSION } from '../core/messages.ts'
 import { normalizeText } from '../core/text.ts';
 import type { Choice } from '../core/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import type { Voter } from '../generated/prisma/client.ts';
+import { execute, queryRows } from '../db/sql.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { CODE_PATTERN, findMeetingByCode } from '../meetings/service.ts';
 import { MAX_PETITION_CHARS, normaliseTrackingCode, storePetition, type MediaRef } from './petitions.ts';
 
@@ -228,10 +229,20 @@ function askConsent(turn: Turn): void {
   turn.reply({ text: msg.consentNotice(), choices: CONSENT_CHOICES });
 }
 
-function findVoter(turn: Turn) {
-  return turn.tx.voter.findUnique({
-    where: { channel_channelUserId: { channel: turn.event.channel, channelUserId: turn.event.userId } },
-  });
+/** What a turn needs of the voter (plain SQL, like the rest of a petition's path). */
+interface Voter {
+  id: number;
+  consent: string;
+  ward: string | null;
+}
+
+async function findVoter(turn: Turn): Promise<Voter | null> {
+  const { channel, userId } = turn.event;
+  const [voter] = await queryRows<Voter>(
+    turn.tx,
+    Prisma.sql`SELECT "id", "consent", "ward" FROM "Voter" WHERE "channel" = ${channel} AND "channelUserId" = ${userId}`,
+  );
+  return voter ? { ...voter, id: Number(voter.id) } : null;
 }
 
 function hasConsent(voter: { consent: string } | null): boolean {
@@ -240,19 +251,17 @@ function hasConsent(voter: { consent: string } | null): boolean {
 
 async function recordConsent(turn: Turn, consent: 'agreed' | 'anonymous'): Promise<void> {
   const { channel, userId, chatId } = turn.event;
-  const data = {
-    chatId,
-    consent,
-    consentAt: turn.now,
-    consentNotice: NOTICE_VERSION,
-    // Choosing anonymity withdraws a name given earlier.
-    ...(consent === 'anonymous' ? { name: null, ward: null, phone: null } : {}),
-  };
-  await turn.tx.voter.upsert({
-    where: { channel_channelUserId: { channel, channelUserId: userId } },
-    create: { channel, channelUserId: userId, ...data },
-    update: data,
-  });
+  const { now } = turn;
+  // Choosing anonymity withdraws a name given earlier.
+  const withdrawName = consent === 'anonymous' ? Prisma.sql`, "name" = NULL, "ward" = NULL, "phone" = NULL` : Prisma.empty;
+  await execute(
+    turn.tx,
+    Prisma.sql`
+      INSERT INTO "Voter" ("channel", "channelUserId", "chatId", "consent", "consentAt", "consentNotice", "createdAt", "updatedAt")
+      VALUES (${channel}, ${userId}, ${chatId}, ${consent}, ${now}, ${NOTICE_VERSION}, ${now}, ${now})
+      ON CONFLICT ("channel", "channelUserId") DO UPDATE SET "chatId" = excluded."chatId", "consent" = excluded."consent",
+        "consentAt" = excluded."consentAt", "consentNotice" = excluded."consentNotice", "updatedAt" = excluded."updatedAt"${withdrawName}`,
+  );
 }
 
 async function updateVoter(turn: Turn, data: { name?: string; ward?: string }): Promise<void> {

@@ -2,6 +2,8 @@
 // lease ran out is taken again) and failures are retried with exponential backoff.
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/client.ts';
+import { execute, queryRows, transaction } from '../db/sql.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { Logger } from '../log.ts';
 
 export interface ClaimedJob {
@@ -45,18 +47,16 @@ export async function enqueueJob(
   payload: unknown,
   options: EnqueueOptions = {},
 ): Promise<void> {
-  const data = {
-    type,
-    payload: JSON.stringify(payload),
-    runAt: options.runAt ?? new Date(),
-    uniqueKey: options.uniqueKey ?? null,
-    maxAttempts: options.maxAttempts ?? 20,
-  };
-  if (options.uniqueKey) {
-    await db.job.upsert({ where: { uniqueKey: options.uniqueKey }, create: data, update: {} });
-  } else {
-    await db.job.create({ data });
-  }
+  const now = new Date();
+  // Plain SQL: every petition enqueues its classification on the intake path.
+  await execute(
+    db,
+    Prisma.sql`
+      INSERT INTO "Job" ("type", "payload", "status", "attempts", "maxAttempts", "runAt", "uniqueKey", "createdAt", "updatedAt")
+      VALUES (${type}, ${JSON.stringify(payload)}, 'pending', 0, ${options.maxAttempts ?? 20}, ${options.runAt ?? now},
+        ${options.uniqueKey ?? null}, ${now}, ${now})
+      ON CONFLICT DO NOTHING`,
+  );
 }
 
 export function backoffMs(attempts: number, maxMs = MAX_BACKOFF_MS): number {
@@ -164,70 +164,43 @@ export class JobQueue {
     });
   }
 
+  /**
+   * Takes due jobs (and running ones whose lease ran out) in one statement, in a
+   * transaction (on SQLite a failed write outside one would leave the kept connection on a
+   * stale snapshot: see the libsql patch). On PostgreSQL SKIP LOCKED lets several
+   * instances take disjoint jobs without waiting on each other; SQLite has one writer anyway.
+   */
   private async claim(type: string, limit: number): Promise<ClaimedJob[]> {
     const now = new Date();
     const lockedUntil = new Date(now.getTime() + LEASE_MS);
-    return this.dialect === 'postgresql' ? this.claimSkipLocked(type, limit, now, lockedUntil) : this.claimPortable(type, limit, now, lockedUntil);
-  }
-
-  /** PostgreSQL: several instances take disjoint jobs in one statement, without waiting on each other. */
-  private async claimSkipLocked(type: string, limit: number, now: Date, lockedUntil: Date): Promise<ClaimedJob[]> {
-    const rows = await this.db.$queryRawUnsafe<{ id: number; type: string; payload: string; attempts: number }[]>(
-      `UPDATE "Job" SET status = 'running', "lockedBy" = $1, "lockedUntil" = $2, "updatedAt" = $3
-       WHERE id IN (
-         SELECT id FROM "Job"
-         WHERE type = $4 AND ((status = 'pending' AND "runAt" <= $3) OR (status = 'running' AND "lockedUntil" < $3))
-         ORDER BY id LIMIT $5
-         FOR UPDATE SKIP LOCKED)
-       RETURNING id, type, payload, attempts`,
-      this.workerId,
-      lockedUntil,
-      now,
-      type,
-      limit,
+    const skipLocked = this.dialect === 'postgresql' ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
+    const rows = await transaction(this.db, (tx) =>
+      queryRows<{ id: number | string; type: string; payload: string; attempts: number | string }>(
+        tx,
+        Prisma.sql`
+          UPDATE "Job" SET "status" = 'running', "lockedBy" = ${this.workerId}, "lockedUntil" = ${lockedUntil}, "updatedAt" = ${now}
+          WHERE "id" IN (
+            SELECT "id" FROM "Job"
+            WHERE "type" = ${type} AND (("status" = 'pending' AND "runAt" <= ${now}) OR ("status" = 'running' AND "lockedUntil" < ${now}))
+            ORDER BY "id" LIMIT ${limit}
+            ${skipLocked})
+          RETURNING "id", "type", "payload", "attempts"`,
+      ),
     );
-    return rows.sort((a, b) => a.id - b.id).map((job) => ({ ...job, payload: JSON.parse(job.payload) }));
-  }
-
-  /** SQLite (one writer at a time): a conditional update decides which process gets a job. */
-  private async claimPortable(type: string, limit: number, now: Date, lockedUntil: Date): Promise<ClaimedJob[]> {
-    const due = await this.db.job.findMany({
-      where: {
-        type,
-        OR: [
-          { status: 'pending', runAt: { lte: now } },
-          { status: 'running', lockedUntil: { lt: now } },
-        ],
-      },
-      orderBy: { id: 'asc' },
-      take: limit,
-      select: { id: true },
-    });
-    if (due.length === 0) return [];
-    const ids = due.map((job) => job.id);
-    await this.db.job.updateMany({
-      where: {
-        id: { in: ids },
-        OR: [{ status: 'pending' }, { status: 'running', lockedUntil: { lt: now } }],
-      },
-      data: { status: 'running', lockedBy: this.workerId, lockedUntil },
-    });
-    // Another process may have taken some of them between the two statements.
-    const mine = await this.db.job.findMany({
-      where: { id: { in: ids }, status: 'running', lockedBy: this.workerId },
-      orderBy: { id: 'asc' },
-    });
-    return mine.map((job) => ({ id: job.id, type: job.type, payload: JSON.parse(job.payload), attempts: job.attempts }));
+    return rows
+      .map((job) => ({ id: Number(job.id), type: job.type, payload: JSON.parse(job.payload) as unknown, attempts: Number(job.attempts) }))
+      .sort((a, b) => a.id - b.id);
   }
 
   private async execute(handler: JobHandler, jobs: ClaimedJob[]): Promise<void> {
     const ids = jobs.map((job) => job.id);
     try {
       await handler.handle(jobs);
-      await this.db.job.updateMany({
-        where: { id: { in: ids }, lockedBy: this.workerId },
-        data: { status: 'done', lockedUntil: null, lastError: null },
-      });
+      await execute(
+        this.db,
+        Prisma.sql`UPDATE "Job" SET "status" = 'done', "lockedUntil" = NULL, "lastError" = NULL, "updatedAt" = ${new Date()}
+          WHERE "id" IN (${Prisma.join(ids)}) AND "lockedBy" = ${this.workerId}`,
+      );
     } catch (error) {
       await this.fail(jobs, error);
     }

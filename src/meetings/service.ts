@@ -3,6 +3,9 @@ import { parse } from 'csv-parse/sync';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.ts';
+import { queryRows } from '../db/sql.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { MeetingInfo } from '../core/messages.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 
 export const MEETING_KINDS = ['before_session', 'after_session', 'thematic', 'sector', 'other'] as const;
@@ -53,9 +56,14 @@ export function deputyKey(name: string): string {
   return foldDiacritics(normalizeText(name)).replace(/\s+/g, ' ');
 }
 
-export async function findMeetingByCode(db: Db | Tx, code: string) {
+/** The meeting a voter names (plain SQL: every voter's first message looks one up). */
+export async function findMeetingByCode(db: Db | Tx, code: string): Promise<(MeetingInfo & { id: number }) | null> {
   if (!CODE_PATTERN.test(code.trim())) return null;
-  return db.meeting.findUnique({ where: { code: normaliseCode(code) } });
+  const [row] = await queryRows<Omit<MeetingInfo, 'startsAt'> & { id: number; startsAt: string }>(
+    db,
+    Prisma.sql`SELECT "id", "code", "title", "place", "ward", "startsAt", "status" FROM "Meeting" WHERE "code" = ${normaliseCode(code)}`,
+  );
+  return row ? { ...row, id: Number(row.id), startsAt: new Date(row.startsAt) } : null;
 }
 
 /** Creates the meeting, or updates the one with the same code (imports can be re-run). */
