@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { execute, transaction } from '../db/sql.ts';
+import { execute, queryRows, transaction } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { enqueueJob, RetryLater, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
@@ -25,61 +25,89 @@ export async function enqueueClassification(tx: Db | Tx, petitionId: number): Pr
   await enqueueJob(tx, CLASSIFY_JOB, { petitionId }, { maxAttempts: CLASSIFY_MAX_ATTEMPTS });
 }
 
-type PetitionRow = Awaited<ReturnType<typeof loadPetitions>>[number];
+/** What classifying a petition needs of it, its voter, its meeting and its latest classification. */
+interface PetitionRow {
+  id: number;
+  text: string;
+  textNormalized: string;
+  status: string;
+  voterName: string | null;
+  voterWard: string | null;
+  meetingTitle: string | null;
+  meetingWard: string | null;
+  lastClassifier: string | null;
+  lastTaxonomy: string | null;
+}
 
-async function loadPetitions(db: Db, ids: number[]) {
-  return db.petition.findMany({
-    where: { id: { in: ids } },
-    include: {
-      voter: { select: { name: true, ward: true } },
-      meeting: { select: { title: true, ward: true } },
-      classifications: { orderBy: { id: 'desc' }, take: 1, select: { classifier: true, taxonomy: true } },
-    },
-  });
+/** One plain-SQL query per batch (the ORM's include would take four). */
+async function loadPetitions(db: Db, ids: number[]): Promise<PetitionRow[]> {
+  if (ids.length === 0) return [];
+  const latest = (column: string) =>
+    Prisma.raw(`(SELECT c."${column}" FROM "Classification" c WHERE c."petitionId" = p."id" ORDER BY c."id" DESC LIMIT 1)`);
+  const rows = await queryRows<PetitionRow>(
+    db,
+    Prisma.sql`
+      SELECT p."id", p."text", p."textNormalized", p."status", v."name" AS "voterName", v."ward" AS "voterWard",
+        m."title" AS "meetingTitle", m."ward" AS "meetingWard",
+        ${latest('classifier')} AS "lastClassifier", ${latest('taxonomy')} AS "lastTaxonomy"
+      FROM "Petition" p LEFT JOIN "Voter" v ON v."id" = p."voterId" LEFT JOIN "Meeting" m ON m."id" = p."meetingId"
+      WHERE p."id" IN (${Prisma.join(ids)})`,
+  );
+  return rows.map((row) => ({ ...row, id: Number(row.id) }));
 }
 
 /** Already done by the LLM or corrected by staff: a retried job must not redo (or undo) it. */
 function isSettled(petition: PetitionRow, taxonomy: string): boolean {
-  const latest = petition.classifications[0];
-  if (!latest) return false;
-  return latest.classifier === 'staff' || (latest.classifier === 'llm' && latest.taxonomy === taxonomy);
+  return petition.lastClassifier === 'staff' || (petition.lastClassifier === 'llm' && petition.lastTaxonomy === taxonomy);
 }
 
 function toInput(petition: PetitionRow): ClassifyInput {
-  const names = [petition.voter?.name].filter((name): name is string => Boolean(name));
   return {
     id: String(petition.id),
     text: petition.textNormalized || petition.text,
     context: {
-      meetingTitle: petition.meeting?.title,
-      ward: petition.meeting?.ward ?? petition.voter?.ward ?? undefined,
-      personalNames: names,
+      meetingTitle: petition.meetingTitle ?? undefined,
+      ward: petition.meetingWard ?? petition.voterWard ?? undefined,
+      personalNames: petition.voterName ? [petition.voterName] : [],
     },
   };
 }
 
 /** Identical normalised texts already classified by the LLM (or staff) are reused: text -> result. */
 async function reuseFromDb(db: Db, petitions: PetitionRow[], taxonomy: string): Promise<Map<string, ClassificationResult>> {
-  const previous = await db.classification.findMany({
-    where: {
-      taxonomy,
-      classifier: { in: ['llm', 'staff'] },
-      petitionId: { notIn: petitions.map((p) => p.id) },
-      petition: { textNormalized: { in: petitions.map((p) => p.textNormalized) } },
-    },
-    orderBy: { id: 'desc' },
-    include: { petition: { select: { textNormalized: true } } },
-  });
+  const previous = await queryRows<{
+    petitionId: number;
+    textNormalized: string;
+    authority: string;
+    field: string;
+    agency: string | null;
+    summary: string | null;
+    confidence: number;
+    isPetition: boolean | number;
+    classifier: string;
+    model: string | null;
+    promptVersion: string | null;
+  }>(
+    db,
+    Prisma.sql`
+      SELECT c."petitionId", p."textNormalized", c."authority", c."field", c."agency", c."summary", c."confidence",
+        c."isPetition", c."classifier", c."model", c."promptVersion"
+      FROM "Classification" c JOIN "Petition" p ON p."id" = c."petitionId"
+      WHERE c."taxonomy" = ${taxonomy} AND c."classifier" IN ('llm', 'staff')
+        AND c."petitionId" NOT IN (${Prisma.join(petitions.map((p) => p.id))})
+        AND p."textNormalized" IN (${Prisma.join(petitions.map((p) => p.textNormalized))})
+      ORDER BY c."id" DESC`,
+  );
   const reused = new Map<string, ClassificationResult>();
   for (const row of previous) {
-    if (reused.has(row.petition.textNormalized)) continue;
-    reused.set(row.petition.textNormalized, {
+    if (reused.has(row.textNormalized)) continue;
+    reused.set(row.textNormalized, {
       authority: row.authority,
       field: row.field,
       agency: row.agency,
       summary: row.summary,
-      confidence: row.classifier === 'staff' ? 1 : row.confidence,
-      isPetition: row.isPetition,
+      confidence: row.classifier === 'staff' ? 1 : Number(row.confidence),
+      isPetition: Boolean(row.isPetition),
       reason: `Dùng lại phân loại của kiến nghị #${row.petitionId} có nội dung giống hệt (${row.classifier}).`,
       classifier: 'llm',
       model: row.model ?? undefined,
@@ -97,57 +125,51 @@ interface Outcome {
   review: boolean;
 }
 
-/** A batch's results in one transaction: history rows, the copy on each petition, the status step. */
+/**
+ * A batch's results in one transaction: history rows, the copy on each petition, the status
+ * step. Plain SQL: a burst of petitions is classified while voters are still writing in.
+ */
 async function storeResults(db: Db, outcomes: Outcome[], taxonomy: string): Promise<void> {
   if (outcomes.length === 0) return;
+  const now = new Date();
   await transaction(db, async (tx) => {
-    await tx.classification.createMany({
-      data: outcomes.map(({ petition, result }) => ({
-        petitionId: petition.id,
-        taxonomy,
-        authority: result.authority,
-        field: result.field,
-        agency: result.agency,
-        summary: result.summary,
-        confidence: result.confidence,
-        isPetition: result.isPetition,
-        reason: result.reason.slice(0, 1000),
-        classifier: result.classifier,
-        model: result.model ?? null,
-        promptVersion: result.promptVersion ?? null,
-        tokensIn: result.tokensIn ?? null,
-        tokensOut: result.tokensOut ?? null,
-      })),
-    });
-    const now = new Date();
+    const history = outcomes.map(
+      ({ petition, result: r }) =>
+        Prisma.sql`(${petition.id}, ${taxonomy}, ${r.authority}, ${r.field}, ${r.agency}, ${r.summary}, ${r.confidence}, ${r.isPetition},
+          ${r.reason.slice(0, 1000)}, ${r.classifier}, ${r.model ?? null}, ${r.promptVersion ?? null}, ${r.tokensIn ?? null}, ${r.tokensOut ?? null}, ${now})`,
+    );
+    await execute(
+      tx,
+      Prisma.sql`INSERT INTO "Classification" ("petitionId", "taxonomy", "authority", "field", "agency", "summary", "confidence", "isPetition",
+        "reason", "classifier", "model", "promptVersion", "tokensIn", "tokensOut", "createdAt") VALUES ${Prisma.join(history)}`,
+    );
     for (const { petition, result, review } of outcomes) {
       const early = petition.status === 'received' || petition.status === 'classified';
       // Once staff have moved a petition on, the classifier may raise a flag but not clear one.
       const flag = early || review ? Prisma.sql`, "needsReview" = ${review}` : Prisma.empty;
-      // Plain SQL: one statement per petition of every batch (the ORM's cost is per statement).
       await execute(
         tx,
         Prisma.sql`UPDATE "Petition" SET "authority" = ${result.authority}, "field" = ${result.field}, "agency" = ${result.agency},
           "summary" = ${result.summary}, "updatedAt" = ${now}${flag} WHERE "id" = ${petition.id}`,
       );
     }
-    const moved = await tx.petition.updateManyAndReturn({
-      where: { id: { in: outcomes.map((o) => o.petition.id) }, status: 'received' },
-      data: { status: 'classified' },
-      select: { id: true },
-    });
-    const movedIds = new Set(moved.map((row) => row.id));
-    await tx.petitionEvent.createMany({
-      data: outcomes
-        .filter(({ petition }) => movedIds.has(petition.id))
-        .map(({ petition, result }) => ({
-          petitionId: petition.id,
-          fromStatus: 'received',
-          toStatus: 'classified',
-          actor: 'classifier',
-          note: `${result.classifier}: ${result.authority}/${result.field}`,
-        })),
-    });
+    const moved = await queryRows<{ id: number | string }>(
+      tx,
+      Prisma.sql`UPDATE "Petition" SET "status" = 'classified', "updatedAt" = ${now}
+        WHERE "id" IN (${Prisma.join(outcomes.map((o) => o.petition.id))}) AND "status" = 'received' RETURNING "id"`,
+    );
+    const movedIds = new Set(moved.map((row) => Number(row.id)));
+    const events = outcomes
+      .filter(({ petition }) => movedIds.has(petition.id))
+      .map(
+        ({ petition, result }) =>
+          Prisma.sql`(${petition.id}, 'received', 'classified', 'classifier', ${`${result.classifier}: ${result.authority}/${result.field}`}, ${now})`,
+      );
+    if (events.length === 0) return;
+    await execute(
+      tx,
+      Prisma.sql`INSERT INTO "PetitionEvent" ("petitionId", "fromStatus", "toStatus", "actor", "note", "createdAt") VALUES ${Prisma.join(events)}`,
+    );
   });
 }
 

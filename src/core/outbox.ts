@@ -3,7 +3,7 @@
 // order, per chat) when it does not. A crash between the two loses nothing.
 import type { Db, Tx } from '../db/client.ts';
 import { backoffMs } from '../jobs/queue.ts';
-import { channelKey, chatsWithBacklog, insertMessages, type Claimed, type Outgoing } from './store.ts';
+import { channelKey, chatsWithBacklog, insertMessages, markMessages, takeMessages, undeliveredMessages, type Claimed, type Outgoing } from './store.ts';
 import type { Logger } from '../log.ts';
 import {
   DeliveryRateLimited,
@@ -172,32 +172,22 @@ export class Outbox {
     const result = new Map<string, Claimed[]>();
     if (requests.length === 0) return result;
     const now = new Date();
-    const waiting = await this.db.outboxMessage.findMany({
-      where: {
-        status: { in: ['pending', 'sending'] },
-        OR: requests.map(({ channel, chatId }) => ({ channel, chatId })),
-      },
-      orderBy: { id: 'asc' },
-      select: { id: true, channel: true, chatId: true, nextAttemptAt: true },
-    });
+    const asked = new Set(requests.map(({ channel, chatId }) => channelKey(channel, chatId)));
+    const waiting = (await undeliveredMessages(this.db, requests)).filter((m) => asked.has(channelKey(m.channel, m.chatId)));
     const blocked = new Set<string>();
     const due = waiting.filter((message) => {
-      const key = channelKey(message.channel as Channel, message.chatId);
+      const key = channelKey(message.channel, message.chatId);
       // The oldest undelivered message blocks the ones after it: order matters in a chat.
       if (message.nextAttemptAt > now) blocked.add(key);
       return !blocked.has(key);
     });
     if (due.length === 0) return result;
-    const taken = await this.db.outboxMessage.updateManyAndReturn({
-      where: { id: { in: due.map((message) => message.id) }, status: { in: ['pending', 'sending'] }, nextAttemptAt: { lte: now } },
-      data: { status: 'sending', nextAttemptAt: new Date(now.getTime() + SENDING_LEASE_MS) },
-      select: { id: true, channel: true, chatId: true, payload: true, attempts: true },
-    });
+    const taken = await takeMessages(this.db, due.map((message) => message.id), now, new Date(now.getTime() + SENDING_LEASE_MS));
     const mine = new Map(taken.map((message) => [message.id, message]));
     const released: number[] = [];
     const gap = new Set<string>();
     for (const message of due) {
-      const key = channelKey(message.channel as Channel, message.chatId);
+      const key = channelKey(message.channel, message.chatId);
       const row = mine.get(message.id);
       // Another instance took an earlier message of this chat: what follows it is left to it.
       if (!row) gap.add(key);
@@ -231,7 +221,7 @@ export class Outbox {
       const marked = this.toMark;
       this.toMark = [];
       try {
-        await this.db.outboxMessage.updateMany({ where: { id: { in: marked } }, data: { status: 'sent', sentAt: new Date() } });
+        await markMessages(this.db, marked, 'sent', new Date());
       } catch (error) {
         // They stay "sending": after the lease they are sent again (at least once, never lost).
         this.log.warn({ err: error, count: marked.length }, 'outbox: could not mark messages sent');
@@ -243,7 +233,7 @@ export class Outbox {
   /** Claimed but not tried: back in line (behind the chat's older message), due at once. */
   private async release(ids: number[]): Promise<void> {
     if (ids.length === 0) return;
-    await this.db.outboxMessage.updateMany({ where: { id: { in: ids }, status: 'sending' }, data: { status: 'pending', nextAttemptAt: new Date() } });
+    await markMessages(this.db, ids, 'pending', new Date());
   }
 
   /** Whether the message went out, was dropped (the chat's next one may follow) or waits for a retry. */

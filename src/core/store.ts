@@ -126,3 +126,39 @@ export async function insertMessages(
     .map(({ id, channel, chatId, payload, attempts }) => ({ id: Number(id), channel, chatId, payload, attempts: Number(attempts) }))
     .sort((a, b) => a.id - b.id);
 }
+
+/** The undelivered messages of these chats (and maybe a few others: match keys), oldest first. */
+export async function undeliveredMessages(
+  db: Db,
+  chats: { channel: Channel; chatId: string }[],
+): Promise<{ id: number; channel: Channel; chatId: string; nextAttemptAt: Date }[]> {
+  const rows = await queryRows<{ id: number | string; channel: Channel; chatId: string; nextAttemptAt: string }>(
+    db,
+    Prisma.sql`
+      SELECT "id", "channel", "chatId", "nextAttemptAt" FROM "OutboxMessage"
+      WHERE "status" IN ('pending', 'sending') AND ${pairsFilter(chats.map((c) => ({ channel: c.channel, id: c.chatId })), 'chatId')}
+      ORDER BY "id"`,
+  );
+  return rows.map((row) => ({ ...row, id: Number(row.id), nextAttemptAt: new Date(row.nextAttemptAt) }));
+}
+
+/** Claims those of `ids` still undelivered and due (another instance may have taken some) until `leaseUntil`. */
+export async function takeMessages(db: Db, ids: number[], now: Date, leaseUntil: Date): Promise<(Claimed & { channel: Channel })[]> {
+  const rows = await queryRows<Claimed & { channel: Channel }>(
+    db,
+    Prisma.sql`
+      UPDATE "OutboxMessage" SET "status" = 'sending', "nextAttemptAt" = ${leaseUntil}
+      WHERE "id" IN (${Prisma.join(ids)}) AND "status" IN ('pending', 'sending') AND "nextAttemptAt" <= ${now}
+      RETURNING "id", "channel", "chatId", "payload", "attempts"`,
+  );
+  return rows.map((row) => ({ ...row, id: Number(row.id), attempts: Number(row.attempts) }));
+}
+
+export async function markMessages(db: Db, ids: number[], status: 'sent' | 'pending', now: Date): Promise<void> {
+  await execute(
+    db,
+    status === 'sent'
+      ? Prisma.sql`UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ${now} WHERE "id" IN (${Prisma.join(ids)})`
+      : Prisma.sql`UPDATE "OutboxMessage" SET "status" = 'pending', "nextAttemptAt" = ${now} WHERE "id" IN (${Prisma.join(ids)}) AND "status" = 'sending'`,
+  );
+}
