@@ -14,6 +14,7 @@ import { resolveRoles, type Role } from './roles.ts';
 import {
   channelKey,
   loadConversations,
+  loadVoters,
   recordDeliveries,
   saveConversations,
   type Claimed,
@@ -21,7 +22,7 @@ import {
   type StoredConversation,
 } from './store.ts';
 import { answerKey } from './text.ts';
-import type { Choice, IncomingEvent, OutgoingMessage } from './types.ts';
+import type { Choice, IncomingEvent, OutgoingMessage, VoterRecord } from './types.ts';
 
 export interface ConversationData {
   /** The choices last offered, so a typed "1" or "dong y" can be matched to one. */
@@ -44,6 +45,8 @@ export interface Turn {
   readonly config: Config;
   readonly role: Role;
   conversation: ConversationState;
+  /** The sender's voter record, read with the batch; a feature that changes the row updates this too. */
+  voter: VoterRecord | null;
   reply(message: OutgoingMessage | string): void;
   /** Runs after the transaction commits (e.g. waking the job worker). */
   afterCommit(task: () => void): void;
@@ -203,6 +206,7 @@ export class Core {
         const handled = events.filter((_, index) => outcomes[index] === 'handled');
         const conversations = await loadConversations(tx, handled);
         const roles = await resolveRoles(tx, config, handled);
+        const voters = await loadVoters(tx, handled);
         const outgoing: Outgoing[] = [];
         for (const [index, event] of events.entries()) {
           if (gates[index] === 'warn') {
@@ -210,7 +214,7 @@ export class Core {
           }
           if (outcomes[index] !== 'handled') continue;
           const key = channelKey(event.channel, event.userId);
-          const replies = await this.runTurn(tx, event, roles.get(key)!, conversations.get(key)!, after);
+          const replies = await this.runTurn(tx, event, roles.get(key)!, conversations.get(key)!, voters, after);
           outgoing.push(...replies.map((message) => ({ channel: event.channel, chatId: event.chatId, message })));
         }
         await saveConversations(tx, conversations, new Date());
@@ -225,10 +229,12 @@ export class Core {
     event: IncomingEvent,
     role: Role,
     loaded: StoredConversation,
+    voters: Map<string, VoterRecord>,
     after: (() => void)[],
   ): Promise<OutgoingMessage[]> {
     const replies: OutgoingMessage[] = [];
     const before = loaded.state.state;
+    const userKey = channelKey(event.channel, event.userId);
     const turn: Turn = {
       event,
       tx,
@@ -236,10 +242,13 @@ export class Core {
       config: this.deps.config,
       role,
       conversation: loaded.state,
+      voter: voters.get(userKey) ?? null,
       reply: (message) => replies.push(typeof message === 'string' ? { text: message } : message),
       afterCommit: (task) => after.push(task),
     };
     await this.dispatch(turn);
+    // A later delivery of the same user in this batch sees what this turn changed.
+    if (turn.voter) voters.set(userKey, turn.voter);
     rememberChoices(turn.conversation, replies, before);
     loaded.state = { ...turn.conversation, isNew: false };
     loaded.touched = true;

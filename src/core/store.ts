@@ -7,7 +7,7 @@ import { execute, queryRows } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { ConversationData, ConversationState } from './engine.ts';
 import type { Role } from './roles.ts';
-import type { Channel, OutgoingMessage } from './types.ts';
+import type { Channel, OutgoingMessage, VoterRecord } from './types.ts';
 
 /** `${channel}\u0000${id}`: the key of a user, a chat or a delivery within a channel. */
 export function channelKey(channel: string, id: string): string {
@@ -77,6 +77,18 @@ export async function saveConversations(tx: Tx, conversations: Map<string, Store
     VALUES ${Prisma.join(values)}
     ON CONFLICT ("channel", "channelUserId") DO UPDATE SET
       "state" = excluded."state", "meetingId" = excluded."meetingId", "data" = excluded."data", "updatedAt" = excluded."updatedAt"`);
+}
+
+/** The voter records of these users, by user key (users who never consented have none). */
+export async function loadVoters(tx: Tx, users: { channel: Channel; userId: string }[]): Promise<Map<string, VoterRecord>> {
+  if (users.length === 0) return new Map();
+  const rows = await queryRows<VoterRecord & { channel: string; channelUserId: string }>(
+    tx,
+    Prisma.sql`
+      SELECT "id", "channel", "channelUserId", "consent", "ward" FROM "Voter"
+      WHERE ${pairsFilter(users.map((u) => ({ channel: u.channel, id: u.userId })), 'channelUserId')}`,
+  );
+  return new Map(rows.map(({ channel, channelUserId, ...voter }) => [channelKey(channel, channelUserId), { ...voter, id: Number(voter.id) }]));
 }
 
 /** Staff roles (not revoked) of these users, by user key; users without one are voters (or admins by config). */

@@ -33,6 +33,14 @@ export type IncomingEvent = EventBase &
     | { kind: 'unsupported'; what: 'sticker' | 'other' }
   );
 
+/** What a turn knows of its sender as a voter (consent, ward for statistics). */
+export interface VoterRecord {
+  id: number;
+  /** none | agreed | anonymous | withdrawn */
+  consent: string;
+  ward: string | null;
+}
+
 /** Delivers one message to one chat; throws to have it retried later. */
 export interface Sender {
   send(chatId: string, message: OutgoingMessage): Promise<void>;

@@ -47,6 +47,11 @@ export function transaction<T>(db: Db, run: (tx: Tx) => Promise<T>, options?: { 
   );
 }
 
+/** The database under `on` when it runs on the fast lane (statements may then differ per database). */
+export function dialectOf(on: Db | Tx): string | undefined {
+  return lanes.get(on)?.provider;
+}
+
 /** The rows of a query, as objects by column name (integers may come back as numbers or strings: use Number()). */
 export async function queryRows<T>(on: Db | Tx, query: Prisma.Sql): Promise<T[]> {
   const lane = lanes.get(on);

@@ -4,9 +4,9 @@
 import type { Feature, Turn } from '../core/engine.ts';
 import { choiceLabels, excerpt, msg, NOTICE_VERSION } from '../core/messages.ts';
 import { normalizeText } from '../core/text.ts';
-import type { Choice } from '../core/types.ts';
+import type { Choice, VoterRecord } from '../core/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import { execute, queryRows } from '../db/sql.ts';
+import { queryRows } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { CODE_PATTERN, findMeetingByCode } from '../meetings/service.ts';
 import { MAX_PETITION_CHARS, normaliseTrackingCode, storePetition, type MediaRef } from './petitions.ts';
@@ -41,7 +41,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
   }
 
   async function continueAfterGreeting(turn: Turn): Promise<void> {
-    const voter = await findVoter(turn);
+    const { voter } = turn;
     if (hasConsent(voter)) turn.reply(msg.askPetition(voter!.consent === 'anonymous'));
     else askConsent(turn);
   }
@@ -74,13 +74,13 @@ export function intakeFeature(queue?: JobQueue): Feature {
       await bindMeeting(turn, event.text);
       return continueAfterGreeting(turn);
     }
-    const voter = await findVoter(turn);
+    const { voter } = turn;
     if (!hasConsent(voter)) {
       holdPending(turn);
       return askConsent(turn);
     }
-    if (event.kind === 'text') return storeText(turn, event.text, [], voter!);
-    if (event.kind === 'media') return storeText(turn, event.caption ?? '', [mediaOf(turn)!], voter!);
+    if (event.kind === 'text') return storeText(turn, event.text, []);
+    if (event.kind === 'media') return storeText(turn, event.caption ?? '', [mediaOf(turn)!]);
   }
 
   async function onConsentAnswer(turn: Turn): Promise<void> {
@@ -129,10 +129,10 @@ export function intakeFeature(queue?: JobQueue): Feature {
     turn.reply(msg.askPetition(anonymous));
   }
 
-  async function storeText(turn: Turn, raw: string, media: MediaRef[], known?: Voter): Promise<void> {
+  async function storeText(turn: Turn, raw: string, media: MediaRef[]): Promise<void> {
     if (Array.from(raw).length > MAX_PETITION_CHARS) return turn.reply(msg.tooLong(MAX_PETITION_CHARS));
     if (!normalizeText(raw) && media.length === 0) return turn.reply(msg.emptyPetition());
-    const voter = known ?? (await findVoter(turn))!;
+    const voter = turn.voter!;
     const stored = await storePetition(turn.tx, {
       channel: turn.event.channel,
       voterId: voter.id,
@@ -149,7 +149,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
   }
 
   async function lookup(turn: Turn, args: string): Promise<void> {
-    const voter = await findVoter(turn);
+    const { voter } = turn;
     if (!args) {
       const items = voter
         ? await turn.tx.petition.findMany({ where: { voterId: voter.id }, orderBy: { id: 'desc' }, take: 5 })
@@ -229,22 +229,6 @@ function askConsent(turn: Turn): void {
   turn.reply({ text: msg.consentNotice(), choices: CONSENT_CHOICES });
 }
 
-/** What a turn needs of the voter (plain SQL, like the rest of a petition's path). */
-interface Voter {
-  id: number;
-  consent: string;
-  ward: string | null;
-}
-
-async function findVoter(turn: Turn): Promise<Voter | null> {
-  const { channel, userId } = turn.event;
-  const [voter] = await queryRows<Voter>(
-    turn.tx,
-    Prisma.sql`SELECT "id", "consent", "ward" FROM "Voter" WHERE "channel" = ${channel} AND "channelUserId" = ${userId}`,
-  );
-  return voter ? { ...voter, id: Number(voter.id) } : null;
-}
-
 function hasConsent(voter: { consent: string } | null): boolean {
   return voter?.consent === 'agreed' || voter?.consent === 'anonymous';
 }
@@ -254,32 +238,36 @@ async function recordConsent(turn: Turn, consent: 'agreed' | 'anonymous'): Promi
   const { now } = turn;
   // Choosing anonymity withdraws a name given earlier.
   const withdrawName = consent === 'anonymous' ? Prisma.sql`, "name" = NULL, "ward" = NULL, "phone" = NULL` : Prisma.empty;
-  await execute(
+  const [voter] = await queryRows<VoterRecord>(
     turn.tx,
     Prisma.sql`
       INSERT INTO "Voter" ("channel", "channelUserId", "chatId", "consent", "consentAt", "consentNotice", "createdAt", "updatedAt")
       VALUES (${channel}, ${userId}, ${chatId}, ${consent}, ${now}, ${NOTICE_VERSION}, ${now}, ${now})
       ON CONFLICT ("channel", "channelUserId") DO UPDATE SET "chatId" = excluded."chatId", "consent" = excluded."consent",
-        "consentAt" = excluded."consentAt", "consentNotice" = excluded."consentNotice", "updatedAt" = excluded."updatedAt"${withdrawName}`,
+        "consentAt" = excluded."consentAt", "consentNotice" = excluded."consentNotice", "updatedAt" = excluded."updatedAt"${withdrawName}
+      RETURNING "id", "consent", "ward"`,
   );
+  turn.voter = { ...voter!, id: Number(voter!.id) };
 }
 
 async function updateVoter(turn: Turn, data: { name?: string; ward?: string }): Promise<void> {
-  await turn.tx.voter.update({
+  const voter = await turn.tx.voter.update({
     where: { channel_channelUserId: { channel: turn.event.channel, channelUserId: turn.event.userId } },
     data,
   });
+  turn.voter = { id: voter.id, consent: voter.consent, ward: voter.ward };
 }
 
 /** Personal data goes; the petitions stay as anonymous civic records. */
 async function forgetVoter(turn: Turn): Promise<void> {
-  const voter = await findVoter(turn);
+  const { voter } = turn;
   if (!voter) return;
   await turn.tx.petition.updateMany({ where: { voterId: voter.id }, data: { voterId: null, ward: null, anonymous: true } });
   await turn.tx.voter.update({
     where: { id: voter.id },
     data: { name: null, ward: null, phone: null, consent: 'withdrawn', consentAt: turn.now },
   });
+  turn.voter = { ...voter, consent: 'withdrawn', ward: null };
   clearPending(turn);
 }
 
