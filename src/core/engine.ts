@@ -3,7 +3,7 @@
 // deliveries that arrived meanwhile (group commit).
 // Channels only translate updates in and replies out; features register commands here.
 import type { Config } from '../config/index.ts';
-import type { Db, Tx } from '../db/client.ts';
+import { isSqlite, type Db, type Tx } from '../db/client.ts';
 import { transaction } from '../db/sql.ts';
 import { backoffMs, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
@@ -68,6 +68,8 @@ const MAX_BATCH_ATTEMPTS = 3;
 const POLLED_ATTEMPTS = 8;
 /** Deliveries committed together at most (one transaction, one disk flush). */
 const MAX_BATCH = 100;
+/** Batches committed at the same time on PostgreSQL. */
+const MAX_PUMPS_POSTGRES = 3;
 
 export type TurnOutcome = 'handled' | 'duplicate' | 'limited';
 
@@ -96,10 +98,16 @@ export class Core {
   private readonly commands = new Map<string, CommandHandler>();
   private readonly flood: FloodGate;
   private readonly waiting: Waiting[] = [];
-  private pumping: Promise<void> | undefined;
+  /** Batches being committed, and the users and chats in them (each user's deliveries stay in order). */
+  private readonly pumps = new Set<Promise<void>>();
+  private readonly busy = new Set<string>();
+  private readonly maxPumps: number;
 
   constructor(private readonly deps: CoreDeps) {
     this.flood = new FloodGate(deps.config.FLOOD_MAX_MESSAGES, deps.config.FLOOD_WINDOW_SECONDS * 1000);
+    // SQLite has one writer: a second batch would only wait for the first. On PostgreSQL a
+    // batch spends most of its time waiting on round trips, which another batch can use.
+    this.maxPumps = isSqlite(deps.config.DATABASE_URL) ? 1 : MAX_PUMPS_POSTGRES;
   }
 
   use(feature: Feature): this {
@@ -115,7 +123,10 @@ export class Core {
    */
   handle(event: IncomingEvent): Promise<HandleResult> {
     const result = new Promise<HandleResult>((resolve, reject) => this.waiting.push({ event: withoutNul(event), resolve, reject }));
-    this.pumping ??= this.pump();
+    if (this.pumps.size < this.maxPumps) {
+      const pump: Promise<void> = this.pump().finally(() => this.pumps.delete(pump));
+      this.pumps.add(pump);
+    }
     return result;
   }
 
@@ -139,17 +150,36 @@ export class Core {
 
   /** Waits for the turns in progress (graceful shutdown). */
   async idle(): Promise<void> {
-    await this.pumping;
+    while (this.pumps.size > 0) await Promise.all(this.pumps);
   }
 
   private async pump(): Promise<void> {
-    while (this.waiting.length > 0) {
+    for (;;) {
       // A turn on SQLite runs without ever yielding to I/O: let the requests that have
       // arrived meanwhile reach `waiting` first, or every batch would hold one delivery.
       await new Promise((resolve) => setImmediate(resolve));
-      await this.settle(this.waiting.splice(0, MAX_BATCH));
+      const batch = this.takeBatch();
+      if (batch.length === 0) return;
+      const keys = batch.flatMap(({ event }) => [channelKey(event.channel, `u${event.userId}`), channelKey(event.channel, `c${event.chatId}`)]);
+      for (const key of keys) this.busy.add(key);
+      try {
+        await this.settle(batch);
+      } finally {
+        for (const key of keys) this.busy.delete(key);
+      }
     }
-    this.pumping = undefined;
+  }
+
+  /** The waiting deliveries of users and chats that no other batch holds, oldest first. */
+  private takeBatch(): Waiting[] {
+    const batch: Waiting[] = [];
+    for (let index = 0; index < this.waiting.length && batch.length < MAX_BATCH; ) {
+      const { event } = this.waiting[index]!;
+      const held = this.busy.has(channelKey(event.channel, `u${event.userId}`)) || this.busy.has(channelKey(event.channel, `c${event.chatId}`));
+      if (held) index++;
+      else batch.push(...this.waiting.splice(index, 1));
+    }
+    return batch;
   }
 
   /** Commits a batch; when it fails, each delivery runs alone so one bad update fails only itself. */
