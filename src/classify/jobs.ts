@@ -143,16 +143,18 @@ async function storeResults(db: Db, outcomes: Outcome[], taxonomy: string): Prom
       Prisma.sql`INSERT INTO "Classification" ("petitionId", "taxonomy", "authority", "field", "agency", "summary", "confidence", "isPetition",
         "reason", "classifier", "model", "promptVersion", "tokensIn", "tokensOut", "createdAt") VALUES ${Prisma.join(history)}`,
     );
-    for (const { petition, result, review } of outcomes) {
-      const early = petition.status === 'received' || petition.status === 'classified';
+    // One UPDATE for the batch; VALUES columns are column1... on both databases.
+    const copies = outcomes.map(({ petition, result: r, review }) => {
       // Once staff have moved a petition on, the classifier may raise a flag but not clear one.
-      const flag = early || review ? Prisma.sql`, "needsReview" = ${review}` : Prisma.empty;
-      await execute(
-        tx,
-        Prisma.sql`UPDATE "Petition" SET "authority" = ${result.authority}, "field" = ${result.field}, "agency" = ${result.agency},
-          "summary" = ${result.summary}, "updatedAt" = ${now}${flag} WHERE "id" = ${petition.id}`,
-      );
-    }
+      const mayClear = petition.status === 'received' || petition.status === 'classified';
+      return Prisma.sql`(CAST(${petition.id} AS INTEGER), ${r.authority}, ${r.field}, ${r.agency}, ${r.summary}, CAST(${mayClear || review} AS BOOLEAN), CAST(${review} AS BOOLEAN))`;
+    });
+    await execute(
+      tx,
+      Prisma.sql`UPDATE "Petition" AS p SET "authority" = v.column2, "field" = v.column3, "agency" = v.column4, "summary" = v.column5,
+          "needsReview" = CASE WHEN v.column6 THEN v.column7 ELSE p."needsReview" END, "updatedAt" = ${now}
+        FROM (VALUES ${Prisma.join(copies)}) AS v WHERE p."id" = v.column1`,
+    );
     const moved = await queryRows<{ id: number | string }>(
       tx,
       Prisma.sql`UPDATE "Petition" SET "status" = 'classified', "updatedAt" = ${now}
