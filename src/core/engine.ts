@@ -10,11 +10,10 @@ import type { Logger } from '../log.ts';
 import { FloodGate } from './flood.ts';
 import { msg } from './messages.ts';
 import { storeReplies, type Outbox } from './outbox.ts';
-import { resolveRoles, type Role } from './roles.ts';
+import { rolesOf, type Role } from './roles.ts';
 import {
   channelKey,
-  loadConversations,
-  loadVoters,
+  loadBatch,
   recordDeliveries,
   saveConversations,
   type Claimed,
@@ -234,9 +233,8 @@ export class Core {
         });
         const outcomes = gates.map((gate): TurnOutcome => (gate === 'duplicate' ? gate : gate === 'ok' ? 'handled' : 'limited'));
         const handled = events.filter((_, index) => outcomes[index] === 'handled');
-        const conversations = await loadConversations(tx, handled);
-        const roles = await resolveRoles(tx, config, handled);
-        const voters = await loadVoters(tx, handled);
+        const { conversations, voters, staff, backlog } = await loadBatch(tx, handled);
+        const roles = rolesOf(config, handled, staff);
         const outgoing: Outgoing[] = [];
         for (const [index, event] of events.entries()) {
           if (gates[index] === 'warn') {
@@ -248,7 +246,7 @@ export class Core {
           outgoing.push(...replies.map((message) => ({ channel: event.channel, chatId: event.chatId, message })));
         }
         await saveConversations(tx, conversations, new Date());
-        return { outcomes, claimed: await storeReplies(tx, outgoing) };
+        return { outcomes, claimed: await storeReplies(tx, outgoing, backlog) };
       },
       { timeout: 30_000, maxWait: 15_000 },
     );

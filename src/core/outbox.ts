@@ -3,7 +3,7 @@
 // order, per chat) when it does not. A crash between the two loses nothing.
 import type { Db, Tx } from '../db/client.ts';
 import { backoffMs } from '../jobs/queue.ts';
-import { channelKey, chatsWithBacklog, insertMessages, markMessages, takeMessages, undeliveredMessages, type Claimed, type Outgoing } from './store.ts';
+import { channelKey, insertMessages, markMessages, takeMessages, undeliveredMessages, type Claimed, type Outgoing } from './store.ts';
 import type { Logger } from '../log.ts';
 import {
   DeliveryRateLimited,
@@ -30,12 +30,12 @@ export async function addToOutbox(tx: Db | Tx, channel: Channel, chatId: string,
  * A turn's replies. Where the chat has nothing older waiting, they are stored already claimed
  * by this process (status "sending" under a lease), so they go out after the commit without
  * being read back; after a crash the lease runs out and any instance sends them.
+ * `backlog`: keys of the chats with older messages waiting (read with the batch).
  * Returns the claimed ones per chat (`channelKey`), oldest first.
  */
-export async function storeReplies(tx: Tx, items: Outgoing[]): Promise<Map<string, Claimed[]>> {
+export async function storeReplies(tx: Tx, items: Outgoing[], backlog: Set<string>): Promise<Map<string, Claimed[]>> {
   const claimed = new Map<string, Claimed[]>();
   if (items.length === 0) return claimed;
-  const backlog = await chatsWithBacklog(tx, items);
   const now = new Date();
   const rows = await insertMessages(tx, items, (channel, chatId) => !backlog.has(channelKey(channel, chatId)), now, new Date(now.getTime() + SENDING_LEASE_MS));
   for (const row of rows) {

@@ -8,12 +8,13 @@ export const ROLES = ['admin', 'staff', 'deputy', 'voter'] as const;
 export type Role = (typeof ROLES)[number];
 
 export async function resolveRole(db: Db | Tx, config: Config, channel: Channel, userId: string): Promise<Role> {
-  return (await resolveRoles(db, config, [{ channel, userId }])).get(channelKey(channel, userId))!;
+  const users = [{ channel, userId }];
+  return rolesOf(config, users, await loadStaffRoles(db, users)).get(channelKey(channel, userId))!;
 }
 
-/** The roles of a batch's users, in one lookup: user key (`channelKey`) -> role. */
-export async function resolveRoles(db: Db | Tx, config: Config, users: { channel: Channel; userId: string }[]): Promise<Map<string, Role>> {
-  const roles = await loadStaffRoles(db, users);
+/** The roles of users, given their staff roles (`loadStaffRoles`): user key (`channelKey`) -> role. */
+export function rolesOf(config: Config, users: { channel: Channel; userId: string }[], staff: Map<string, Role>): Map<string, Role> {
+  const roles = new Map(staff);
   for (const { channel, userId } of users) {
     const key = channelKey(channel, userId);
     if (adminIds(config, channel).includes(userId)) roles.set(key, 'admin');

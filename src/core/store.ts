@@ -44,24 +44,53 @@ export interface StoredConversation {
   touched: boolean;
 }
 
-export async function loadConversations(
-  tx: Tx,
-  users: { channel: Channel; userId: string }[],
-): Promise<Map<string, StoredConversation>> {
-  const loaded = new Map<string, StoredConversation>();
-  if (users.length === 0) return loaded;
-  const rows = await queryRows<{ channel: string; channelUserId: string; state: string; meetingId: number | null; data: string }>(tx, Prisma.sql`
-    SELECT "channel", "channelUserId", "state", "meetingId", "data" FROM "Conversation"
-    WHERE ${pairsFilter(users.map((u) => ({ channel: u.channel, id: u.userId })), 'channelUserId')}`);
-  for (const row of rows) {
-    const state = { isNew: false, state: row.state, meetingId: row.meetingId, data: JSON.parse(row.data) as ConversationData };
-    loaded.set(channelKey(row.channel, row.channelUserId), { state, touched: false });
+/** What a batch's turns need to know before they run, read in one statement. */
+export interface BatchState {
+  conversations: Map<string, StoredConversation>;
+  /** By user key; users who never consented have none. */
+  voters: Map<string, VoterRecord>;
+  /** Staff roles (not revoked) by user key. */
+  staff: Map<string, Role>;
+  /** Keys of the chats with messages not yet delivered. */
+  backlog: Set<string>;
+}
+
+/**
+ * The conversations, voter records and staff roles of a batch's users and the chats with a
+ * backlog, as one UNION (each read is a round trip on PostgreSQL): columns a, b, c mean
+ * what each kind of row says.
+ */
+export async function loadBatch(tx: Tx, events: { channel: Channel; userId: string; chatId: string }[]): Promise<BatchState> {
+  const state: BatchState = { conversations: new Map(), voters: new Map(), staff: new Map(), backlog: new Set() };
+  if (events.length === 0) return state;
+  const users = pairsFilter(events.map((e) => ({ channel: e.channel, id: e.userId })), 'channelUserId');
+  const chats = pairsFilter(events.map((e) => ({ channel: e.channel, id: e.chatId })), 'chatId');
+  const rows = await queryRows<{ kind: string; channel: string; key: string; a: string | null; b: string | null; c: string | null }>(
+    tx,
+    Prisma.sql`
+      SELECT 'conversation' AS "kind", "channel", "channelUserId" AS "key", "state" AS "a", CAST("meetingId" AS TEXT) AS "b", "data" AS "c"
+        FROM "Conversation" WHERE ${users}
+      UNION ALL SELECT 'voter', "channel", "channelUserId", "consent", CAST("id" AS TEXT), "ward" FROM "Voter" WHERE ${users}
+      UNION ALL SELECT 'staff', "channel", "channelUserId", "role", NULL, NULL FROM "StaffMember" WHERE "revokedAt" IS NULL AND ${users}
+      UNION ALL SELECT DISTINCT 'backlog', "channel", "chatId", NULL, NULL, NULL FROM "OutboxMessage"
+        WHERE "status" IN ('pending', 'sending') AND ${chats}`,
+  );
+  for (const { kind, channel, key: id, a, b, c } of rows) {
+    const key = channelKey(channel, id);
+    if (kind === 'conversation') {
+      const conversation = { isNew: false, state: a!, meetingId: b === null ? null : Number(b), data: JSON.parse(c!) as ConversationData };
+      state.conversations.set(key, { state: conversation, touched: false });
+    } else if (kind === 'voter') state.voters.set(key, { id: Number(b), consent: a!, ward: c });
+    else if (kind === 'staff') state.staff.set(key, a as Role);
+    else state.backlog.add(key);
   }
-  for (const { channel, userId } of users) {
+  for (const { channel, userId } of events) {
     const key = channelKey(channel, userId);
-    if (!loaded.has(key)) loaded.set(key, { state: { isNew: true, state: 'idle', meetingId: null, data: {} }, touched: false });
+    if (!state.conversations.has(key)) {
+      state.conversations.set(key, { state: { isNew: true, state: 'idle', meetingId: null, data: {} }, touched: false });
+    }
   }
-  return loaded;
+  return state;
 }
 
 /** Every conversation a turn changed, in one upsert. */
@@ -79,19 +108,7 @@ export async function saveConversations(tx: Tx, conversations: Map<string, Store
       "state" = excluded."state", "meetingId" = excluded."meetingId", "data" = excluded."data", "updatedAt" = excluded."updatedAt"`);
 }
 
-/** The voter records of these users, by user key (users who never consented have none). */
-export async function loadVoters(tx: Tx, users: { channel: Channel; userId: string }[]): Promise<Map<string, VoterRecord>> {
-  if (users.length === 0) return new Map();
-  const rows = await queryRows<VoterRecord & { channel: string; channelUserId: string }>(
-    tx,
-    Prisma.sql`
-      SELECT "id", "channel", "channelUserId", "consent", "ward" FROM "Voter"
-      WHERE ${pairsFilter(users.map((u) => ({ channel: u.channel, id: u.userId })), 'channelUserId')}`,
-  );
-  return new Map(rows.map(({ channel, channelUserId, ...voter }) => [channelKey(channel, channelUserId), { ...voter, id: Number(voter.id) }]));
-}
-
-/** Staff roles (not revoked) of these users, by user key; users without one are voters (or admins by config). */
+/** Staff roles (not revoked) of these users, by user key (a single lookup outside a batch). */
 export async function loadStaffRoles(db: Db | Tx, users: { channel: Channel; userId: string }[]): Promise<Map<string, Role>> {
   if (users.length === 0) return new Map();
   const rows = await queryRows<{ channel: string; channelUserId: string; role: string }>(db, Prisma.sql`
@@ -107,14 +124,6 @@ export interface Outgoing {
 }
 
 export type Claimed = { id: number; chatId: string; payload: string; attempts: number };
-
-/** Chats (keys) that have messages not yet delivered. */
-export async function chatsWithBacklog(tx: Tx, chats: { channel: Channel; chatId: string }[]): Promise<Set<string>> {
-  const rows = await queryRows<{ channel: string; chatId: string }>(tx, Prisma.sql`
-    SELECT DISTINCT "channel", "chatId" FROM "OutboxMessage"
-    WHERE "status" IN ('pending', 'sending') AND ${pairsFilter(chats.map((c) => ({ channel: c.channel, id: c.chatId })), 'chatId')}`);
-  return new Set(rows.map((row) => channelKey(row.channel, row.chatId)));
-}
 
 /** Inserts messages in order; those of `claimedChats` already claimed until `leaseUntil`. Returns the claimed ones, oldest first. */
 export async function insertMessages(

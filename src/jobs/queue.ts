@@ -165,28 +165,26 @@ export class JobQueue {
   }
 
   /**
-   * Takes due jobs (and running ones whose lease ran out) in one statement, in a
-   * transaction (on SQLite a failed write outside one would leave the kept connection on a
-   * stale snapshot: see the libsql patch). On PostgreSQL SKIP LOCKED lets several
-   * instances take disjoint jobs without waiting on each other; SQLite has one writer anyway.
+   * Takes due jobs (and running ones whose lease ran out) in one statement. On PostgreSQL
+   * SKIP LOCKED lets several instances take disjoint jobs without waiting on each other.
+   * SQLite has one writer anyway; there the statement runs in a transaction, because a
+   * write that fails outside one would leave the kept connection on a stale snapshot (see
+   * the libsql patch).
    */
   private async claim(type: string, limit: number): Promise<ClaimedJob[]> {
     const now = new Date();
     const lockedUntil = new Date(now.getTime() + LEASE_MS);
-    const skipLocked = this.dialect === 'postgresql' ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty;
-    const rows = await transaction(this.db, (tx) =>
-      queryRows<{ id: number | string; type: string; payload: string; attempts: number | string }>(
-        tx,
-        Prisma.sql`
-          UPDATE "Job" SET "status" = 'running', "lockedBy" = ${this.workerId}, "lockedUntil" = ${lockedUntil}, "updatedAt" = ${now}
-          WHERE "id" IN (
-            SELECT "id" FROM "Job"
-            WHERE "type" = ${type} AND (("status" = 'pending' AND "runAt" <= ${now}) OR ("status" = 'running' AND "lockedUntil" < ${now}))
-            ORDER BY "id" LIMIT ${limit}
-            ${skipLocked})
-          RETURNING "id", "type", "payload", "attempts"`,
-      ),
-    );
+    const postgres = this.dialect === 'postgresql';
+    const claim = Prisma.sql`
+      UPDATE "Job" SET "status" = 'running', "lockedBy" = ${this.workerId}, "lockedUntil" = ${lockedUntil}, "updatedAt" = ${now}
+      WHERE "id" IN (
+        SELECT "id" FROM "Job"
+        WHERE "type" = ${type} AND (("status" = 'pending' AND "runAt" <= ${now}) OR ("status" = 'running' AND "lockedUntil" < ${now}))
+        ORDER BY "id" LIMIT ${limit}
+        ${postgres ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty})
+      RETURNING "id", "type", "payload", "attempts"`;
+    type Row = { id: number | string; type: string; payload: string; attempts: number | string };
+    const rows = postgres ? await queryRows<Row>(this.db, claim) : await transaction(this.db, (tx) => queryRows<Row>(tx, claim));
     return rows
       .map((job) => ({ id: Number(job.id), type: job.type, payload: JSON.parse(job.payload) as unknown, attempts: Number(job.attempts) }))
       .sort((a, b) => a.id - b.id);
