@@ -16,6 +16,7 @@ export const CLASSIFY_JOB = 'classify';
 /** After this many tries the offline result stands and the job ends quietly. */
 export const CLASSIFY_MAX_ATTEMPTS = 10;
 const BASE_RETRY_MS = 30_000;
+const REQUESTS_PER_CALL = 5;
 const MAX_RETRY_MS = 30 * 60_000;
 
 const payloadSchema = z.object({ petitionId: z.number().int().positive() });
@@ -226,7 +227,11 @@ async function handleJobs(
   throw new RetryLater(delay, `LLM failed for ${outcome.llmFailures.size} petition(s); offline result stored, retry in ${Math.round(delay / 1000)} s`);
 }
 
-/** Registers the `classify` job: batches of CLASSIFY_BATCH_SIZE petitions per call. */
+/**
+ * Registers the `classify` job. One call takes up to REQUESTS_PER_CALL LLM requests' worth of
+ * petitions (CLASSIFY_BATCH_SIZE each): a burst of petitions then costs a few reads and one
+ * write transaction per call rather than per request.
+ */
 export function registerClassificationJobs(
   queue: JobQueue,
   db: Db,
@@ -236,7 +241,7 @@ export function registerClassificationJobs(
 ): Classifier {
   const classifier = options.classifier ?? createClassifier(config, log, options);
   queue.register(CLASSIFY_JOB, {
-    batchSize: config.CLASSIFY_BATCH_SIZE,
+    batchSize: config.CLASSIFY_BATCH_SIZE * REQUESTS_PER_CALL,
     handle: (jobs) => handleJobs(jobs, db, classifier, config, log),
   });
   return classifier;
