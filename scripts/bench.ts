@@ -7,7 +7,8 @@
 // BENCH_CONCURRENCY (voters in flight, default 100), BENCH_DATABASES (sqlite,postgres),
 // BENCH_PARTS (intake,stats,classify), BENCH_DATABASE_URL (an existing PostgreSQL admin
 // URL; otherwise a server is started on BENCH_PG_PORT, default 55440), BENCH_DOC (where
-// to write the report; default docs/benchmarks.md, or nowhere in quick mode).
+// to write the report; default docs/benchmarks.md, or nowhere in quick mode), BENCH_DRAIN_MS
+// (how long to wait for replies and classification after the burst; 1000 for quick ratio checks).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +52,7 @@ const PARTS = new Set((process.env.BENCH_PARTS ?? 'intake,stats,classify').split
 const DOC = process.env.BENCH_DOC ?? (QUICK ? '' : 'docs/benchmarks.md');
 // Replies leave at the platform's pace (25 messages/s, under Telegram's cap of about 30):
 // five messages per voter take about 3.5 minutes for 1,050 voters.
-const DRAIN_LIMIT_MS = 300_000;
+const DRAIN_LIMIT_MS = Number(process.env.BENCH_DRAIN_MS ?? 300_000);
 const WARMUP_VOTERS = Math.max(10, Math.round(VOTERS / 20));
 
 interface Fakes {

@@ -159,7 +159,7 @@ export class Core {
       await new Promise((resolve) => setImmediate(resolve));
       const batch = this.takeBatch();
       if (batch.length === 0) return;
-      const keys = batch.flatMap(({ event }) => [channelKey(event.channel, `u${event.userId}`), channelKey(event.channel, `c${event.chatId}`)]);
+      const keys = batch.flatMap(({ event }) => heldKeys(event));
       for (const key of keys) this.busy.add(key);
       try {
         await this.settle(batch);
@@ -172,11 +172,14 @@ export class Core {
   /** The waiting deliveries of users and chats that no other batch holds, oldest first. */
   private takeBatch(): Waiting[] {
     const batch: Waiting[] = [];
+    // A delivery left waiting holds back the later ones of its user and chat too.
+    const passed = new Set<string>();
     for (let index = 0; index < this.waiting.length && batch.length < MAX_BATCH; ) {
-      const { event } = this.waiting[index]!;
-      const held = this.busy.has(channelKey(event.channel, `u${event.userId}`)) || this.busy.has(channelKey(event.channel, `c${event.chatId}`));
-      if (held) index++;
-      else batch.push(...this.waiting.splice(index, 1));
+      const keys = heldKeys(this.waiting[index]!.event);
+      if (keys.some((key) => this.busy.has(key) || passed.has(key))) {
+        for (const key of keys) passed.add(key);
+        index++;
+      } else batch.push(...this.waiting.splice(index, 1));
     }
     return batch;
   }
@@ -299,6 +302,11 @@ export class Core {
       this.features.find((f) => f.onInput);
     await feature?.onInput?.(turn);
   }
+}
+
+/** A user and a chat are in one running batch at most. */
+function heldKeys(event: IncomingEvent): string[] {
+  return [channelKey(event.channel, `user:${event.userId}`), channelKey(event.channel, `chat:${event.chatId}`)];
 }
 
 /** PostgreSQL text cannot hold U+0000: kept, it would fail the turn on every retry. It becomes U+FFFD. */

@@ -32,11 +32,10 @@ export interface NewPetition {
 // Plain SQL: this runs for every petition on the intake path. SQLite runs the four
 // statements in-process; on PostgreSQL each would be a round trip, so they go as one.
 
-const counterName = (year: number) => `petition:${year}`;
 const codePrefix = (year: number) => `KN-${year}-`;
 
 const bumpCounter = (year: number) => Prisma.sql`
-  INSERT INTO "Counter" ("name", "value") VALUES (${counterName(year)}, 1)
+  INSERT INTO "Counter" ("name", "value") VALUES (${`petition:${year}`}, 1)
   ON CONFLICT ("name") DO UPDATE SET "value" = "Counter"."value" + 1
   RETURNING "value"`;
 
@@ -67,7 +66,8 @@ async function insertStepByStep(tx: Tx, input: NewPetition, year: number): Promi
 /** PostgreSQL: counter, petition, its first event and its classification job in one statement. */
 async function insertInOneStatement(tx: Tx, input: NewPetition, year: number): Promise<{ id: number; trackingCode: string }> {
   const { now } = input;
-  const code = Prisma.sql`(SELECT ${codePrefix(year)} || lpad("value"::text, 6, '0') FROM counter)`;
+  // Six digits at least, like padStart (lpad alone would cut a seventh).
+  const code = Prisma.sql`(SELECT ${codePrefix(year)} || lpad("value"::text, GREATEST(6, length("value"::text)), '0') FROM counter)`;
   const [row] = await queryRows<{ id: number | string; trackingCode: string }>(
     tx,
     Prisma.sql`

@@ -259,6 +259,37 @@ describe('Telegram webhook', () => {
     expect(telegram.textsTo(user).filter((text) => /KN-2026-\d{6}/.test(text))).toHaveLength(1);
   });
 
+  it('keeps every voter\'s conversation intact and in order when many arrive at once (several batches at a time on PostgreSQL)', async () => {
+    app = await startTestApp(telegramEnv({ PUBLIC_URL: 'http://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret }));
+    await addMeeting(app);
+    const users = Array.from({ length: 40 }, () => newUserId());
+    let updateId = 100;
+    await Promise.all(
+      users.map(async (user, i) => {
+        for (const update of [textMessage(user, '/start HN-CG-01'), callback(user, 'consent:anonymous'), textMessage(user, `Ý kiến số ${i}`)]) {
+          expect((await post({ update_id: updateId++, ...update }, secret)).status).toBe(200);
+        }
+      }),
+    );
+    const petitions = await app.db.petition.findMany({ include: { voter: true } });
+    expect(petitions).toHaveLength(users.length);
+    for (const petition of petitions) expect(petition).toMatchObject({ anonymous: true, meetingId: expect.any(Number), voter: { consent: 'anonymous' } });
+    for (const [i, user] of users.entries()) {
+      const texts = await waitUntil(async () => {
+        const sent = telegram.textsTo(user);
+        return sent.length >= 5 ? sent : undefined;
+      }, 60_000);
+      expect(texts).toHaveLength(5);
+      expect(texts[0]).toContain('trợ lý tự động');
+      expect(texts[1]).toContain('Tiếp xúc cử tri phường Cầu Giấy');
+      expect(texts[2]).toContain('dữ liệu cá nhân');
+      expect(texts[3]).toContain('ẩn danh');
+      const stored = petitions.find((petition) => petition.voter?.channelUserId === String(user));
+      expect(stored?.text).toBe(`Ý kiến số ${i}`);
+      expect(texts[4]).toContain(stored!.trackingCode);
+    }
+  });
+
   it('refuses a wrong or missing secret and processes nothing', async () => {
     app = await startTestApp(telegramEnv({ PUBLIC_URL: 'https://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret }));
     const user = newUserId();
