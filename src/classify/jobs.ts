@@ -16,8 +16,9 @@ export const CLASSIFY_JOB = 'classify';
 /** After this many tries the offline result stands and the job ends quietly. */
 export const CLASSIFY_MAX_ATTEMPTS = 10;
 const BASE_RETRY_MS = 30_000;
-const REQUESTS_PER_CALL = 5;
 const MAX_RETRY_MS = 30 * 60_000;
+/** LLM requests' worth of petitions one job call takes (see registerClassificationJobs). */
+const REQUESTS_PER_CALL = 5;
 
 const payloadSchema = z.object({ petitionId: z.number().int().positive() });
 

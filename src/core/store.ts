@@ -1,7 +1,7 @@
-// The core's own rows (deliveries, conversations, roles, replies), read and written once per
-// batch of deliveries in plain SQL that SQLite and PostgreSQL both accept: one statement
-// each instead of one per delivery, and without the ORM's cost per query (about 0.7 ms of
-// CPU against 0.2 ms), on the path every webhook call takes.
+// The core's own rows (deliveries, conversations, voters, roles, replies, the outbox), read
+// and written once per batch of deliveries in plain SQL that SQLite and PostgreSQL both
+// accept: one statement each instead of one per delivery, run on the driver adapter
+// (db/sql.ts) without the Prisma client's cost per query, on the path every webhook call takes.
 import type { Db, Tx } from '../db/client.ts';
 import { execute, queryRows } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
