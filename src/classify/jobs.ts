@@ -22,7 +22,7 @@ const REQUESTS_PER_CALL = 5;
 
 const payloadSchema = z.object({ petitionId: z.number().int().positive() });
 
-/** Called by intake inside the transaction that stores the petition. */
+/** Called by intake inside the transaction that stores the petition (its PostgreSQL statement inserts the same row). */
 export async function enqueueClassification(tx: Db | Tx, petitionId: number): Promise<void> {
   await enqueueJob(tx, CLASSIFY_JOB, { petitionId }, { maxAttempts: CLASSIFY_MAX_ATTEMPTS });
 }

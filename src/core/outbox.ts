@@ -172,8 +172,7 @@ export class Outbox {
     const result = new Map<string, Claimed[]>();
     if (requests.length === 0) return result;
     const now = new Date();
-    const asked = new Set(requests.map(({ channel, chatId }) => channelKey(channel, chatId)));
-    const waiting = (await undeliveredMessages(this.db, requests)).filter((m) => asked.has(channelKey(m.channel, m.chatId)));
+    const waiting = await undeliveredMessages(this.db, requests);
     const blocked = new Set<string>();
     const due = waiting.filter((message) => {
       const key = channelKey(message.channel, message.chatId);

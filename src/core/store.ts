@@ -148,7 +148,7 @@ export async function insertMessages(
     .sort((a, b) => a.id - b.id);
 }
 
-/** The undelivered messages of these chats (and maybe a few others: match keys), oldest first. */
+/** The undelivered messages of these chats, oldest first. */
 export async function undeliveredMessages(
   db: Db,
   chats: { channel: Channel; chatId: string }[],
@@ -160,7 +160,10 @@ export async function undeliveredMessages(
       WHERE "status" IN ('pending', 'sending') AND ${pairsFilter(chats.map((c) => ({ channel: c.channel, id: c.chatId })), 'chatId')}
       ORDER BY "id"`,
   );
-  return rows.map((row) => ({ ...row, id: Number(row.id), nextAttemptAt: new Date(row.nextAttemptAt) }));
+  const asked = new Set(chats.map((chat) => channelKey(chat.channel, chat.chatId)));
+  return rows
+    .filter((row) => asked.has(channelKey(row.channel, row.chatId)))
+    .map((row) => ({ ...row, id: Number(row.id), nextAttemptAt: new Date(row.nextAttemptAt) }));
 }
 
 /** Claims those of `ids` still undelivered and due (another instance may have taken some) until `leaseUntil`. */

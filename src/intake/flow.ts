@@ -8,7 +8,7 @@ import type { Choice, VoterRecord } from '../core/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { queryRows } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { CODE_PATTERN, findMeetingByCode } from '../meetings/service.ts';
+import { findMeetingByCode } from '../meetings/service.ts';
 import { MAX_PETITION_CHARS, normaliseTrackingCode, storePetition, type MediaRef } from './petitions.ts';
 
 const CONSENT_CHOICES: Choice[] = [
@@ -36,7 +36,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
     turn.conversation.state = 'idle';
     clearPending(turn);
     if (!args || turn.conversation.isNew) turn.reply(msg.welcome());
-    if (args) await bindMeeting(turn, args);
+    if (args) bindMeeting(turn, args, await findMeetingByCode(turn.tx, args));
     await continueAfterGreeting(turn);
   }
 
@@ -70,8 +70,11 @@ export function intakeFeature(queue?: JobQueue): Feature {
       if (event.choiceId === 'done') turn.reply(msg.finished());
       return;
     }
-    if (event.kind === 'text' && (await looksLikeMeetingCode(turn, event.text))) {
-      await bindMeeting(turn, event.text);
+    // A text that is a meeting's code joins that meeting (findMeetingByCode reads only code-like texts).
+    const typed = event.kind === 'text' ? event.text : '';
+    const named = typed ? await findMeetingByCode(turn.tx, typed) : null;
+    if (named) {
+      bindMeeting(turn, typed, named);
       return continueAfterGreeting(turn);
     }
     const { voter } = turn;
@@ -204,8 +207,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
   };
 }
 
-async function bindMeeting(turn: Turn, code: string): Promise<void> {
-  const meeting = await findMeetingByCode(turn.tx, code);
+function bindMeeting(turn: Turn, code: string, meeting: Awaited<ReturnType<typeof findMeetingByCode>>): void {
   if (!meeting) {
     turn.reply(msg.meetingNotFound(code.trim().slice(0, 64)));
     return;
@@ -217,11 +219,6 @@ async function bindMeeting(turn: Turn, code: string): Promise<void> {
   }
   turn.conversation.meetingId = meeting.id;
   turn.reply(meeting.status === 'closed' ? msg.meetingClosed(meeting) : msg.meetingGreeting(meeting, turn.config.TZ));
-}
-
-async function looksLikeMeetingCode(turn: Turn, text: string): Promise<boolean> {
-  const candidate = text.trim();
-  return CODE_PATTERN.test(candidate) && (await findMeetingByCode(turn.tx, candidate)) !== null;
 }
 
 function askConsent(turn: Turn): void {

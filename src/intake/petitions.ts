@@ -3,7 +3,7 @@
 import type { Tx } from '../db/client.ts';
 import { dialectOf, execute, queryRows } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { enqueueJob } from '../jobs/queue.ts';
+import { CLASSIFY_JOB, CLASSIFY_MAX_ATTEMPTS, enqueueClassification } from '../classify/jobs.ts';
 import { normalizeText } from '../core/text.ts';
 import { yearIn } from '../core/time.ts';
 import type { Channel } from '../core/types.ts';
@@ -59,7 +59,7 @@ async function insertStepByStep(tx: Tx, input: NewPetition, year: number): Promi
     tx,
     Prisma.sql`INSERT INTO "PetitionEvent" ("petitionId", "toStatus", "actor", "createdAt") VALUES (${id}, 'received', ${`${input.channel}:voter`}, ${input.now})`,
   );
-  await enqueueJob(tx, 'classify', { petitionId: id });
+  await enqueueClassification(tx, id);
   return { id, trackingCode };
 }
 
@@ -78,7 +78,7 @@ async function insertInOneStatement(tx: Tx, input: NewPetition, year: number): P
         VALUES ((SELECT "id" FROM petition), 'received', ${`${input.channel}:voter`}, ${now})),
       job AS (
         INSERT INTO "Job" ("type", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt")
-        VALUES ('classify', (SELECT '{"petitionId":' || "id" || '}' FROM petition), 'pending', 0, 20, ${now}, ${now}, ${now}))
+        VALUES (${CLASSIFY_JOB}, (SELECT '{"petitionId":' || "id" || '}' FROM petition), 'pending', 0, ${CLASSIFY_MAX_ATTEMPTS}, ${now}, ${now}, ${now}))
       SELECT "id", "trackingCode" FROM petition`,
   );
   return { id: Number(row!.id), trackingCode: row!.trackingCode };
