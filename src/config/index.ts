@@ -58,6 +58,24 @@ const schema = z.object({
   // The coming session's first and last day (YYYY-MM-DD): compiled petitions are due 15 days before and after.
   SESSION_OPENS: optionalString.pipe(z.iso.date('ngày dạng YYYY-MM-DD, ví dụ 2026-05-20').optional()),
   SESSION_CLOSES: optionalString.pipe(z.iso.date('ngày dạng YYYY-MM-DD, ví dụ 2026-06-30').optional()),
+  // Upper bound of one model call (request and retries); a hanging server never holds a feature longer.
+  OPENAI_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  // The wards and communes the office serves, separated by ";" (besides those of its meetings).
+  WARDS: z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(';')
+        .map((item) => item.trim())
+        .filter(Boolean),
+    ),
+  BACKUP_DIR: optionalString,
+  BACKUP_SCHEDULE: z.string().trim().min(1).default('0 2 * * *'),
+  BACKUP_KEEP: z.coerce.number().int().min(1).default(14),
+  RETENTION_PERSONAL_DAYS: optionalString.pipe(z.coerce.number().int().min(0).optional()),
+  RETENTION_CONVERSATION_DAYS: z.coerce.number().int().min(1).default(30),
+  METRICS_TOKEN: optionalString,
 });
 
 export type Config = z.infer<typeof schema> & {
