@@ -73,7 +73,7 @@ const schema = z.object({
   BACKUP_DIR: optionalString,
   BACKUP_SCHEDULE: z.string().trim().min(1).default('0 2 * * *'),
   BACKUP_KEEP: z.coerce.number().int().min(1).default(14),
-  RETENTION_PERSONAL_DAYS: optionalString.pipe(z.coerce.number().int().min(0).optional()),
+  RETENTION_PERSONAL_DAYS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).optional()),
   RETENTION_CONVERSATION_DAYS: z.coerce.number().int().min(1).default(30),
   METRICS_TOKEN: optionalString,
 });
