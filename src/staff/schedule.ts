@@ -6,7 +6,7 @@ import { staffMsg, type ScheduleItem } from '../core/messages-staff.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { CODE_PATTERN, deepLink, deputyKey, meetingInput, normaliseCode, saveMeetingIn, type MeetingInput } from '../meetings/service.ts';
-import { wardKey } from '../stats/filters.ts';
+import { wardKey } from '../meetings/wards.ts';
 import { dayPeriod, parseLocalDateTime, parsePeriod, zonedYmd, type Period } from '../stats/period.ts';
 import { actorOf, audit, guarded } from './access.ts';
 import { renderIcs } from './ics.ts';

@@ -6,6 +6,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 import { deputyKey, normaliseCode } from '../meetings/service.ts';
 import { matchLabel, type Labels } from '../classify/labels.ts';
+import { wardKey } from '../meetings/wards.ts';
 import { parsePeriod, type Period } from './period.ts';
 import { foldTally, startsTallyDay } from './tally.ts';
 
@@ -181,13 +182,6 @@ async function petitionWards(db: Db | Tx): Promise<string[]> {
   return rows.map((row) => row.ward);
 }
 
-/** "Phường Cầu Giấy", "P. Cau Giay" and "cau giay" compare equal. */
-export function wardKey(text: string): string {
-  return foldDiacritics(normalizeText(text))
-    .replace(/^(phuong|xa|dac khu|p\.|x\.)\s*/, '')
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
-}
 
 async function deputyFilter(db: Db | Tx, typed: string) {
   const deputies = await db.deputy.findMany({
