@@ -3,7 +3,7 @@
 // (listings) and the same filter over PetitionTally (counts).
 import type { Db, Tx } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { foldDiacritics, normalizeText } from '../core/text.ts';
+import { foldDiacritics } from '../core/text.ts';
 import { deputyKey, normaliseCode } from '../meetings/service.ts';
 import { matchLabel, type Labels } from '../classify/labels.ts';
 import { wardKey } from '../meetings/wards.ts';
