@@ -1,13 +1,10 @@
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerWith, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-// Use the real binary once the lead has wired the commands into it.
-const wired = readFileSync(new URL('../../src/cli/main.ts', import.meta.url), 'utf8').includes('registerClassifyCommands');
-const ENTRY = wired ? ['bin/kiennghi.js'] : ['--import', 'tsx', 'test/classify/cli-entry.ts'];
+const ENTRY = ['bin/kiennghi.js'];
 
 interface Run {
   code: number | null;
