@@ -7,9 +7,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { PrismaClient as PostgresClient } from '../generated/prisma-pg/client.ts';
 import { withFastLane } from './sql.ts';
+import type { Db } from './types.ts';
 
-export type Db = PrismaClient;
-export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+export type { Db, Tx } from './types.ts';
 
 /** Makes a relative SQLite path absolute (against the working directory) and creates its folder. */
 export function resolveDatabaseUrl(url: string): string {

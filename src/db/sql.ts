@@ -7,7 +7,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SqlDriverAdapterFactory } from '@prisma/client/runtime/client';
 import type { Prisma } from '../generated/prisma/client.ts';
-import type { Db, Tx } from './client.ts';
+import type { Db, Tx } from './types.ts';
 
 type Adapter = Awaited<ReturnType<SqlDriverAdapterFactory['connect']>>;
 type Queryable = Pick<Adapter, 'queryRaw' | 'executeRaw' | 'provider'>;
