@@ -20,6 +20,7 @@ import { createDigests } from './digests/index.ts';
 import { throttleSender } from './digests/throttle.ts';
 import { createLogger, type Logger } from './log.ts';
 import { seedDemoMeeting } from './meetings/service.ts';
+import { startOps } from './ops/index.ts';
 import { staffFeature } from './staff/feature.ts';
 import { statsFeature } from './stats/feature.ts';
 
@@ -50,7 +51,11 @@ export interface App {
 const telegramUpdate = z.looseObject({ update_id: z.number().int().nonnegative() });
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const log = options.log ?? createLogger(config.LOG_LEVEL);
+  const secrets = [
+    config.TELEGRAM_BOT_TOKEN, config.ZALO_BOT_TOKEN, config.OPENAI_API_KEY,
+    config.TELEGRAM_WEBHOOK_SECRET, config.ZALO_WEBHOOK_SECRET, config.METRICS_TOKEN,
+  ];
+  const log = options.log ?? createLogger(config.LOG_LEVEL, { secrets });
   if (options.migrate !== false) await migrateDatabase(config.DATABASE_URL);
   const db = await connectDb(config.DATABASE_URL);
   const noChannels = config.telegramMode === 'off' && config.zaloMode === 'off';
@@ -91,7 +96,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   // Webhook updates may arrive as soon as the port is open: the bot must know itself first.
   await telegram?.bot.init();
-  const server = await listen(createHttpApp(db, log, webhooks), config.PORT);
+  const server = await listen(createHttpApp(db, log, webhooks, await startOps({ db, config, log, queue })), config.PORT);
   const port = (server.address() as AddressInfo).port;
   log.info({ port, telegram: config.telegramMode, zalo: config.zaloMode }, 'kiennghi started');
 

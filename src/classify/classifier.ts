@@ -1,11 +1,11 @@
 // The classifier the rest of kiennghi uses: the LLM when one is configured (batched,
-// cached, personal data removed), the offline rules otherwise and whenever the LLM fails.
-import OpenAI from 'openai';
+// cached, through the model gateway that removes personal data), the offline rules
+// otherwise and whenever the LLM fails.
 import type { Config } from '../config/index.ts';
 import { normalizeText } from '../core/text.ts';
 import type { Logger } from '../log.ts';
-import { classifyBatch, LlmFailure, type LlmItem, type Usage } from './llm.ts';
-import { redactPersonalData } from './pii.ts';
+import { createModelGateway, LlmFailure } from '../llm/gateway.ts';
+import { classifyBatch, type LlmItem, type Usage } from './llm.ts';
 import { loadPromptTemplate, renderSystemPrompt, type PromptItem, type PromptTemplate } from './prompt.ts';
 import { classifyWithRules } from './rules.ts';
 import { loadTaxonomy, type Taxonomy, type TaxonomyName } from './taxonomy.ts';
@@ -15,7 +15,7 @@ export interface ClassifierOptions {
   /** Force the offline rules even when OPENAI_API_KEY is set. */
   offline?: boolean;
   taxonomy?: TaxonomyName;
-  /** Per-request timeout (default 30 s): a slow LLM must not hold the job worker. */
+  /** Bound of one model call (default OPENAI_TIMEOUT_SECONDS): a slow LLM must not hold the job worker. */
   timeoutMs?: number;
   promptFile?: URL | string;
   /** Most entries kept in the in-memory cache. */
@@ -42,7 +42,6 @@ export interface Classifier {
   classifyDetailed(inputs: ClassifyInput[]): Promise<DetailedOutcome>;
 }
 
-const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_CACHE_SIZE = 5_000;
 
 /** Splits a total over items in proportion to weights; the parts add up exactly. */
@@ -61,9 +60,9 @@ export function splitTokens(total: number, weights: number[]): number[] {
   return parts;
 }
 
-/** Cache key: the text the LLM would see (after redaction), plus what else shapes the answer. */
-export function cacheKey(taxonomy: string, redacted: string, ward?: string): string {
-  return `${taxonomy}\u0000${normalizeText(redacted).toLowerCase()}\u0000${ward ?? ''}`;
+/** Cache key: the petition's text (normalised), plus what else shapes the answer. */
+export function cacheKey(taxonomy: string, text: string, ward?: string): string {
+  return `${taxonomy}\u0000${normalizeText(text).toLowerCase()}\u0000${ward ?? ''}`;
 }
 
 class LruCache<V> {
@@ -89,6 +88,8 @@ interface Pending {
   cacheKey: string;
   text: string;
   ward?: string;
+  /** The voters' names, for the gateway to remove. */
+  names: string[];
   ids: string[];
 }
 
@@ -97,16 +98,7 @@ export function createClassifier(config: Config, log: Logger, options: Classifie
   const llmEnabled = config.llmEnabled && !options.offline;
   const template: PromptTemplate | undefined = llmEnabled ? loadPromptTemplate(options.promptFile) : undefined;
   const systemPrompt = template ? renderSystemPrompt(template, taxonomy) : '';
-  const client = llmEnabled
-    ? new OpenAI({
-        apiKey: config.OPENAI_API_KEY,
-        baseURL: config.OPENAI_BASE_URL,
-        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-        // Retries are ours (once for invalid answers, later via the job queue for outages),
-        // so a down server costs one request, not three.
-        maxRetries: 0,
-      })
-    : undefined;
+  const gateway = llmEnabled ? createModelGateway(config, { timeoutMs: options.timeoutMs }) : undefined;
   const cache = new LruCache<LlmItem>(options.cacheSize ?? DEFAULT_CACHE_SIZE);
   const model = config.OPENAI_MODEL;
   const promptVersion = template?.version;
@@ -139,16 +131,22 @@ export function createClassifier(config: Config, log: Logger, options: Classifie
   function pendingFor(inputs: ClassifyInput[], results: Map<string, ClassificationResult>): Pending[] {
     const byKey = new Map<string, Pending>();
     for (const input of inputs) {
-      const redacted = redactPersonalData(input.text, { names: input.context?.personalNames });
-      const key = cacheKey(taxonomy.name, redacted, input.context?.ward);
+      const key = cacheKey(taxonomy.name, input.text, input.context?.ward);
+      const names = input.context?.personalNames ?? [];
       const cached = cache.get(key);
       if (cached) {
         results.set(input.id, fromLlm(cached, { tokensIn: 0, tokensOut: 0 }, true));
         continue;
       }
       const pending = byKey.get(key);
-      if (pending) pending.ids.push(input.id);
-      else byKey.set(key, { key: String(byKey.size + 1), cacheKey: key, text: redacted, ward: input.context?.ward, ids: [input.id] });
+      if (pending) {
+        pending.ids.push(input.id);
+        pending.names.push(...names);
+      } else {
+        const ward = input.context?.ward;
+        const slot = String(byKey.size + 1);
+        byKey.set(key, { key: slot, cacheKey: key, text: input.text, ward, names: [...names], ids: [input.id] });
+      }
     }
     return [...byKey.values()];
   }
@@ -156,7 +154,7 @@ export function createClassifier(config: Config, log: Logger, options: Classifie
   async function classifyDetailed(inputs: ClassifyInput[]): Promise<DetailedOutcome> {
     const rules = rulesFor(inputs);
     const outcome: DetailedOutcome = { results: new Map(), rules, llmFailures: new Map(), requests: 0 };
-    if (!client) {
+    if (!gateway) {
       outcome.results = new Map(rules);
       return outcome;
     }
@@ -186,8 +184,8 @@ export function createClassifier(config: Config, log: Logger, options: Classifie
 
   /** Runs one request (plus its retry); returns a failure that should stop further calls. */
   async function runBatch(batch: Pending[], outcome: DetailedOutcome): Promise<LlmFailure | undefined> {
-    const items: PromptItem[] = batch.map((p) => ({ key: p.key, text: p.text, ward: p.ward }));
-    const answer = await classifyBatch({ client: client!, model, systemPrompt, taxonomy }, items);
+    const items: PromptItem[] = batch.map((p) => ({ key: p.key, text: p.text, ward: p.ward, names: p.names }));
+    const answer = await classifyBatch({ gateway: gateway!, systemPrompt, taxonomy }, items);
     outcome.requests += answer.requests.length;
     const usage = usagePerItem(batch, answer.requests);
     for (const item of batch) {

@@ -9,6 +9,8 @@ export interface Correction {
   authority: string;
   field: string;
   agency?: string | null;
+  /** False when staff find the text is not a petition (default true). */
+  isPetition?: boolean;
 }
 
 export class CorrectionError extends Error {
@@ -50,7 +52,7 @@ export async function recordCorrection(
         agency,
         summary: petition.summary,
         confidence: 1,
-        isPetition: true,
+        isPetition: correction.isPetition ?? true,
         reason: options.reason ?? `Cán bộ ${actor} điều chỉnh`,
         classifier: 'staff',
         createdBy: actor,

@@ -9,7 +9,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { enqueueJob, RetryLater, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { createClassifier, type Classifier, type ClassifierOptions } from './classifier.ts';
-import { needsReview } from './review.ts';
+import { CLASSIFIER_STATUSES, classifiedStatus, needsReview } from './review.ts';
 import type { ClassificationResult, ClassifyInput } from './types.ts';
 
 export const CLASSIFY_JOB = 'classify';
@@ -34,7 +34,8 @@ interface PetitionRow {
   textNormalized: string;
   status: string;
   voterName: string | null;
-  voterWard: string | null;
+  /** The known ward copied onto the petition (never the voter's own answer, which may be anything). */
+  petitionWard: string | null;
   meetingTitle: string | null;
   meetingWard: string | null;
   lastClassifier: string | null;
@@ -49,7 +50,7 @@ async function loadPetitions(db: Db, ids: number[]): Promise<PetitionRow[]> {
   const rows = await queryRows<PetitionRow>(
     db,
     Prisma.sql`
-      SELECT p."id", p."text", p."textNormalized", p."status", v."name" AS "voterName", v."ward" AS "voterWard",
+      SELECT p."id", p."text", p."textNormalized", p."status", v."name" AS "voterName", p."ward" AS "petitionWard",
         m."title" AS "meetingTitle", m."ward" AS "meetingWard",
         ${latest('classifier')} AS "lastClassifier", ${latest('taxonomy')} AS "lastTaxonomy"
       FROM "Petition" p LEFT JOIN "Voter" v ON v."id" = p."voterId" LEFT JOIN "Meeting" m ON m."id" = p."meetingId"
@@ -69,7 +70,7 @@ function toInput(petition: PetitionRow): ClassifyInput {
     text: petition.textNormalized || petition.text,
     context: {
       meetingTitle: petition.meetingTitle ?? undefined,
-      ward: petition.meetingWard ?? petition.voterWard ?? undefined,
+      ward: petition.meetingWard ?? petition.petitionWard ?? undefined,
       personalNames: petition.voterName ? [petition.voterName] : [],
     },
   };
@@ -148,7 +149,7 @@ async function storeResults(db: Db, outcomes: Outcome[], taxonomy: string): Prom
     // One UPDATE for the batch; VALUES columns are column1... on both databases.
     const copies = outcomes.map(({ petition, result: r, review }) => {
       // Once staff have moved a petition on, the classifier may raise a flag but not clear one.
-      const mayClear = petition.status === 'received' || petition.status === 'classified';
+      const mayClear = CLASSIFIER_STATUSES.includes(petition.status);
       return Prisma.sql`(CAST(${petition.id} AS INTEGER), ${r.authority}, ${r.field}, ${r.agency}, ${r.summary}, CAST(${mayClear || review} AS BOOLEAN), CAST(${review} AS BOOLEAN))`;
     });
     await execute(
@@ -157,24 +158,43 @@ async function storeResults(db: Db, outcomes: Outcome[], taxonomy: string): Prom
           "needsReview" = CASE WHEN v.column6 THEN v.column7 ELSE p."needsReview" END, "updatedAt" = ${now}
         FROM (VALUES ${Prisma.join(copies)}) AS v WHERE p."id" = v.column1`,
     );
-    const moved = await queryRows<{ id: number | string }>(
-      tx,
-      Prisma.sql`UPDATE "Petition" SET "status" = 'classified', "updatedAt" = ${now}
-        WHERE "id" IN (${Prisma.join(outcomes.map((o) => o.petition.id))}) AND "status" = 'received' RETURNING "id"`,
-    );
-    const movedIds = new Set(moved.map((row) => Number(row.id)));
-    const events = outcomes
-      .filter(({ petition }) => movedIds.has(petition.id))
-      .map(
-        ({ petition, result }) =>
-          Prisma.sql`(${petition.id}, 'received', 'classified', 'classifier', ${`${result.classifier}: ${result.authority}/${result.field}`}, ${now})`,
-      );
-    if (events.length === 0) return;
-    await execute(
-      tx,
-      Prisma.sql`INSERT INTO "PetitionEvent" ("petitionId", "fromStatus", "toStatus", "actor", "note", "createdAt") VALUES ${Prisma.join(events)}`,
-    );
+    await moveStatuses(tx, outcomes, now);
   });
+}
+
+/**
+ * The status step of a batch: classified, or not a petition, while staff have not acted on
+ * the petition yet (a later LLM answer may move it either way). A petition whose status
+ * changed since it was read keeps the new one.
+ */
+async function moveStatuses(tx: Tx, outcomes: Outcome[], now: Date): Promise<void> {
+  const steps = outcomes
+    .map(({ petition, result }) => ({ petition, result, to: classifiedStatus(result) }))
+    .filter(({ petition, to }) => CLASSIFIER_STATUSES.includes(petition.status) && petition.status !== to);
+  if (steps.length === 0) return;
+  const rows = steps.map(
+    ({ petition, to }) => Prisma.sql`(CAST(${petition.id} AS INTEGER), ${petition.status}, ${to})`,
+  );
+  const moved = await queryRows<{ id: number | string }>(
+    tx,
+    Prisma.sql`UPDATE "Petition" AS p SET "status" = v.column3, "updatedAt" = ${now}
+      FROM (VALUES ${Prisma.join(rows)}) AS v WHERE p."id" = v.column1 AND p."status" = v.column2 RETURNING "id"`,
+  );
+  const movedIds = new Set(moved.map((row) => Number(row.id)));
+  const events = steps
+    .filter(({ petition }) => movedIds.has(petition.id))
+    .map(
+      ({ petition, result, to }) => {
+        const note = `${result.classifier}: ${result.authority}/${result.field}`;
+        return Prisma.sql`(${petition.id}, ${petition.status}, ${to}, 'classifier', ${note}, ${now})`;
+      },
+    );
+  if (events.length === 0) return;
+  await execute(
+    tx,
+    Prisma.sql`INSERT INTO "PetitionEvent" ("petitionId", "fromStatus", "toStatus", "actor", "note", "createdAt")
+      VALUES ${Prisma.join(events)}`,
+  );
 }
 
 function retryDelay(attempts: number, retryAfterMs: number | undefined): number {
@@ -199,7 +219,7 @@ async function handleJobs(
   for (const job of jobs) {
     const payload = payloadSchema.safeParse(job.payload);
     if (payload.success) ids.add(payload.data.petitionId);
-    else log.error({ jobId: job.id, payload: job.payload }, 'classify job with a bad payload; dropped');
+    else log.error({ jobId: job.id }, 'classify job with a bad payload; dropped');
   }
   // A deleted petition (voter asked to erase their data) simply has nothing to classify.
   const petitions = (await loadPetitions(db, [...ids])).filter((p) => !isSettled(p, taxonomy));

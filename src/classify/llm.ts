@@ -1,32 +1,16 @@
 // One LLM request classifies a batch of petitions. Every answer is validated (self-hosted
 // servers may ignore the JSON schema); items that fail are retried once, then reported
-// as failed so the caller can fall back to the offline rules.
-import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
+// as failed so the caller can fall back to the offline rules. The request goes through the
+// model gateway, which redacts it.
 import { z } from 'zod';
+import { LlmFailure, toLlmFailure, type ModelGateway, type ModelUsage } from '../llm/gateway.ts';
 import { renderUserMessage, type PromptItem } from './prompt.ts';
 import type { Taxonomy } from './taxonomy.ts';
 import type { ClassificationResult } from './types.ts';
 
-export type LlmFailureKind = 'rate_limit' | 'timeout' | 'server' | 'network' | 'invalid';
-
-export class LlmFailure extends Error {
-  constructor(
-    readonly kind: LlmFailureKind,
-    message: string,
-    /** From a 429's retry-after / retry-after-ms, when the server sent one. */
-    readonly retryAfterMs?: number,
-  ) {
-    super(message);
-    this.name = 'LlmFailure';
-  }
-}
-
 export type LlmItem = Pick<ClassificationResult, 'authority' | 'field' | 'agency' | 'summary' | 'confidence' | 'isPetition' | 'reason'>;
 
-export interface Usage {
-  tokensIn: number;
-  tokensOut: number;
-}
+export type Usage = ModelUsage;
 
 export interface LlmBatchResult {
   items: Map<string, LlmItem>;
@@ -39,8 +23,7 @@ export interface LlmBatchResult {
 }
 
 export interface LlmSettings {
-  client: OpenAI;
-  model: string;
+  gateway: ModelGateway;
   systemPrompt: string;
   taxonomy: Taxonomy;
 }
@@ -87,31 +70,6 @@ export function responseJsonSchema(taxonomy: Taxonomy) {
   };
 }
 
-/** Milliseconds from retry-after-ms or retry-after (seconds or an HTTP date). */
-export function retryAfterFrom(headers: Headers | undefined): number | undefined {
-  const ms = Number(headers?.get('retry-after-ms'));
-  if (Number.isFinite(ms) && ms > 0) return ms;
-  const value = headers?.get('retry-after');
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - Date.now()) : undefined;
-}
-
-export function toLlmFailure(error: unknown): LlmFailure {
-  if (error instanceof LlmFailure) return error;
-  if (error instanceof APIConnectionTimeoutError) return new LlmFailure('timeout', 'LLM request timed out');
-  if (error instanceof APIError && error.status === 429) {
-    return new LlmFailure('rate_limit', `LLM rate limit: ${error.message}`, retryAfterFrom(error.headers));
-  }
-  if (error instanceof APIError && error.status !== undefined) {
-    return new LlmFailure('server', `LLM HTTP ${error.status}: ${error.message}`, retryAfterFrom(error.headers));
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new LlmFailure('network', `LLM unreachable: ${message}`);
-}
-
 /** Pulls the JSON object out of an answer (some servers wrap it in prose or ``` fences). */
 export function extractJson(content: string): unknown {
   const trimmed = content.trim();
@@ -145,23 +103,19 @@ function parseAnswer(content: string, keys: string[], taxonomy: Taxonomy): Map<s
 }
 
 async function request(settings: LlmSettings, items: PromptItem[]): Promise<{ content: string; usage: Usage }> {
-  const completion = await settings.client.chat.completions.create({
-    model: settings.model,
-    temperature: 0,
+  const answer = await settings.gateway.chat({
+    feature: 'classify',
     messages: [
       { role: 'system', content: settings.systemPrompt },
       { role: 'user', content: renderUserMessage(items) },
     ],
-    response_format: {
+    responseFormat: {
       type: 'json_schema',
       json_schema: { name: 'petition_classifications', strict: true, schema: responseJsonSchema(settings.taxonomy) },
     },
+    names: items.flatMap((item) => item.names ?? []),
   });
-  const content = completion.choices?.[0]?.message?.content ?? '';
-  return {
-    content,
-    usage: { tokensIn: completion.usage?.prompt_tokens ?? 0, tokensOut: completion.usage?.completion_tokens ?? 0 },
-  };
+  return { content: answer.content, usage: answer.usage };
 }
 
 /**

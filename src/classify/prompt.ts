@@ -54,7 +54,10 @@ export interface PromptItem {
   /** Short id local to the request ("1", "2", ...), echoed back by the model. */
   key: string;
   text: string;
+  /** A ward the office knows (the meeting's, or the one on the petition); never the voter's own answer. */
   ward?: string;
+  /** The voters' names, for the gateway to remove; not rendered. */
+  names?: string[];
 }
 
 // A petition cannot close its own tag or open a new one: angle brackets become

@@ -1,7 +1,9 @@
 // The offline classifier: weighted cues from the taxonomy data, explainable by design
 // (the reason quotes the words that decided), usable without any network.
 import { foldDiacritics, normalizeText } from '../core/text.ts';
+import { notPetitionReason, type NotPetitionReason } from '../intake/screen.ts';
 import { findExact, findFolded, prepareText, type Hit, type PreparedText } from './matching.ts';
+import { redactPersonalData } from './pii.ts';
 import { RULE_LEVELS, fieldLabel, levelLabel, type AuthorityCue, type RuleLevel, type Taxonomy } from './taxonomy.ts';
 import type { ClassificationResult, ClassifyContext } from './types.ts';
 
@@ -185,14 +187,60 @@ function guessAgency(level: string, fieldId: string, text: PreparedText, taxonom
   return findNamedBody(text.display, 'phường|xã|thị trấn|đặc khu') ?? fallback;
 }
 
-function firstSentence(text: string): string | null {
-  const sentence = normalizeText(text).split(/(?<=[.!?])\s|\n/)[0]?.trim() ?? '';
+/**
+ * The offline summary: the first sentence of the text with personal data removed (the
+ * voter's name, phones, ID numbers, addresses), since summaries reach reports and digests.
+ */
+function summarize(text: string, names: string[] | undefined): string | null {
+  const sentence = normalizeText(redactPersonalData(text, { names })).split(/(?<=[.!?])\s|\n/)[0]?.trim() ?? '';
   if (!sentence) return null;
   return sentence.length > 200 ? `${sentence.slice(0, 197)}...` : sentence;
 }
 
-function explain(level: string, field: FieldChoice, evidence: Evidence[], taxonomy: Taxonomy, isPetition: boolean): string {
-  if (!isPetition) return 'Quy tắc: không thấy nội dung kiến nghị (lời chào, cảm ơn hoặc tin nhắn ngắn).';
+/** Why a text is not a petition, as the reason shown to staff says it. */
+const NOT_PETITION_WHY: Record<NotPetitionReason | 'no_cue' | 'noise', string> = {
+  empty: 'tin nhắn trống',
+  symbols: 'chỉ có biểu tượng, ký hiệu',
+  code: 'chỉ có một mã (có thể là mã hội nghị gõ nhầm)',
+  greeting: 'lời chào hoặc lời cảm ơn',
+  question: 'câu hỏi về cách dùng trợ lý',
+  too_short: 'tin nhắn quá ngắn',
+  no_cue: 'không nêu cấp, địa bàn hay lĩnh vực nào',
+  noise: 'lời chào, cảm ơn hoặc tin nhắn ngắn',
+};
+
+/** Screen verdicts no civic word overturns: nothing but symbols, a code, a greeting. */
+const NEVER_PETITION: ReadonlySet<NotPetitionReason> = new Set(['empty', 'symbols', 'code', 'greeting']);
+
+/**
+ * Why the text is not a petition, or null when it reads as one. Beyond the intake screen, a
+ * text with no civic cue at all (no authority, place or field word) is not one: none of
+ * the petitions of the development and held-out sets lacks one, and staff review each
+ * text so marked.
+ */
+function notPetitionWhy(
+  rawText: string,
+  text: PreparedText,
+  taxonomy: Taxonomy,
+  textEvidence: Evidence[],
+  evidence: Evidence[],
+  field: FieldChoice,
+): keyof typeof NOT_PETITION_WHY | null {
+  const screened = notPetitionReason(rawText);
+  if (screened && NEVER_PETITION.has(screened)) return screened;
+  if (textEvidence.length === 0 && field.quotes.length === 0) return screened ?? 'no_cue';
+  if (looksLikeNonPetition(text, taxonomy, evidence) && field.quotes.length <= 1) return screened ?? 'noise';
+  return null;
+}
+
+function explain(
+  level: string,
+  field: FieldChoice,
+  evidence: Evidence[],
+  taxonomy: Taxonomy,
+  notPetition: keyof typeof NOT_PETITION_WHY | null,
+): string {
+  if (notPetition) return `Quy tắc: không phải kiến nghị (${NOT_PETITION_WHY[notPetition]}).`;
   const decisive = evidence
     .filter((item) => taxonomy.ruleLevels[item.level] === level)
     .sort((a, b) => b.weight - a.weight)
@@ -216,9 +264,11 @@ export function classifyWithRules(
   context?: ClassifyContext,
 ): ClassificationResult & { detail: RuleDetail } {
   const text = maskReporterPrefix(prepareText(rawText));
-  const evidence = [...collectEvidence(text, taxonomy), ...contextEvidence(context, taxonomy)];
+  const textEvidence = collectEvidence(text, taxonomy);
+  const evidence = [...textEvidence, ...contextEvidence(context, taxonomy)];
   const field = chooseField(text, taxonomy);
-  const isPetition = !looksLikeNonPetition(text, taxonomy, evidence) || field.quotes.length > 1;
+  const notPetition = notPetitionWhy(rawText, text, taxonomy, textEvidence, evidence, field);
+  const isPetition = notPetition === null;
   const localAddressee = evidence.some((item) => item.level !== 'central' && item.kind !== 'topic' && item.weight >= 1);
   if (isPetition && !localAddressee && isGeneral(text)) {
     evidence.push({ level: 'central', kind: 'topic', weight: GENERAL_BONUS, quote: 'nội dung chung, không nêu địa điểm cụ thể' });
@@ -229,10 +279,10 @@ export function classifyWithRules(
     authority: top.id,
     field: field.id,
     agency: isPetition ? guessAgency(top.id, field.id, text, taxonomy, context) : null,
-    summary: isPetition ? firstSentence(rawText) : null,
+    summary: isPetition ? summarize(rawText, context?.personalNames) : null,
     confidence: isPetition ? top.confidence : Math.min(top.confidence, 0.3),
     isPetition,
-    reason: explain(top.id, field, evidence, taxonomy, isPetition),
+    reason: explain(top.id, field, evidence, taxonomy, notPetition),
     classifier: 'rules',
     detail: { scores, evidence },
   };

@@ -4,14 +4,15 @@ import { Command } from 'commander';
 import { Api } from 'grammy';
 import { registerClassifyCommands } from '../classify/index.ts';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
+import { invalidDateTime, parseDateTime } from '../core/dates.ts';
 import { formatDateTime } from '../core/time.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { withDb } from './db.ts';
 import { registerDigestCommands } from '../digests/cli.ts';
 import { startApp } from '../main.ts';
+import { registerOpsCommands } from './ops.ts';
 import { deepLink, findMeetingByCode, importMeetingsCsv, listMeetings, saveMeeting, writeQrPng } from '../meetings/service.ts';
 import { scheduleIcs } from '../staff/schedule.ts';
-import { parseLocalDateTime } from '../stats/period.ts';
 
 const program = new Command('kiennghi').description('Trợ lý tiếp nhận ý kiến, kiến nghị cử tri');
 
@@ -44,24 +45,24 @@ meeting
   .command('add')
   .requiredOption('--code <code>', 'mã hội nghị (A-Z a-z 0-9 _ -)')
   .requiredOption('--title <title>', 'tiêu đề')
-  .requiredOption('--start <iso>', 'thời gian bắt đầu, ISO-8601')
+  .requiredOption('--start <date>', 'thời gian bắt đầu: dd/mm/yyyy HH:mm (giờ Việt Nam) hoặc ISO-8601')
   .requiredOption('--place <place>', 'địa điểm')
   .option('--ward <ward>', 'phường/xã')
-  .option('--end <iso>', 'thời gian kết thúc, ISO-8601')
+  .option('--end <date>', 'thời gian kết thúc: dd/mm/yyyy HH:mm hoặc ISO-8601')
   .option('--kind <kind>', 'before_session | after_session | thematic | sector | other')
   .option('--constituency <name>', 'đơn vị bầu cử')
   .option('--deputies <names>', 'đại biểu dự, cách nhau bằng dấu ;')
   .action(async (options) => {
-    const saved = await withDb((db) => saveMeeting(db, options));
+    const saved = await withDb((db, config) => saveMeeting(db, options, config.TZ));
     console.log(`Đã lưu hội nghị ${saved.code}: ${saved.title}`);
   });
 
 meeting
   .command('import <file>')
-  .description('nhập từ CSV: code,title,kind,start,end,place,ward,constituency,deputies')
+  .description('nhập từ CSV: code,title,kind,start,end,place,ward,constituency,deputies (dd/mm/yyyy HH:mm hoặc ISO)')
   .action(async (file: string) => {
     const csv = await readFile(file, 'utf8');
-    const result = await withDb((db) => importMeetingsCsv(db, csv));
+    const result = await withDb((db, config) => importMeetingsCsv(db, csv, config.TZ));
     for (const error of result.errors) console.error(`Dòng ${error.line}: ${error.message}`);
     console.log(`Đã nhập ${result.saved} hội nghị, ${result.errors.length} dòng lỗi.`);
     if (result.errors.length) process.exitCode = 1;
@@ -109,11 +110,11 @@ meeting
   .command('ics')
   .description('xuất lịch tiếp xúc cử tri ra tệp iCalendar (.ics)')
   .option('--out <file>', 'tệp .ics đầu ra (mặc định: in ra màn hình)')
-  .option('--from <date>', 'từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy; mặc định: 30 ngày trước)')
+  .option('--from <date>', 'từ ngày (dd/mm/yyyy hoặc ISO-8601; mặc định: 30 ngày trước)')
   .action(async (options: { out?: string; from?: string }) => {
     await withDb(async (db, config) => {
-      const from = options.from ? parseLocalDateTime(options.from, config.TZ) : undefined;
-      if (options.from && !from) throw new CliError(`Ngày không hợp lệ: ${options.from}`);
+      const from = options.from ? parseDateTime(options.from, config.TZ) : undefined;
+      if (options.from && !from) throw new CliError(invalidDateTime(options.from));
       const { ics, count } = await scheduleIcs(db, new Date(), from);
       if (!options.out) return void process.stdout.write(ics);
       await writeFile(options.out, ics, 'utf8');
@@ -131,6 +132,8 @@ class CliError extends Error {}
 
 registerClassifyCommands(program);
 registerDigestCommands(program);
+registerOpsCommands(program);
+(await import('../privacy/cli.ts')).registerPrivacyCommands(program);
 
 try {
   await program.parseAsync(process.argv);

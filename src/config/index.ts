@@ -76,6 +76,28 @@ const schema = z.object({
   RETENTION_PERSONAL_DAYS: optionalString.pipe(z.coerce.number<string | undefined>().int().min(0).optional()),
   RETENTION_CONVERSATION_DAYS: z.coerce.number().int().min(1).default(30),
   METRICS_TOKEN: optionalString,
+  // The office, as its documents and the bot's first message name it.
+  OFFICE_NAME: z.string().trim().min(1).default('Văn phòng Đoàn ĐBQH và HĐND'),
+  OFFICE_PARENT: optionalString,
+  OFFICE_PLACE: optionalString,
+  // The signature block of the office's documents (blank lines to fill in by hand when unset).
+  REPORT_SIGNER_TITLE: optionalString,
+  REPORT_SIGNER_NAME: optionalString,
+  // How voters find the Zalo bot (its link or name), printed on meeting posters.
+  ZALO_BOT_LINK: optionalString,
+  // Days an agency has to answer a forwarded petition, and days before a meeting that its
+  // deputies get the results report of the constituency.
+  ANSWER_DUE_DAYS: z.coerce.number().int().min(1).default(30),
+  RESULTS_REPORT_DAYS_BEFORE: z.coerce.number().int().min(0).default(3),
+  // Model calls: temperature (empty = not sent), context window, shared concurrency.
+  OPENAI_TEMPERATURE: optionalString.pipe(z.coerce.number<string | undefined>().min(0).max(2).optional()),
+  OPENAI_CONTEXT_TOKENS: z.coerce.number().int().min(1024).default(8192),
+  OPENAI_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  // Speech-to-text and vision (each on when its model is set; base URLs default to OPENAI_BASE_URL).
+  OPENAI_STT_MODEL: optionalString,
+  OPENAI_STT_BASE_URL: optionalString.pipe(z.url().optional()),
+  OPENAI_VISION_MODEL: optionalString,
+  OPENAI_VISION_BASE_URL: optionalString.pipe(z.url().optional()),
 });
 
 export type Config = z.infer<typeof schema> & {

@@ -2,13 +2,15 @@
 // conversation state, data and replies commit together, in one transaction shared by the
 // deliveries that arrived meanwhile (group commit).
 // Channels only translate updates in and replies out; features register commands here.
+import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/index.ts';
 import { isSqlite, type Db, type Tx } from '../db/client.ts';
 import { transaction } from '../db/sql.ts';
 import { backoffMs, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
-import { FloodGate } from './flood.ts';
-import { msg } from './messages.ts';
+import { countUpdate } from '../ops/metrics.ts';
+import { FloodGate, type GateResult } from './flood.ts';
+import { msg, turnMsg } from './messages.ts';
 import { storeReplies, type Outbox } from './outbox.ts';
 import { rolesOf, type Role } from './roles.ts';
 import {
@@ -69,8 +71,14 @@ const POLLED_ATTEMPTS = 8;
 const MAX_BATCH = 100;
 /** Batches committed at the same time on PostgreSQL. */
 const MAX_PUMPS_POSTGRES = 3;
+/** A transient error seen this often on one delivery is treated as the delivery's own failure. */
+const MAX_TRANSIENT_REPEATS = 3;
+/** Deliveries whose transient failures are counted at most (memory stays bounded). */
+const MAX_TRACKED_FAILURES = 10_000;
+const TRANSACTION_OPTIONS = { timeout: 30_000, maxWait: 15_000 };
 
-export type TurnOutcome = 'handled' | 'duplicate' | 'limited';
+/** `failed`: the turn threw; the delivery is recorded and the user got an apology. */
+export type TurnOutcome = 'handled' | 'duplicate' | 'limited' | 'failed';
 
 export interface HandleResult {
   outcome: TurnOutcome;
@@ -101,6 +109,8 @@ export class Core {
   private readonly pumps = new Set<Promise<void>>();
   private readonly busy = new Set<string>();
   private readonly maxPumps: number;
+  /** Transient failures per delivery (channelKey of its update id), oldest first. */
+  private readonly failures = new Map<string, number>();
 
   constructor(private readonly deps: CoreDeps) {
     this.flood = new FloodGate(deps.config.FLOOD_MAX_MESSAGES, deps.config.FLOOD_WINDOW_SECONDS * 1000);
@@ -126,12 +136,14 @@ export class Core {
       const pump: Promise<void> = this.pump().finally(() => this.pumps.delete(pump));
       this.pumps.add(pump);
     }
+    result.then((done) => countUpdate(event.channel, done.outcome), () => countUpdate(event.channel, 'error'));
     return result;
   }
 
   /**
    * For long polling, where the poller moves past a delivery (Telegram) or is never offered
    * it again (Zalo): retry through a short outage (database down) before giving up on it.
+   * Only a transient database error reaches here: any other failure is settled by the core.
    */
   async handlePolled(event: IncomingEvent): Promise<void> {
     for (let attempt = 1; ; attempt++) {
@@ -188,11 +200,67 @@ export class Core {
   private async settle(batch: Waiting[]): Promise<void> {
     try {
       const results = await this.runBatch(batch.map((item) => item.event));
-      batch.forEach((item, index) => item.resolve(results[index]!));
+      batch.forEach((item, index) => {
+        this.failures.delete(deliveryKey(item.event));
+        item.resolve(results[index]!);
+      });
     } catch (error) {
-      if (batch.length === 1) return batch[0]!.reject(error);
+      if (batch.length === 1) return this.contain(batch[0]!, error);
       for (const item of batch) await this.settle([item]);
     }
+  }
+
+  /**
+   * The error boundary of one delivery. A transient database error is left for the platform
+   * (or the poller) to retry; any other error, or one that keeps coming back, is recorded with
+   * the delivery, so a redelivery is a duplicate, and the user gets an apology. Only when
+   * even that cannot be written (the database is down) is the delivery left for a retry.
+   */
+  private async contain(item: Waiting, error: unknown): Promise<void> {
+    const { event } = item;
+    const key = deliveryKey(event);
+    const ids = { channel: event.channel, updateId: event.updateId };
+    const repeats = this.countFailure(key);
+    if (isTransientDbError(error) && repeats < MAX_TRANSIENT_REPEATS) {
+      this.deps.log.warn({ err: error, ...ids, attempt: repeats }, 'turn failed on a transient database error; left for a retry');
+      return item.reject(error);
+    }
+    const errorId = randomBytes(4).toString('hex');
+    try {
+      const result = await this.recordFailure(event, errorId);
+      this.failures.delete(key);
+      this.deps.log.error({ err: error, errorId, ...ids }, 'turn failed; delivery recorded and the user told');
+      item.resolve(result);
+    } catch (recordError) {
+      this.deps.log.error({ err: error, recordErr: recordError, errorId, ...ids }, 'turn failed and could not be recorded');
+      item.reject(error);
+    }
+  }
+
+  private countFailure(key: string): number {
+    const count = (this.failures.get(key) ?? 0) + 1;
+    this.failures.delete(key);
+    if (this.failures.size >= MAX_TRACKED_FAILURES) this.failures.delete(this.failures.keys().next().value!);
+    this.failures.set(key, count);
+    return count;
+  }
+
+  /** Records a failed delivery and queues the apology, in one transaction; the user's state is left as it was. */
+  private async recordFailure(event: IncomingEvent, errorId: string): Promise<HandleResult> {
+    const claimed = await transaction(
+      this.deps.db,
+      async (tx) => {
+        const fresh = await recordDeliveries(tx, [event], new Date());
+        if (fresh.size === 0) return undefined;
+        const { backlog } = await loadBatch(tx, [event]);
+        const apology = { channel: event.channel, chatId: event.chatId, message: { text: turnMsg.failed(errorId) } };
+        return storeReplies(tx, [apology], backlog);
+      },
+      TRANSACTION_OPTIONS,
+    );
+    if (!claimed) return { outcome: 'duplicate', delivered: Promise.resolve() };
+    const delivered = this.deps.outbox.deliver(event.channel, event.chatId, claimed.get(channelKey(event.channel, event.chatId)) ?? []);
+    return { outcome: 'failed', delivered };
   }
 
   /** A write conflict with a concurrent instance (two turns creating the same row) is retried. */
@@ -201,7 +269,7 @@ export class Core {
       const after: (() => void)[] = [];
       try {
         const { outcomes, claimed } = await this.runBatchOnce(events, after);
-        for (const task of after) task();
+        this.runAfterCommit(after);
         const deliveries = new Map<string, Promise<void>>();
         const deliver = (event: IncomingEvent) => {
           const key = channelKey(event.channel, event.chatId);
@@ -214,6 +282,17 @@ export class Core {
         }));
       } catch (error) {
         if (!isWriteConflict(error) || attempt >= MAX_BATCH_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The batch is committed: a task that fails now must not have it run again. */
+  private runAfterCommit(tasks: (() => void)[]): void {
+    for (const task of tasks) {
+      try {
+        task();
+      } catch (error) {
+        this.deps.log.error({ err: error }, 'task after commit failed');
       }
     }
   }
@@ -240,9 +319,8 @@ export class Core {
         const roles = rolesOf(config, handled, staff);
         const outgoing: Outgoing[] = [];
         for (const [index, event] of events.entries()) {
-          if (gates[index] === 'warn') {
-            outgoing.push({ channel: event.channel, chatId: event.chatId, message: { text: msg.flood(config.FLOOD_WINDOW_SECONDS) } });
-          }
+          const refusal = limitReply(event, gates[index]!, config.FLOOD_WINDOW_SECONDS);
+          if (refusal) outgoing.push({ channel: event.channel, chatId: event.chatId, message: { text: refusal } });
           if (outcomes[index] !== 'handled') continue;
           const key = channelKey(event.channel, event.userId);
           const replies = await this.runTurn(tx, event, roles.get(key)!, conversations.get(key)!, voters, after);
@@ -251,7 +329,7 @@ export class Core {
         await saveConversations(tx, conversations, new Date());
         return { outcomes, claimed: await storeReplies(tx, outgoing, backlog) };
       },
-      { timeout: 30_000, maxWait: 15_000 },
+      TRANSACTION_OPTIONS,
     );
   }
 
@@ -304,6 +382,10 @@ export class Core {
   }
 }
 
+function deliveryKey(event: IncomingEvent): string {
+  return channelKey(event.channel, event.updateId);
+}
+
 /** A user and a chat are in one running batch at most. */
 function heldKeys(event: IncomingEvent): string[] {
   return [channelKey(event.channel, `user:${event.userId}`), channelKey(event.channel, `chat:${event.chatId}`)];
@@ -315,6 +397,17 @@ function withoutNul(event: IncomingEvent): IncomingEvent {
   if (event.kind === 'text') return { ...event, text: clean(event.text) };
   if (event.kind === 'media' && event.caption) return { ...event, caption: clean(event.caption) };
   return event;
+}
+
+/**
+ * What a delivery over the flood limit gets: a command or a button press is always refused
+ * in words (never silently dropped); other input gets one warning per window.
+ */
+function limitReply(event: IncomingEvent, gate: GateResult | 'duplicate', windowSeconds: number): string | undefined {
+  if (gate === 'ok' || gate === 'duplicate') return undefined;
+  const isCommand = event.kind === 'command' || event.kind === 'choice' || (event.kind === 'text' && parseCommand(event.text) !== null);
+  if (isCommand) return turnMsg.limited(windowSeconds);
+  return gate === 'warn' ? msg.flood(windowSeconds) : undefined;
 }
 
 /** Turns typed commands into command events and typed answers into the offered choice. */
@@ -354,4 +447,35 @@ function rememberChoices(conversation: ConversationState, replies: OutgoingMessa
 function isWriteConflict(error: unknown): boolean {
   const code = (error as { code?: string })?.code;
   return code === 'P2002' || code === 'P2034';
+}
+
+const TRANSIENT_KINDS = new Set([
+  'ConnectionClosed', 'DatabaseNotReachable', 'SocketTimeout', 'TooManyConnections',
+  'TransactionWriteConflict', 'TransactionAlreadyClosed', 'TlsConnectionError',
+]);
+/** Prisma: unreachable, timed out, closed, pool timeout, transaction expired, write conflict or deadlock. */
+const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
+/** PostgreSQL SQLSTATEs and Node socket codes of an unavailable or contended database. */
+const TRANSIENT_CODES = new Set([
+  '40001', '40P01', '55P03', '57014', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006',
+  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'SQLITE_BUSY', 'SQLITE_LOCKED',
+]);
+/** SQLite's BUSY and LOCKED result codes, extended ones included (their low byte). */
+const SQLITE_BUSY_CODES = new Set([5, 6]);
+const TRANSIENT_MESSAGE =
+  /database is locked|database table is locked|SQLITE_BUSY|connection (refused|terminated|closed|reset)|terminating connection|does not allow connections|could not serialize|deadlock detected|too many clients|database system is (starting|shutting)|can't reach database/i;
+
+/**
+ * The database was unavailable or contended (connection refused, locked or busy, a
+ * serialization conflict, a timeout): the same delivery is likely to succeed later.
+ */
+export function isTransientDbError(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const { code, kind, extendedCode, message, cause } = error as Record<string, unknown>;
+  if (typeof kind === 'string' && TRANSIENT_KINDS.has(kind)) return true;
+  if (typeof code === 'string' && (TRANSIENT_PRISMA_CODES.has(code) || TRANSIENT_CODES.has(code))) return true;
+  if (kind === 'sqlite' && typeof extendedCode === 'number' && SQLITE_BUSY_CODES.has(extendedCode & 0xff)) return true;
+  if (typeof message === 'string' && TRANSIENT_MESSAGE.test(message)) return true;
+  const inner = (error as { error?: unknown }).error;
+  return isTransientDbError(cause, depth + 1) || (inner !== undefined && isTransientDbError(inner, depth + 1));
 }

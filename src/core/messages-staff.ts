@@ -25,6 +25,8 @@ export const reviewLabels = {
   skip: 'Để sau',
   stop: 'Dừng rà soát',
   back: 'Quay lại',
+  isPetition: 'Là kiến nghị',
+  notPetition: 'Không phải kiến nghị',
 } as const;
 
 export interface ScheduleItem {
@@ -49,6 +51,8 @@ export interface ReviewCard {
   reason: string | null;
   remaining: number;
   changed: boolean;
+  /** Marked not a petition by the classifier: staff confirm it either way. */
+  notPetition: boolean;
 }
 
 export interface HistoryView {
@@ -182,7 +186,8 @@ export const staffMsg = {
     [
       `Thống kê kiến nghị${heading.length ? ` — ${heading.join('; ')}` : ' — toàn bộ'}`,
       problems.length ? `(Không tìm thấy: ${problems.join('; ')})` : null,
-      `Tổng số: ${s.total.toLocaleString('vi-VN')}`,
+      // A criterion that names nothing known gets no total: a zero would read as an answer.
+      problems.length ? null : `Tổng số: ${s.total.toLocaleString('vi-VN')}`,
       s.total && s.byStatus.length ? `Theo tình trạng:\n${countLines(s.byStatus, s.total)}` : null,
       s.total && s.byAuthority.length ? `Theo cấp thẩm quyền:\n${countLines(s.byAuthority, s.total)}` : null,
       s.total && s.byField.length ? `Theo lĩnh vực:\n${countLines(s.byField, s.total)}` : null,
@@ -226,8 +231,11 @@ export const staffMsg = {
       `Lĩnh vực: ${c.field}`,
       `Cơ quan: ${c.agency ?? '—'}`,
       c.confidence !== null ? `Độ tin cậy: ${Math.round(c.confidence * 100)}%` : null,
+      c.notPetition
+        ? 'Hệ thống đánh giá đây không phải kiến nghị: chưa được tính vào thống kê, báo cáo và bản tin.'
+        : null,
       c.reason ? `Lý do cần rà soát: ${c.reason}` : null,
-      c.changed ? 'Đã sửa, chọn "Xác nhận" để lưu.' : null,
+      c.changed ? `Đã sửa, chọn "${c.notPetition ? reviewLabels.isPetition : reviewLabels.confirm}" để lưu.` : null,
     ]
       .filter(Boolean)
       .join('\n'),
@@ -235,6 +243,10 @@ export const staffMsg = {
   chooseField: () => 'Chọn lĩnh vực:',
   askAgency: () => 'Nhập tên cơ quan có thẩm quyền (ví dụ: UBND phường Cầu Giấy):',
   reviewSaved: (code: string) => `Đã lưu phân loại ${code}.`,
+  reviewIsPetition: (code: string) =>
+    `Đã xác nhận ${code} là kiến nghị: kiến nghị được tính vào thống kê, báo cáo và bản tin.`,
+  reviewNotPetition: (code: string) =>
+    `Đã ghi nhận ${code} không phải kiến nghị: không tính vào thống kê, báo cáo và bản tin (vẫn xem được bằng /kn).`,
   reviewStopped: () => 'Đã dừng rà soát. Gõ /duyet để tiếp tục.',
   reviewChooseAgain: () => 'Bạn chọn một trong các lựa chọn bên dưới nhé.',
 

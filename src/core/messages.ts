@@ -21,6 +21,7 @@ export const STATUS_LABELS: Record<string, string> = {
   resolved: 'Đã giải quyết xong',
   duplicate: 'Đã gộp với kiến nghị trùng nội dung',
   rejected: 'Không tiếp nhận',
+  not_petition: 'Không phải kiến nghị',
 };
 
 export const choiceLabels = {
@@ -31,7 +32,13 @@ export const choiceLabels = {
   done: 'Kết thúc',
   confirmDelete: 'Xóa dữ liệu của tôi',
   keep: 'Không xóa',
+  sendAsPetition: 'Gửi làm ý kiến',
+  notPetition: 'Không',
 } as const;
+
+const HOW_TO_SEND =
+  'Để gửi ý kiến, kiến nghị, Ông/Bà nhập nội dung bằng chữ (có thể kèm ảnh có chú thích hoặc tin nhắn thoại); ' +
+  'để tham dự hội nghị, nhập mã hội nghị in trên giấy mời.';
 
 function where(meeting: MeetingInfo): string {
   return meeting.ward ? `${meeting.place}, ${meeting.ward}` : meeting.place;
@@ -40,80 +47,132 @@ function where(meeting: MeetingInfo): string {
 export const msg = {
   welcome: () =>
     'Xin chào! Đây là trợ lý tự động tiếp nhận ý kiến, kiến nghị của cử tri gửi tới Đoàn đại biểu Quốc hội và HĐND.\n' +
-    'Bạn có thể nhập mã hội nghị tiếp xúc cử tri (in trên giấy mời hoặc mã QR), hoặc gửi ngay ý kiến của mình.',
+    'Ông/Bà có thể nhập mã hội nghị tiếp xúc cử tri (in trên giấy mời hoặc mã QR), hoặc gửi ngay ý kiến, kiến nghị.',
 
   meetingGreeting: (meeting: MeetingInfo, timeZone: string) =>
-    `Chào mừng bạn đến với hội nghị "${meeting.title}".\n` +
+    `Chào mừng Ông/Bà đến với hội nghị "${meeting.title}".\n` +
     `Địa điểm: ${where(meeting)}\nThời gian: ${formatDateTime(meeting.startsAt, timeZone)}`,
 
   meetingClosed: (meeting: MeetingInfo) =>
-    `Hội nghị "${meeting.title}" đã kết thúc. Ý kiến bạn gửi bây giờ vẫn được ghi nhận và chuyển tới các đại biểu.`,
+    `Hội nghị "${meeting.title}" đã kết thúc. Ý kiến Ông/Bà gửi bây giờ vẫn được ghi nhận và chuyển tới các đại biểu.`,
 
   meetingCancelled: (meeting: MeetingInfo) =>
-    `Hội nghị "${meeting.title}" đã bị hủy. Bạn vẫn có thể gửi ý kiến; ý kiến sẽ được ghi nhận chung, không gắn với hội nghị này.`,
+    `Hội nghị "${meeting.title}" đã bị hủy. Ông/Bà vẫn có thể gửi ý kiến; ` +
+    'ý kiến sẽ được ghi nhận chung, không gắn với hội nghị này.',
 
   meetingNotFound: (code: string) =>
-    `Không tìm thấy hội nghị có mã "${code}". Bạn hãy kiểm tra lại mã, hoặc cứ gửi ý kiến: ý kiến vẫn được ghi nhận.`,
+    `Không tìm thấy hội nghị có mã "${code}". ` +
+    'Ông/Bà vui lòng kiểm tra lại mã, hoặc cứ gửi ý kiến: ý kiến vẫn được ghi nhận.',
 
-  consentNotice: () =>
-    'Trước khi gửi, xin bạn đọc thông báo về dữ liệu cá nhân:\n' +
-    '• Chúng tôi lưu nội dung ý kiến, thời gian gửi, hội nghị và (nếu bạn đồng ý) họ tên, phường/xã của bạn.\n' +
-    '• Mục đích: tổng hợp, chuyển cơ quan có thẩm quyền giải quyết và báo lại kết quả cho bạn.\n' +
+  consentNotice: (held = false) =>
+    'Trước khi gửi, xin Ông/Bà đọc thông báo về dữ liệu cá nhân:\n' +
+    '• Chúng tôi lưu nội dung ý kiến, thời gian gửi, hội nghị và (nếu Ông/Bà đồng ý) họ tên, phường/xã của Ông/Bà.\n' +
+    '• Mục đích: tổng hợp, chuyển cơ quan có thẩm quyền giải quyết và báo lại kết quả cho Ông/Bà.\n' +
     '• Nội dung được phân loại tự động; họ tên, số điện thoại, địa chỉ được xóa trước khi xử lý bằng máy.\n' +
-    '• Bạn có thể xem lại hoặc yêu cầu xóa dữ liệu bất cứ lúc nào bằng lệnh /xoadulieu.\n' +
-    'Bạn đồng ý chứ? Chọn "Gửi ẩn danh" nếu không muốn để lại họ tên.',
+    '• Ông/Bà có thể xem lại hoặc yêu cầu xóa dữ liệu bất cứ lúc nào bằng lệnh /xoadulieu.\n' +
+    'Ông/Bà có đồng ý không? Chọn "Gửi ẩn danh" nếu không muốn để lại họ tên.' +
+    (held ? '\nNội dung Ông/Bà đã gửi đang được giữ tạm và sẽ được lưu khi Ông/Bà đồng ý.' : ''),
 
-  consentPending: () => 'Mình đã giữ tạm ý kiến của bạn. Bạn vui lòng chọn một trong các lựa chọn dưới đây để tiếp tục.',
+  consentPending: (heldChars: number, max: number) =>
+    (heldChars > 0
+      ? `Chúng tôi đang giữ tạm ${heldChars.toLocaleString('vi-VN')} ký tự Ông/Bà đã gửi ` +
+        `(tối đa ${max.toLocaleString('vi-VN')} ký tự); nội dung chỉ được lưu khi Ông/Bà đồng ý. `
+      : '') + 'Ông/Bà vui lòng chọn một trong các lựa chọn dưới đây để tiếp tục.',
 
-  cancelled: () => 'Đã hủy. Không có thông tin nào của bạn được lưu lại. Bạn có thể bắt đầu lại bất cứ lúc nào.',
+  heldFull: (max: number) =>
+    `Tin nhắn này chưa được giữ: cộng với phần đang giữ tạm thì vượt quá ${max.toLocaleString('vi-VN')} ký tự, ` +
+    'giới hạn của một ý kiến. Ông/Bà vui lòng chọn "Đồng ý" hoặc "Gửi ẩn danh" để lưu phần đang giữ, ' +
+    'rồi gửi lại tin nhắn này.',
+
+  cancelled: () => 'Đã hủy. Không có thông tin nào của Ông/Bà được lưu lại. Ông/Bà có thể bắt đầu lại bất cứ lúc nào.',
 
   stepCancelled: () => 'Đã hủy thao tác đang làm. Các ý kiến đã gửi trước đó vẫn được giữ.',
 
-  askName: () => 'Bạn vui lòng cho biết họ tên (không bắt buộc, chọn "Bỏ qua" nếu không muốn).',
+  askName: () => 'Ông/Bà vui lòng cho biết họ tên (không bắt buộc, chọn "Bỏ qua" nếu không muốn).',
 
-  askWard: () => 'Bạn sống ở phường/xã nào? (không bắt buộc)',
+  askWard: () => 'Ông/Bà sống ở phường/xã nào? (không bắt buộc)',
 
   askPetition: (anonymous: boolean) =>
-    (anonymous ? 'Ý kiến của bạn sẽ được gửi ẩn danh. ' : 'Cảm ơn bạn. ') +
-    'Mời bạn nhập ý kiến, kiến nghị. Bạn có thể gửi kèm ảnh (có chú thích) hoặc tin nhắn thoại.',
+    (anonymous ? 'Ý kiến của Ông/Bà sẽ được gửi ẩn danh. ' : 'Cảm ơn Ông/Bà. ') +
+    'Mời Ông/Bà nhập ý kiến, kiến nghị. Ông/Bà có thể gửi kèm ảnh (có chú thích) hoặc tin nhắn thoại.',
 
   petitionStored: (trackingCode: string) =>
-    `Đã ghi nhận ý kiến của bạn. Mã tra cứu: ${trackingCode}\n` +
-    `Bạn có thể xem tình trạng bằng lệnh /tracuu ${trackingCode}. Nếu còn ý kiến khác, bạn cứ gửi tiếp.`,
+    `Đã ghi nhận ý kiến của Ông/Bà. Mã tra cứu: ${trackingCode}\n` +
+    `Ông/Bà có thể xem tình trạng bằng lệnh /tracuu ${trackingCode}. Nếu còn ý kiến khác, Ông/Bà cứ gửi tiếp.`,
 
-  finished: () => 'Cảm ơn bạn đã gửi ý kiến. Kết quả giải quyết sẽ được báo lại qua cuộc trò chuyện này.',
+  finished: () => 'Cảm ơn Ông/Bà đã gửi ý kiến. Kết quả giải quyết sẽ được báo lại qua cuộc trò chuyện này.',
 
-  emptyPetition: () => 'Ý kiến chưa có nội dung. Bạn vui lòng nhập nội dung ý kiến, kiến nghị.',
+  tooLong: (max: number, beforeConsent: boolean) =>
+    `Tin nhắn dài quá ${max.toLocaleString('vi-VN')} ký tự (giới hạn của một ý kiến) nên ` +
+    (beforeConsent
+      ? 'chưa được giữ. Ông/Bà vui lòng gửi phần ngắn hơn, hoặc chọn "Đồng ý" rồi gửi thành nhiều tin nhắn: ' +
+        'mỗi tin nhắn được lưu thành một ý kiến.'
+      : 'chưa được lưu. Ông/Bà vui lòng chia thành nhiều tin nhắn ngắn hơn: mỗi tin nhắn được lưu thành một ý kiến.'),
 
-  tooLong: (max: number) =>
-    `Ý kiến dài quá ${max.toLocaleString('vi-VN')} ký tự nên chưa được lưu. Bạn vui lòng chia thành nhiều tin nhắn ngắn hơn.`,
+  /** Why a text was not kept as a petition (empty, only symbols, a greeting or thanks). */
+  notKept: (reason: 'empty' | 'symbols' | 'greeting') =>
+    (reason === 'empty'
+      ? 'Tin nhắn không có nội dung đọc được nên chưa được lưu. '
+      : reason === 'symbols'
+        ? 'Tin nhắn chỉ có biểu tượng nên chưa được lưu thành ý kiến. '
+        : 'Chúng tôi đã nhận được tin nhắn; lời chào, lời cảm ơn không được lưu thành ý kiến. ') +
+    HOW_TO_SEND,
+
+  howToSend: () =>
+    'Đây là trợ lý tự động tiếp nhận ý kiến, kiến nghị cử tri. ' + HOW_TO_SEND + ' Gõ /trogiup để xem các lệnh.',
+
+  codeNotFound: (code: string) =>
+    `Không tìm thấy hội nghị mã "${code}"; tin nhắn này chưa được lưu. Ông/Bà kiểm tra lại mã in trên giấy mời. ` +
+    'Nếu đây là ý kiến, kiến nghị, Ông/Bà vui lòng viết rõ nội dung.',
+
+  askIfPetition: () =>
+    'Đây có phải ý kiến, kiến nghị của Ông/Bà không? Tin nhắn ngắn nên chúng tôi hỏi lại; chưa có gì được lưu. ' +
+    'Chọn "Gửi làm ý kiến" để lưu.',
+
+  notStoredOnRequest: () => 'Tin nhắn vừa rồi không được lưu. Khi cần, Ông/Bà cứ gửi ý kiến, kiến nghị.',
+
+  wardNotListed: () =>
+    'Chúng tôi đã ghi lại phường/xã Ông/Bà nhập, nhưng tên này không có trong danh sách phường/xã của Văn phòng, ' +
+    'nên ý kiến sẽ không được thống kê theo phường/xã.',
+
+  staffWelcome: () =>
+    'Xin chào. Tài khoản này là tài khoản cán bộ: gõ /canbo để xem các lệnh, hoặc đặt câu hỏi về số liệu kiến nghị. ' +
+    'Để gửi ý kiến như một cử tri, gõ /cutri.',
+
+  staffLeftVoterFlow: (dropped: boolean) =>
+    'Ông/Bà đang ở chế độ cán bộ nên bước gửi ý kiến của cử tri đã dừng' +
+    (dropped ? '; nội dung giữ tạm chưa được lưu' : '') +
+    '. Tin nhắn vừa rồi chưa được xử lý, mời Ông/Bà gửi lại (hoặc gõ /cutri để gửi ý kiến như một cử tri).',
 
   unsupported: (what: 'sticker' | 'other') =>
-    (what === 'sticker' ? 'Cảm ơn bạn! Mình chưa đọc được nhãn dán. ' : 'Mình chưa xử lý được loại nội dung này. ') +
-    'Bạn có thể gửi ý kiến bằng chữ, ảnh (có chú thích) hoặc tin nhắn thoại.',
+    (what === 'sticker'
+      ? 'Cảm ơn Ông/Bà! Chúng tôi chưa đọc được nhãn dán. '
+      : 'Chúng tôi chưa xử lý được loại nội dung này. ') +
+    'Ông/Bà có thể gửi ý kiến bằng chữ, ảnh (có chú thích) hoặc tin nhắn thoại.',
 
   flood: (seconds: number) =>
-    `Bạn đang gửi nhanh quá. Những ý kiến đã gửi trước đó đã được ghi nhận; bạn vui lòng chờ khoảng ${seconds} giây rồi gửi tiếp.`,
+    'Ông/Bà đang gửi nhanh quá. Những ý kiến đã gửi trước đó đã được ghi nhận; ' +
+    `Ông/Bà vui lòng chờ khoảng ${seconds} giây rồi gửi tiếp.`,
 
-  expiredChoice: () => 'Lựa chọn này không còn hiệu lực. Bạn vui lòng làm theo hướng dẫn mới nhất.',
+  expiredChoice: () => 'Lựa chọn này không còn hiệu lực. Ông/Bà vui lòng làm theo hướng dẫn mới nhất.',
 
   unknownCommand: (command: string) => `Không có lệnh /${command}. Gõ /trogiup để xem các lệnh.`,
 
   help: () =>
-    'Bạn có thể:\n' +
+    'Ông/Bà có thể:\n' +
     '• Nhập mã hội nghị để gửi ý kiến cho hội nghị đó\n' +
     '• Gửi ý kiến, kiến nghị bằng chữ, ảnh có chú thích hoặc tin nhắn thoại\n' +
     '• /tracuu <mã> — xem tình trạng ý kiến đã gửi (ví dụ /tracuu KN-2026-000123)\n' +
     '• /huy — hủy thao tác đang làm\n' +
-    '• /xoadulieu — xóa dữ liệu cá nhân của bạn',
+    '• /xoadulieu — xóa dữ liệu cá nhân của Ông/Bà',
 
   lookupNotFound: (code: string) =>
-    `Không tìm thấy ý kiến mã ${code} trong các ý kiến bạn đã gửi. Bạn kiểm tra lại mã nhé.`,
+    `Không tìm thấy ý kiến mã ${code} trong các ý kiến Ông/Bà đã gửi. Ông/Bà vui lòng kiểm tra lại mã.`,
 
-  lookupNone: () => 'Bạn chưa gửi ý kiến nào.',
+  lookupNone: () => 'Ông/Bà chưa gửi ý kiến nào.',
 
   lookupList: (items: { trackingCode: string; status: string; receivedAt: Date }[], timeZone: string) =>
-    'Các ý kiến gần đây của bạn:\n' +
+    'Các ý kiến gần đây của Ông/Bà:\n' +
     items
       .map(
         (item) =>
@@ -146,19 +205,30 @@ export const msg = {
       .join('\n'),
 
   deleteConfirm: () =>
-    'Bạn muốn xóa họ tên, phường/xã và liên kết giữa bạn với các ý kiến đã gửi? ' +
+    'Ông/Bà muốn xóa họ tên, phường/xã và liên kết giữa Ông/Bà với các ý kiến đã gửi? ' +
     'Nội dung ý kiến vẫn được giữ ở dạng ẩn danh để cơ quan có thẩm quyền giải quyết.',
 
-  deleted: () => 'Đã xóa dữ liệu cá nhân của bạn. Cảm ơn bạn.',
+  deleted: () => 'Đã xóa dữ liệu cá nhân của Ông/Bà. Cảm ơn Ông/Bà.',
 
-  deleteKept: () => 'Đã giữ nguyên dữ liệu của bạn.',
+  deleteKept: () => 'Đã giữ nguyên dữ liệu của Ông/Bà.',
 
-  nothingToCancel: () => 'Không có thao tác nào đang chờ. Bạn cứ gửi ý kiến khi cần.',
+  nothingToCancel: () => 'Không có thao tác nào đang chờ. Ông/Bà cứ gửi ý kiến khi cần.',
 
-  error: () => 'Xin lỗi, hệ thống đang bận. Bạn vui lòng gửi lại sau ít phút.',
+  error: () => 'Xin lỗi, hệ thống đang bận. Ông/Bà vui lòng gửi lại sau ít phút.',
 };
 
 export function excerpt(text: string, max: number): string {
   const chars = Array.from(text);
   return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
+
+/** Replies of the core itself: a turn that failed, a command refused by the flood limit. */
+export const turnMsg = {
+  failed: (errorId: string) =>
+    'Xin lỗi Ông/Bà, hệ thống chưa xử lý được tin nhắn vừa rồi. ' +
+    `Xin Ông/Bà vui lòng gửi lại sau ít phút. (Mã lỗi: ${errorId})`,
+
+  limited: (seconds: number) =>
+    'Ông/Bà đã gửi nhiều tin trong thời gian ngắn nên yêu cầu này chưa được thực hiện. ' +
+    `Xin Ông/Bà vui lòng thử lại sau khoảng ${seconds} giây.`,
+};

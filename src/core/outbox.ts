@@ -13,7 +13,13 @@ import {
   type Sender,
 } from './types.ts';
 
-const SENDING_LEASE_MS = 60_000;
+// Claimed messages are due again this long after the claim: a crashed process's unsent replies go out
+// at most this long (plus a poll) after the crash. Longer than a chat's run takes, so no live claim lapses.
+const SENDING_LEASE_MS = 30_000;
+// Messages accepted by the platform within this window, in every chat, are marked sent by one statement.
+const MARK_WINDOW_MS = 100;
+// A mark that fails this many times in a row is left: the message is sent again after its lease.
+const MARK_ATTEMPTS = 5;
 const MAX_ATTEMPTS = 200;
 // A voter waits for the reply: retry at least every minute while the platform is down.
 const MAX_RETRY_DELAY_MS = 60_000;
@@ -56,9 +62,9 @@ interface ChatRequest {
 }
 
 /**
- * Delivers in rounds: the chats asked for while a round starts share one read and one claim,
- * and the messages sent meanwhile are marked in one statement; within a chat, one message
- * at a time, oldest first. A chat being delivered joins the next round once it is done.
+ * Delivers in rounds: the chats asked for while a round starts share one read and one claim;
+ * within a chat, one message at a time, oldest first, each marked sent (SentMarks) before the
+ * next goes. A chat being delivered joins the next round once it is done.
  */
 export class Outbox {
   private readonly senders = new Map<Channel, Sender>();
@@ -66,14 +72,15 @@ export class Outbox {
   private readonly busy = new Set<string>();
   private readonly chains = new Set<Promise<void>>();
   private rounds: Promise<void> | undefined;
-  private toMark: number[] = [];
-  private marking: Promise<void> | undefined;
+  private readonly marks: SentMarks;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.marks = new SentMarks(db, log);
+  }
 
   registerSender(channel: Channel, sender: Sender): void {
     this.senders.set(channel, sender);
@@ -199,34 +206,15 @@ export class Outbox {
 
   private async deliverChat(channel: Channel, messages: Claimed[]): Promise<void> {
     const sender = this.senders.get(channel)!;
-    const sent: number[] = [];
     for (const [index, message] of messages.entries()) {
       const delivered = await this.deliverOne(sender, message);
-      if (delivered === 'sent') sent.push(message.id);
+      // Marked before the chat's next message goes: a crash repeats at most one message per chat.
+      if (delivered === 'sent') await this.marks.add(message.id);
       if (delivered === 'retry') {
         await this.release(messages.slice(index + 1).map((m) => m.id));
         break;
       }
     }
-    await this.markSent(sent);
-  }
-
-  /** Sent messages of every chat finishing about now, in one statement. */
-  private markSent(ids: number[]): Promise<void> {
-    if (ids.length === 0) return Promise.resolve();
-    this.toMark.push(...ids);
-    this.marking ??= new Promise((resolve) => setImmediate(resolve)).then(async () => {
-      this.marking = undefined;
-      const marked = this.toMark;
-      this.toMark = [];
-      try {
-        await markMessages(this.db, marked, 'sent', new Date());
-      } catch (error) {
-        // They stay "sending": after the lease they are sent again (at least once, never lost).
-        this.log.warn({ err: error, count: marked.length }, 'outbox: could not mark messages sent');
-      }
-    });
-    return this.marking;
   }
 
   /** Claimed but not tried: back in line (behind the chat's older message), due at once. */
@@ -267,3 +255,60 @@ export class Outbox {
   }
 }
 
+interface Mark {
+  id: number;
+  attempts: number;
+  written: () => void;
+}
+
+/**
+ * "Sent" marks, written as soon as the platform accepts a message and grouped across chats:
+ * at most one UPDATE per MARK_WINDOW_MS (at once when the last one is older), so under load
+ * the single SQLite writer stays free for intake while no chat waits long for its next message.
+ */
+class SentMarks {
+  private queue: Mark[] = [];
+  private writing: Promise<void> | undefined;
+  private lastWriteAt = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+  ) {}
+
+  /** Resolves once the message is marked sent (or, the database failing, given up). Never throws. */
+  add(id: number): Promise<void> {
+    return new Promise((written) => {
+      this.queue.push({ id, attempts: 0, written });
+      this.writing ??= this.writeAll();
+    });
+  }
+
+  private async writeAll(): Promise<void> {
+    while (this.queue.length > 0) {
+      const wait = this.lastWriteAt + MARK_WINDOW_MS - Date.now();
+      // Even with no wait, the messages accepted in this tick share the statement.
+      await new Promise((resolve) => (wait > 0 ? setTimeout(resolve, wait) : setImmediate(resolve)));
+      const batch = this.queue;
+      this.queue = [];
+      this.lastWriteAt = Date.now();
+      await this.write(batch);
+    }
+    this.writing = undefined;
+  }
+
+  private async write(batch: Mark[]): Promise<void> {
+    try {
+      await markMessages(this.db, batch.map((mark) => mark.id), 'sent', new Date());
+      for (const mark of batch) mark.written();
+    } catch (error) {
+      const retried = batch.filter((mark) => ++mark.attempts < MARK_ATTEMPTS);
+      const abandoned = batch.filter((mark) => mark.attempts >= MARK_ATTEMPTS);
+      // Those abandoned stay "sending": after the lease they are sent again (at least once, never lost).
+      const counts = { retrying: retried.length, abandoned: abandoned.length };
+      this.log.warn({ err: error, ...counts }, 'outbox: could not mark messages sent');
+      for (const mark of abandoned) mark.written();
+      this.queue.unshift(...retried);
+    }
+  }
+}

@@ -24,7 +24,7 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
   } catch (error) {
     const output = error as { stdout?: string; stderr?: string };
     const detail = `${output.stderr ?? ''}${output.stdout ?? ''}`.trim().split('\n').slice(-3).join(' ');
-    throw new Error(`Không áp dụng được migration cơ sở dữ liệu: ${detail}`);
+    throw new Error(`Không áp dụng được migration cơ sở dữ liệu: ${detail}`, { cause: error });
   }
 }
 

@@ -1,4 +1,5 @@
 // Calendar arithmetic in the office's zone: local days, ISO weeks, day boundaries.
+import { isoDay, parseDay as parseTypedDay } from '../core/dates.ts';
 import { formatter, zoneOffsetMs } from '../core/time.ts';
 
 /** YYYY-MM-DD of the instant in the zone. */
@@ -36,24 +37,10 @@ export function isoWeekKey(day: string): string {
   return `${date.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
 }
 
-const DAY_PATTERNS = [
-  /^(\d{4})-(\d{1,2})-(\d{1,2})$/,
-  /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/,
-];
-
-/** Reads 2026-11-30 or 30/11/2026 (the way dates are written in Vietnam) into YYYY-MM-DD. */
+/** A day as the office types it (dd/mm/yyyy or yyyy-mm-dd, core/dates.ts) as YYYY-MM-DD. */
 export function parseDay(text: string): string | null {
-  const value = text.trim();
-  for (const [index, pattern] of DAY_PATTERNS.entries()) {
-    const match = pattern.exec(value);
-    if (!match) continue;
-    const [y, m, d] = index === 0 ? [match[1], match[2], match[3]] : [match[3], match[2], match[1]];
-    const iso = `${y}-${m!.padStart(2, '0')}-${d!.padStart(2, '0')}`;
-    const check = new Date(`${iso}T00:00:00Z`);
-    if (Number.isNaN(check.getTime()) || check.toISOString().slice(0, 10) !== iso) return null;
-    return iso;
-  }
-  return null;
+  const ymd = parseTypedDay(text);
+  return ymd ? isoDay(ymd) : null;
 }
 
 /** [start of `from`, start of the day after `to`) in the zone: both days included. */

@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import type { Config } from '../config/index.ts';
 import { withDb } from '../cli/db.ts';
+import { invalidDay } from '../core/dates.ts';
 import { createLogger } from '../log.ts';
 import { exportPetitions, EXPORT_FORMATS, type ExportFormat } from '../reports/export.ts';
 import { buildReport, REPORT_FORMATS, type ReportFormat } from '../reports/index.ts';
@@ -24,7 +25,7 @@ function cliActor(): string {
 
 function day(value: string): string {
   const parsed = parseDay(value);
-  if (!parsed) throw new Error(`Ngày không hợp lệ: ${value} (dạng 2026-11-30 hoặc 30/11/2026).`);
+  if (!parsed) throw new Error(invalidDay(value));
   return parsed;
 }
 
@@ -62,7 +63,7 @@ export function registerDigestCommands(program: Command): void {
   program
     .command('report')
     .description('báo cáo tổng hợp ý kiến, kiến nghị cử tri (Word hoặc Excel)')
-    .requiredOption('--from <date>', 'từ ngày (2026-11-01 hoặc 01/11/2026)')
+    .requiredOption('--from <date>', 'từ ngày (01/11/2026 hoặc 2026-11-01)')
     .requiredOption('--to <date>', 'đến ngày, tính cả ngày này')
     .option('--meeting <code>', 'chỉ một hội nghị')
     .addOption(new Option('--format <format>', 'định dạng').choices([...REPORT_FORMATS]).makeOptionMandatory())

@@ -1,6 +1,7 @@
 // The one query module behind a digest: everything the pure builder needs for one deputy
 // and one period, read in a few queries. Scope: petitions from meetings the deputy attended
 // and meetings held in the deputy's constituency.
+import { NOT_PETITION } from '../classify/review.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { NOT_FORWARDED } from './deadlines.ts';
 
@@ -8,6 +9,8 @@ export const UPCOMING_DAYS = 14;
 /** The status changes a deputy is told about. */
 export const REPORTED_CHANGES = ['forwarded', 'answered', 'resolved'];
 const LATE_LIMIT = 500;
+/** Left out of a digest's counts and themes: rejected, and texts that are not petitions. */
+const NOT_IN_DIGEST = ['rejected', NOT_PETITION];
 
 export interface DigestPetition {
   id: number;
@@ -78,7 +81,7 @@ export async function loadDigestData(
   const inScope = { meetingId: { in: meetingIds } };
   // One after another: `db` may be a transaction, whose one connection runs one query at a time.
   const petitions = await db.petition.findMany({
-    where: { ...inScope, receivedAt: { gt: period.since, lte: period.until }, status: { not: 'rejected' } },
+    where: { ...inScope, receivedAt: { gt: period.since, lte: period.until }, status: { notIn: NOT_IN_DIGEST } },
     include: { group: { select: { title: true } } },
     orderBy: { id: 'asc' },
   });

@@ -4,12 +4,11 @@
 // is a PetitionGroup row and each member keeps its own text, code and voter, linked by
 // Petition.groupId. Staff may confirm, split or merge groups; automatic runs never touch
 // a confirmed group's membership and never move a petition that already has a group.
-import OpenAI from 'openai';
 import { z } from 'zod';
-import { redactPersonalData } from '../classify/pii.ts';
 import type { Config } from '../config/index.ts';
 import { excerpt } from '../core/messages.ts';
 import type { Db } from '../db/client.ts';
+import { createModelGateway, type ModelGateway } from '../llm/gateway.ts';
 import type { Logger } from '../log.ts';
 import { clusterBySimilarity, DEFAULT_THRESHOLD } from './similarity.ts';
 
@@ -19,8 +18,14 @@ export interface GroupCandidate {
   summary: string | null;
 }
 
+/** A candidate with its voter's name, which the gateway removes from what the model sees. */
+export interface LlmGroupCandidate extends GroupCandidate {
+  voter: { name: string | null } | null;
+}
+
 export const GROUPING_STATUSES_EXCLUDED = ['rejected'];
 const LLM_CHUNK = 80;
+const LLM_TEXT_CHARS = 600;
 const TITLE_MAX = 120;
 
 /** A short title for a theme: the classifier's summary when there is one, else the text's start. */
@@ -61,27 +66,26 @@ const PROMPT =
   'cùng lĩnh vực hay cùng địa điểm mà khác vấn đề. Mỗi ý kiến thuộc nhiều nhất một nhóm; bỏ qua ý kiến không ' +
   'trùng với ý kiến nào. Trả lời JSON: {"groups":[{"title":"tên chủ đề ngắn gọn, tiếng Việt","ids":[số id,...]}]}';
 
-/** Asks the model for groups over one chunk; personal data is removed from what it sees. */
-async function proposeChunk(client: OpenAI, model: string, items: GroupCandidate[]): Promise<ProposedGroup[]> {
-  const lines = items.map((item) => ({ id: item.id, text: excerpt(redactPersonalData(item.text), 600) }));
-  const completion = await client.chat.completions.create({
-    model,
-    temperature: 0,
-    response_format: { type: 'json_object' },
+/** Asks the model for groups over one chunk (the gateway redacts the texts and the voters' names). */
+async function proposeChunk(gateway: ModelGateway, items: LlmGroupCandidate[]): Promise<ProposedGroup[]> {
+  const answer = await gateway.chat({
+    feature: 'group',
+    responseFormat: { type: 'json_object' },
     messages: [
       { role: 'system', content: PROMPT },
-      { role: 'user', content: JSON.stringify(lines) },
+      { role: 'user', data: items.map((item) => ({ id: item.id, text: item.text })) },
     ],
+    names: items.flatMap((item) => (item.voter?.name ? [item.voter.name] : [])),
+    maxTextChars: LLM_TEXT_CHARS,
   });
-  const content = completion.choices[0]?.message.content ?? '';
-  return validateProposal(JSON.parse(content), new Set(items.map((item) => item.id)));
+  return validateProposal(JSON.parse(answer.content), new Set(items.map((item) => item.id)));
 }
 
-export async function proposeGroupsWithLlm(config: Config, items: GroupCandidate[]): Promise<ProposedGroup[]> {
-  const client = new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, maxRetries: 2, timeout: 60_000 });
+export async function proposeGroupsWithLlm(config: Config, items: LlmGroupCandidate[]): Promise<ProposedGroup[]> {
+  const gateway = createModelGateway(config);
   const groups: ProposedGroup[] = [];
   for (let start = 0; start < items.length; start += LLM_CHUNK) {
-    groups.push(...(await proposeChunk(client, config.OPENAI_MODEL, items.slice(start, start + LLM_CHUNK))));
+    groups.push(...(await proposeChunk(gateway, items.slice(start, start + LLM_CHUNK))));
   }
   return groups;
 }
@@ -107,7 +111,7 @@ export async function groupPetitions(db: Db, config: Config, options: GroupingOp
   const ungrouped = await db.petition.findMany({
     where: { groupId: null, status: { notIn: GROUPING_STATUSES_EXCLUDED }, receivedAt: received },
     orderBy: { id: 'asc' },
-    select: { id: true, text: true, summary: true },
+    select: { id: true, text: true, summary: true, voter: { select: { name: true } } },
   });
   if (ungrouped.length === 0) return { method: 'similarity', created: 0, joined: 0 };
   if (options.llm !== false && config.llmEnabled) {

@@ -9,7 +9,10 @@ import type { JobQueue } from '../jobs/queue.ts';
 import { queryRows } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { findMeetingByCode } from '../meetings/service.ts';
-import { MAX_PETITION_CHARS, normaliseTrackingCode, storePetition, type MediaRef } from './petitions.ts';
+import { knownWards, wardKey } from '../meetings/wards.ts';
+import { INVITE_PATTERN, redeemInviteCode } from '../staff/invites.ts';
+import { MAX_PETITION_CHARS, normaliseTrackingCode, storePetition, TRACKING_CODE, type MediaRef } from './petitions.ts';
+import { notPetitionReason } from './screen.ts';
 
 const CONSENT_CHOICES: Choice[] = [
   { id: 'consent:agree', label: choiceLabels.agree },
@@ -22,37 +25,90 @@ const DELETE_CHOICES: Choice[] = [
   { id: 'delete:confirm', label: choiceLabels.confirmDelete },
   { id: 'delete:keep', label: choiceLabels.keep },
 ];
+const CONFIRM_CHOICES: Choice[] = [
+  { id: 'petition:yes', label: choiceLabels.sendAsPetition },
+  { id: 'petition:no', label: choiceLabels.notPetition },
+];
 const MAX_NAME_CHARS = 100;
+/** Held text becomes one petition on agreeing, so it is capped at one petition's length. */
+const MAX_HELD_CHARS = MAX_PETITION_CHARS;
+/** A meeting code or a tracking code is never longer than this; longer "codes" are shown cut. */
+const MAX_CODE_SHOWN = 64;
+/** The office's wards change when staff add a meeting: a minute's staleness is harmless. */
+const WARD_CACHE_MS = 60_000;
 
 interface Pending {
+  /** What the voter sent before consenting, stored on agreeing. */
   pendingText?: string;
   pendingMedia?: MediaRef[];
+  /** A short or unclear text the voter is asked about before it is stored or held. */
+  unconfirmed?: string;
 }
+
+/** What a text on its way to becoming a petition turned out to be. */
+type Screened =
+  | { kind: 'refused'; message: string }
+  | { kind: 'meeting'; meeting: NonNullable<Awaited<ReturnType<typeof findMeetingByCode>>> }
+  | { kind: 'tracking' }
+  | { kind: 'notKept'; message: string }
+  | { kind: 'ask'; question: boolean }
+  | { kind: 'petition' };
 
 export function intakeFeature(queue?: JobQueue): Feature {
   const kickClassifier = (turn: Turn) => turn.afterCommit(() => queue?.kick('classify'));
+  let wardCache: { at: number; byKey: Map<string, string> } | undefined;
+
+  /** The office's known wards by matching key, read at most once a minute (no query on the hot path). */
+  async function wardIndex(turn: Turn): Promise<Map<string, string>> {
+    const now = turn.now.getTime();
+    if (!wardCache || now - wardCache.at >= WARD_CACHE_MS) {
+      const wards = await knownWards(turn.tx, turn.config, now);
+      wardCache = { at: now, byKey: new Map(wards.map((ward) => [wardKey(ward), ward])) };
+    }
+    return wardCache.byKey;
+  }
+
+  /** The known ward a typed answer names (its canonical spelling), or null. */
+  async function knownWard(turn: Turn, typed: string | null): Promise<string | null> {
+    if (!typed) return null;
+    const key = wardKey(typed);
+    return key ? ((await wardIndex(turn)).get(key) ?? null) : null;
+  }
 
   async function start(turn: Turn, args: string): Promise<void> {
     turn.conversation.state = 'idle';
-    clearPending(turn);
+    delete pendingOf(turn).unconfirmed;
+    if (isStaffOutsideVoterMode(turn)) {
+      if (args) bindMeeting(turn, args, await findMeetingByCode(turn.tx, args));
+      return turn.reply(msg.staffWelcome());
+    }
     if (!args || turn.conversation.isNew) turn.reply(msg.welcome());
     if (args) bindMeeting(turn, args, await findMeetingByCode(turn.tx, args));
     await continueAfterGreeting(turn);
   }
 
+  /** After a meeting greeting: held text is kept, and stored as soon as consent exists. */
   async function continueAfterGreeting(turn: Turn): Promise<void> {
     const { voter } = turn;
-    if (hasConsent(voter)) turn.reply(msg.askPetition(voter!.consent === 'anonymous'));
-    else askConsent(turn);
+    if (hasConsent(voter)) return finishOnboarding(turn, voter!.consent === 'anonymous');
+    askConsent(turn);
   }
 
   async function onInput(turn: Turn): Promise<void> {
     const { event } = turn;
     if (turn.conversation.isNew) turn.reply(msg.welcome());
     if (event.kind === 'unsupported') return turn.reply(msg.unsupported(event.what));
+    if (event.kind === 'text' && INVITE_PATTERN.test(event.text.trim())) return redeem(turn, event.text);
+    if (isStaffOutsideVoterMode(turn) && inVoterStep(turn)) return leaveVoterFlow(turn);
+    return route(turn);
+  }
+
+  async function route(turn: Turn): Promise<void> {
     switch (turn.conversation.state) {
       case 'intake.consent':
         return onConsentAnswer(turn);
+      case 'intake.confirm':
+        return onConfirmAnswer(turn);
       case 'intake.name':
         return onNameAnswer(turn);
       case 'intake.ward':
@@ -64,46 +120,142 @@ export function intakeFeature(queue?: JobQueue): Feature {
     }
   }
 
+  /** An invite code is redeemed in any step; an account that joins leaves the voter's steps. */
+  async function redeem(turn: Turn, code: string): Promise<void> {
+    const joined = await redeemInviteCode(turn, code);
+    if (joined && !holdsAnything(pendingOf(turn))) turn.conversation.state = 'idle';
+  }
+
+  /** Staff who left the voter mode (/troly) mid-step: their text is not a voter's answer. */
+  function leaveVoterFlow(turn: Turn): void {
+    const dropped = holdsAnything(pendingOf(turn));
+    clearPending(turn);
+    turn.conversation.state = 'idle';
+    turn.reply(msg.staffLeftVoterFlow(dropped));
+  }
+
+  /**
+   * Sorts a text on its way to becoming a petition: too long, a meeting or tracking code,
+   * something that is no petition (told at once), a short or unclear text (asked about), or a petition.
+   */
+  async function screen(turn: Turn, text: string, beforeConsent: boolean): Promise<Screened> {
+    if (overLimit(text, MAX_PETITION_CHARS)) {
+      return { kind: 'refused', message: msg.tooLong(MAX_PETITION_CHARS, beforeConsent) };
+    }
+    const meeting = await findMeetingByCode(turn.tx, text);
+    if (meeting) return { kind: 'meeting', meeting };
+    if (TRACKING_CODE.test(normaliseTrackingCode(text))) return { kind: 'tracking' };
+    const reason = notPetitionReason(text);
+    if (reason === 'empty' || reason === 'symbols' || reason === 'greeting') {
+      return { kind: 'notKept', message: msg.notKept(reason) };
+    }
+    if (reason === 'code') {
+      return { kind: 'notKept', message: msg.codeNotFound(excerpt(normalizeText(text), MAX_CODE_SHOWN)) };
+    }
+    if (reason === 'question' || reason === 'too_short') return { kind: 'ask', question: reason === 'question' };
+    return { kind: 'petition' };
+  }
+
   async function onIdleInput(turn: Turn): Promise<void> {
     const { event } = turn;
     if (event.kind === 'choice') {
       if (event.choiceId === 'done') turn.reply(msg.finished());
       return;
     }
-    // A text that is a meeting's code joins that meeting (findMeetingByCode reads only code-like texts).
-    const typed = event.kind === 'text' ? event.text : '';
-    const named = typed ? await findMeetingByCode(turn.tx, typed) : null;
-    if (named) {
-      bindMeeting(turn, typed, named);
-      return continueAfterGreeting(turn);
+    const consented = hasConsent(turn.voter);
+    const text = event.kind === 'text' ? event.text : (event.kind === 'media' ? (event.caption ?? '') : '');
+    // A photo or a voice message is a petition whatever its caption says.
+    const screened: Screened = event.kind === 'text' ? await screen(turn, text, !consented) : { kind: 'petition' };
+    switch (screened.kind) {
+      case 'refused':
+      case 'notKept':
+        return turn.reply(screened.message);
+      case 'meeting':
+        bindMeeting(turn, text, screened.meeting);
+        return continueAfterGreeting(turn);
+      case 'tracking':
+        return lookup(turn, text);
+      case 'ask':
+        return askIfPetition(turn, text, screened.question);
     }
-    const { voter } = turn;
-    if (!hasConsent(voter)) {
-      holdPending(turn);
-      return askConsent(turn);
+    if (event.kind === 'media' && overLimit(text, MAX_PETITION_CHARS)) {
+      return turn.reply(msg.tooLong(MAX_PETITION_CHARS, !consented));
     }
-    if (event.kind === 'text') return storeText(turn, event.text, []);
-    if (event.kind === 'media') return storeText(turn, event.caption ?? '', [mediaOf(turn)!]);
+    if (!consented) {
+      const refusal = holdPending(turn, text, mediaOf(turn));
+      return refusal ? promptConsent(turn, refusal) : askConsent(turn);
+    }
+    return storeText(turn, text, event.kind === 'media' ? [mediaOf(turn)!] : []);
   }
 
   async function onConsentAnswer(turn: Turn): Promise<void> {
     const { event } = turn;
-    if (event.kind !== 'choice') {
-      holdPending(turn);
-      return turn.reply({ text: msg.consentPending(), choices: CONSENT_CHOICES });
+    if (event.kind === 'choice') return onConsentChoice(turn, event.choiceId);
+    const text = event.kind === 'text' ? event.text : (event.kind === 'media' ? (event.caption ?? '') : '');
+    const screened: Screened = event.kind === 'text' ? await screen(turn, text, true) : { kind: 'petition' };
+    switch (screened.kind) {
+      case 'refused':
+      case 'notKept':
+        return promptConsent(turn, screened.message);
+      case 'meeting':
+        // The meeting is bound and what was held stays held, to be stored with it.
+        bindMeeting(turn, text, screened.meeting);
+        return promptConsent(turn);
+      case 'tracking':
+        await lookup(turn, text);
+        return promptConsent(turn);
+      case 'ask':
+        return askIfPetition(turn, text, screened.question);
     }
-    if (event.choiceId === 'consent:cancel') {
+    const refusal = overLimit(text, MAX_PETITION_CHARS)
+      ? msg.tooLong(MAX_PETITION_CHARS, true)
+      : holdPending(turn, text, mediaOf(turn));
+    return promptConsent(turn, refusal);
+  }
+
+  async function onConsentChoice(turn: Turn, choiceId: string): Promise<void> {
+    if (choiceId === 'consent:cancel') {
       clearPending(turn);
       turn.conversation.state = 'idle';
       return turn.reply(msg.cancelled());
     }
-    if (event.choiceId === 'consent:anonymous') {
+    if (choiceId === 'consent:anonymous') {
       await recordConsent(turn, 'anonymous');
       return finishOnboarding(turn, true);
     }
     await recordConsent(turn, 'agreed');
     turn.conversation.state = 'intake.name';
     turn.reply({ text: msg.askName(), choices: SKIP });
+  }
+
+  function askIfPetition(turn: Turn, text: string, question: boolean): void {
+    pendingOf(turn).unconfirmed = text;
+    turn.conversation.state = 'intake.confirm';
+    const ask = msg.askIfPetition();
+    turn.reply({ text: question ? `${msg.howToSend()}\n${ask}` : ask, choices: CONFIRM_CHOICES });
+  }
+
+  /** Yes stores (or, before consent, holds) the text; anything else leaves it unstored, as the voter was told. */
+  async function onConfirmAnswer(turn: Turn): Promise<void> {
+    const { event } = turn;
+    const pending = pendingOf(turn);
+    const text = pending.unconfirmed ?? '';
+    delete pending.unconfirmed;
+    const consented = hasConsent(turn.voter);
+    if (event.kind === 'choice' && event.choiceId === 'petition:yes') {
+      turn.conversation.state = 'idle';
+      if (consented) return storeText(turn, text, []);
+      const heldBefore = holdsAnything(pending);
+      const refusal = holdPending(turn, text, undefined);
+      return heldBefore ? promptConsent(turn, refusal) : askConsent(turn);
+    }
+    const backToConsent = !consented && holdsAnything(pending);
+    turn.conversation.state = backToConsent ? 'intake.consent' : 'idle';
+    if (event.kind === 'choice' && event.choiceId === 'petition:no') {
+      return backToConsent ? promptConsent(turn, msg.notStoredOnRequest()) : turn.reply(msg.notStoredOnRequest());
+    }
+    // The voter moved on: what they send now is handled as in the step they came from.
+    return route(turn);
   }
 
   async function onNameAnswer(turn: Turn): Promise<void> {
@@ -114,41 +266,45 @@ export function intakeFeature(queue?: JobQueue): Feature {
     turn.reply({ text: msg.askWard(), choices: SKIP });
   }
 
+  /** The known ward is kept in its canonical spelling; anything else as typed, as personal data only. */
   async function onWardAnswer(turn: Turn): Promise<void> {
     const answer = textAnswer(turn);
     if (answer === undefined) return turn.reply({ text: msg.askWard(), choices: SKIP });
-    if (answer) await updateVoter(turn, { ward: excerpt(answer, MAX_NAME_CHARS) });
-    return finishOnboarding(turn, false);
+    if (!answer) return finishOnboarding(turn, false);
+    const typed = excerpt(answer, MAX_NAME_CHARS);
+    const known = await knownWard(turn, typed);
+    await updateVoter(turn, { ward: known ?? typed });
+    return finishOnboarding(turn, false, known ? undefined : msg.wardNotListed());
   }
 
-  /** Stores what the voter sent before consenting, or invites the first petition. */
-  async function finishOnboarding(turn: Turn, anonymous: boolean): Promise<void> {
+  /** Stores what the voter sent before consenting, or invites the first petition; `note` leads the reply. */
+  async function finishOnboarding(turn: Turn, anonymous: boolean, note?: string): Promise<void> {
     turn.conversation.state = 'idle';
-    const pending = turn.conversation.data as Pending;
+    const pending = pendingOf(turn);
     const text = pending.pendingText ?? '';
     const media = pending.pendingMedia ?? [];
     clearPending(turn);
-    if (text || media.length) return storeText(turn, text, media);
-    turn.reply(msg.askPetition(anonymous));
+    if (text || media.length) return storeText(turn, text, media, note);
+    turn.reply(withNote(note, msg.askPetition(anonymous)));
   }
 
-  async function storeText(turn: Turn, raw: string, media: MediaRef[]): Promise<void> {
-    if (Array.from(raw).length > MAX_PETITION_CHARS) return turn.reply(msg.tooLong(MAX_PETITION_CHARS));
-    if (!normalizeText(raw) && media.length === 0) return turn.reply(msg.emptyPetition());
+  /** Stores a petition; its length was checked when it arrived, so nothing is refused here. */
+  async function storeText(turn: Turn, raw: string, media: MediaRef[], note?: string): Promise<void> {
     const voter = turn.voter!;
     const stored = await storePetition(turn.tx, {
       channel: turn.event.channel,
       voterId: voter.id,
       anonymous: voter.consent === 'anonymous',
       meetingId: turn.conversation.meetingId,
-      ward: voter.ward,
+      // Only a ward the office knows reaches statistics and the models.
+      ward: await knownWard(turn, voter.ward),
       text: raw,
       media,
       now: turn.now,
       timeZone: turn.config.TZ,
     });
     kickClassifier(turn);
-    turn.reply({ text: msg.petitionStored(stored.trackingCode), choices: DONE });
+    turn.reply({ text: withNote(note, msg.petitionStored(stored.trackingCode)), choices: DONE });
   }
 
   async function lookup(turn: Turn, args: string): Promise<void> {
@@ -169,16 +325,20 @@ export function intakeFeature(queue?: JobQueue): Feature {
   }
 
   async function cancel(turn: Turn): Promise<void> {
-    const pending = turn.conversation.data as Pending;
-    if (turn.conversation.state === 'idle' && !pending.pendingText && !pending.pendingMedia) {
-      return turn.reply(msg.nothingToCancel());
+    const pending = pendingOf(turn);
+    const held = holdsAnything(pending);
+    if (turn.conversation.state === 'idle' && !held) return turn.reply(msg.nothingToCancel());
+    delete pending.unconfirmed;
+    const { voter } = turn;
+    // After consent (the name or ward step), what was held is the voter's and is stored.
+    if (hasConsent(voter) && held) {
+      turn.reply(msg.stepCancelled());
+      return finishOnboarding(turn, voter!.consent === 'anonymous');
     }
-    const beforeConsent = turn.conversation.state === 'intake.consent';
     clearPending(turn);
     turn.conversation.state = 'idle';
-    turn.reply(beforeConsent ? msg.cancelled() : msg.stepCancelled());
+    turn.reply(hasConsent(voter) ? msg.stepCancelled() : msg.cancelled());
   }
-
   function askDelete(turn: Turn): void {
     turn.conversation.state = 'intake.delete';
     turn.reply({ text: msg.deleteConfirm(), choices: DELETE_CHOICES });
@@ -209,7 +369,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
 
 function bindMeeting(turn: Turn, code: string, meeting: Awaited<ReturnType<typeof findMeetingByCode>>): void {
   if (!meeting) {
-    turn.reply(msg.meetingNotFound(code.trim().slice(0, 64)));
+    turn.reply(msg.meetingNotFound(code.trim().slice(0, MAX_CODE_SHOWN)));
     return;
   }
   if (meeting.status === 'cancelled') {
@@ -223,7 +383,33 @@ function bindMeeting(turn: Turn, code: string, meeting: Awaited<ReturnType<typeo
 
 function askConsent(turn: Turn): void {
   turn.conversation.state = 'intake.consent';
-  turn.reply({ text: msg.consentNotice(), choices: CONSENT_CHOICES });
+  turn.reply({ text: msg.consentNotice(holdsAnything(pendingOf(turn))), choices: CONSENT_CHOICES });
+}
+
+/** Asks again for the consent choice, after `lead` (what became of the last message). */
+function promptConsent(turn: Turn, lead?: string): void {
+  turn.conversation.state = 'intake.consent';
+  const held = pendingOf(turn).pendingText;
+  const prompt = msg.consentPending(held ? Array.from(held).length : 0, MAX_HELD_CHARS);
+  turn.reply({ text: withNote(lead, prompt), choices: CONSENT_CHOICES });
+}
+
+function withNote(note: string | undefined, text: string): string {
+  return note ? `${note}\n${text}` : text;
+}
+
+/** More than `max` characters (code points); the cheap UTF-16 length settles most texts. */
+function overLimit(text: string, max: number): boolean {
+  return text.length > max && Array.from(text).length > max;
+}
+
+/** Staff, deputies and admins are greeted as staff unless they chose to write as a voter (/cutri). */
+function isStaffOutsideVoterMode(turn: Turn): boolean {
+  return turn.role !== 'voter' && !turn.conversation.data.voterMode;
+}
+
+function inVoterStep(turn: Turn): boolean {
+  return ['intake.consent', 'intake.confirm', 'intake.name', 'intake.ward'].includes(turn.conversation.state);
 }
 
 function hasConsent(voter: { consent: string } | null): boolean {
@@ -281,18 +467,32 @@ function mediaOf(turn: Turn): MediaRef | undefined {
   return event.kind === 'media' ? { media: event.media, fileId: event.fileId } : undefined;
 }
 
-/** Keeps what a voter sent before consenting, so nothing they wrote is lost. */
-function holdPending(turn: Turn): void {
-  const { event } = turn;
-  const pending = turn.conversation.data as Pending;
-  const text = event.kind === 'text' ? event.text : event.kind === 'media' ? (event.caption ?? '') : '';
-  if (text) pending.pendingText = pending.pendingText ? `${pending.pendingText}\n${text}` : text;
-  const media = mediaOf(turn);
+function pendingOf(turn: Turn): Pending {
+  return turn.conversation.data as Pending;
+}
+
+function holdsAnything(pending: Pending): boolean {
+  return Boolean(pending.pendingText || pending.pendingMedia?.length || pending.unconfirmed);
+}
+
+/**
+ * Keeps what a voter sent before consenting, to be stored as one petition on agreeing; returns
+ * the refusal when it would make the held text longer than one petition (then nothing is kept).
+ */
+function holdPending(turn: Turn, text: string, media: MediaRef | undefined): string | undefined {
+  const pending = pendingOf(turn);
+  if (text) {
+    const joined = pending.pendingText ? `${pending.pendingText}\n${text}` : text;
+    if (overLimit(joined, MAX_HELD_CHARS)) return msg.heldFull(MAX_HELD_CHARS);
+    pending.pendingText = joined;
+  }
   if (media) pending.pendingMedia = [...(pending.pendingMedia ?? []), media];
+  return undefined;
 }
 
 function clearPending(turn: Turn): void {
-  const pending = turn.conversation.data as Pending;
+  const pending = pendingOf(turn);
   delete pending.pendingText;
   delete pending.pendingMedia;
+  delete pending.unconfirmed;
 }

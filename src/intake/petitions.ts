@@ -7,6 +7,7 @@ import { CLASSIFY_JOB, CLASSIFY_MAX_ATTEMPTS, enqueueClassification } from '../c
 import { normalizeText } from '../core/text.ts';
 import { yearIn } from '../core/time.ts';
 import type { Channel } from '../core/types.ts';
+import { countPetition } from '../ops/metrics.ts';
 
 export const MAX_PETITION_CHARS = 20_000;
 export const TRACKING_CODE = /^KN-\d{4}-\d{6,}$/;
@@ -90,6 +91,7 @@ export async function storePetition(tx: Tx, input: NewPetition): Promise<{ id: n
   if (input.media.length) {
     await tx.attachment.createMany({ data: input.media.map((m) => ({ petitionId: stored.id, kind: m.media, fileId: m.fileId })) });
   }
+  countPetition(input.channel);
   return stored;
 }
 

@@ -5,8 +5,9 @@ import { answerKey, normalizeText } from '../core/text.ts';
 
 export type NotPetitionReason = 'empty' | 'symbols' | 'greeting' | 'question' | 'code' | 'too_short';
 
-// Zero-width and invisible format characters count as nothing.
-const INVISIBLE = /[\p{Cf}\p{Cc}\u3164\u115F\u1160\uFFA0]/gu;
+// Zero-width and invisible format characters count as nothing, and so does U+FFFD, which
+// stands for a NUL character the core removed (PostgreSQL text cannot hold one).
+const INVISIBLE = /[\p{Cf}\p{Cc}\u3164\u115F\u1160\uFFA0\uFFFD]/gu;
 // A code-like word: letters and digits joined by dashes or underscores ("HN-XYZ-01").
 const CODE_LIKE = /^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+$/;
 const GREETINGS = [
@@ -20,6 +21,8 @@ const BOT_QUESTION =
   /^(ban la ai|day la gi|bot (nay )?(la gi|lam gi)|lam sao de|lam the nao de|huong dan|cach (gui|dung|su dung)|gui nhu the nao|toi phai lam gi)/;
 /** Fewer words than this, with no civic cue, are too short to be a petition. */
 const MIN_WORDS = 3;
+/** A question about the bot is short: a longer text that opens like one ("làm sao để …") is a petition. */
+const MAX_QUESTION_WORDS = 10;
 
 /** Why a text is not a petition, or null when it may be one. */
 export function notPetitionReason(raw: string): NotPetitionReason | null {
@@ -29,7 +32,8 @@ export function notPetitionReason(raw: string): NotPetitionReason | null {
   if (!/[\p{L}\p{N}]/u.test(key)) return 'symbols';
   if (CODE_LIKE.test(text) && !/\s/.test(text)) return 'code';
   if (GREETING_SET.has(key) || GREETINGS.some((greeting) => key === `${greeting} a`)) return 'greeting';
-  if (BOT_QUESTION.test(key)) return 'question';
-  if (key.split(' ').length < MIN_WORDS) return 'too_short';
+  const words = key.split(' ').length;
+  if (BOT_QUESTION.test(key) && words <= MAX_QUESTION_WORDS) return 'question';
+  if (words < MIN_WORDS) return 'too_short';
   return null;
 }

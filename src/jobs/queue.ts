@@ -16,6 +16,8 @@ export interface ClaimedJob {
 export interface JobHandler {
   /** How many due jobs of this type one call may take (batching, e.g. LLM requests). */
   batchSize?: number;
+  /** How many calls of this type may run at once (default 1). */
+  concurrency?: number;
   handle(jobs: ClaimedJob[]): Promise<void>;
 }
 
@@ -64,26 +66,32 @@ export function backoffMs(attempts: number, maxMs = MAX_BACKOFF_MS): number {
   return Math.round(base * (0.75 + Math.random() * 0.5));
 }
 
-export class JobQueue {
-  private readonly handlers = new Map<string, JobHandler>();
-  private readonly workerId = randomUUID();
+/** What a type's worker needs of the queue: taking jobs and running them. */
+interface JobRunner {
+  claim(type: string, limit: number): Promise<ClaimedJob[]>;
+  execute(handler: JobHandler, jobs: ClaimedJob[]): Promise<void>;
+}
+
+/**
+ * The worker of one job type: its own loop, its own slots and its own kicks, so a type
+ * whose jobs wait on a slow service (a model that hangs) holds up only itself.
+ */
+class TypeWorker {
   private running = false;
   private loop: Promise<void> | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Kicked since the worker last looked: its next sleep ends after the gather window. */
+  private kicked = false;
   private wake: (() => void) | undefined;
   private nudge: (() => void) | undefined;
-  /** Job types kicked since the worker last looked; null: look at every type. */
-  private kicked: Set<string> | null = new Set();
 
   constructor(
-    private readonly db: Db,
+    private readonly type: string,
+    private readonly handler: JobHandler,
+    private readonly queue: JobRunner,
     private readonly log: Logger,
-    private readonly pollMs = 1000,
-    private readonly dialect: 'sqlite' | 'postgresql' = 'sqlite',
+    private readonly pollMs: number,
   ) {}
-
-  register(type: string, handler: JobHandler): void {
-    this.handlers.set(type, handler);
-  }
 
   start(): void {
     if (this.running) return;
@@ -98,11 +106,113 @@ export class JobQueue {
     await this.loop;
   }
 
-  /** Asks the worker to look for work (of this type, or of every type) now instead of at its next poll. */
-  kick(type?: string): void {
-    if (!type) this.kicked = null;
-    else this.kicked?.add(type);
+  kick(): void {
+    this.kicked = true;
     this.nudge?.();
+  }
+
+  private async run(): Promise<void> {
+    const slots = Math.max(1, this.handler.concurrency ?? 1);
+    while (this.running) {
+      if (this.inFlight.size >= slots) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
+      let claimed = 0;
+      try {
+        const jobs = await this.queue.claim(this.type, this.handler.batchSize ?? 1);
+        claimed = jobs.length;
+        if (claimed > 0) this.track(this.queue.execute(this.handler, jobs));
+      } catch (error) {
+        this.log.error({ err: error, type: this.type }, 'job worker failed; retrying after a pause');
+      }
+      if (claimed === 0 && this.running) await this.sleep(this.pollMs);
+    }
+    await Promise.all(this.inFlight);
+  }
+
+  private track(work: Promise<void>): void {
+    const settled: Promise<void> = work
+      .catch((error: unknown) => {
+        this.log.error({ err: error, type: this.type }, 'job bookkeeping failed; its lease will expire');
+      })
+      .finally(() => this.inFlight.delete(settled));
+    this.inFlight.add(settled);
+  }
+
+  /**
+   * Ends when the poll interval runs out, or a moment after a kick, so that work arriving
+   * in a burst (one petition per turn) is taken in batches (one LLM request for several).
+   */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const finish = () => {
+        clearTimeout(timer);
+        this.wake = this.nudge = undefined;
+        this.kicked = false;
+        resolve();
+      };
+      let timer = setTimeout(finish, ms);
+      this.wake = finish;
+      this.nudge = () => {
+        this.nudge = undefined;
+        clearTimeout(timer);
+        timer = setTimeout(finish, KICK_GATHER_MS);
+      };
+      if (this.kicked) this.nudge();
+    });
+  }
+}
+
+/**
+ * Runs the registered job types, each in its own worker (see TypeWorker) with its own
+ * concurrency; all of them claim from the one Job table.
+ */
+export class JobQueue {
+  private readonly handlers = new Map<string, JobHandler>();
+  private readonly workers = new Map<string, TypeWorker>();
+  private readonly workerId = randomUUID();
+  private running = false;
+  /** After a failed claim no worker claims before this time (see claimForWorker). */
+  private pausedUntil = 0;
+  private failedClaims = 0;
+  /** SQLite: the workers' claims, one after another. */
+  private claims: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly db: Db,
+    private readonly log: Logger,
+    private readonly pollMs = 1000,
+    private readonly dialect: 'sqlite' | 'postgresql' = 'sqlite',
+  ) {}
+
+  register(type: string, handler: JobHandler): void {
+    this.handlers.set(type, handler);
+    const runner: JobRunner = {
+      claim: (t, limit) => this.claimForWorker(t, limit),
+      execute: (h, jobs) => this.execute(h, jobs),
+    };
+    const worker = new TypeWorker(type, handler, runner, this.log, this.pollMs);
+    this.workers.set(type, worker);
+    if (this.running) worker.start();
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    for (const worker of this.workers.values()) worker.start();
+  }
+
+  /** Stops taking jobs and waits for the ones in hand to finish. */
+  async stop(): Promise<void> {
+    this.running = false;
+    await Promise.all([...this.workers.values()].map((worker) => worker.stop()));
+  }
+
+  /** Asks the worker of this type (or of every type) to look for work now instead of at its next poll. */
+  kick(type?: string): void {
+    if (type) this.workers.get(type)?.kick();
+    else for (const worker of this.workers.values()) worker.kick();
   }
 
   /** Runs every job (of these types) that is due now, once; returns how many ran. */
@@ -126,42 +236,25 @@ export class JobQueue {
     }
   }
 
-  private async run(): Promise<void> {
-    // After a kick only the kicked types are looked at (one query each), not every type.
-    let types: Set<string> | null = null;
-    while (this.running) {
-      let ran = 0;
-      try {
-        ran = await this.runDue(types ?? undefined);
-      } catch (error) {
-        this.log.error({ err: error }, 'job worker failed; retrying after a pause');
-      }
-      if (ran === 0 && this.running) types = await this.sleep(this.pollMs);
-    }
-  }
-
   /**
-   * Resolves with the kicked types, or null when the poll interval ran out (look at every
-   * type). A kick ends the sleep a moment later, so that work arriving in a burst (one
-   * petition per turn) is taken in batches (one LLM request for several petitions).
+   * A worker's claim. The database failing for one type fails for all: every worker then
+   * pauses with a shared backoff. On SQLite, where a claim that waits for another process's
+   * write lock blocks this process for the busy timeout, the workers claim one at a time, so
+   * they never starve the turns that wait for the same lock.
    */
-  private sleep(ms: number): Promise<Set<string> | null> {
-    return new Promise((resolve) => {
-      const finish = (kicked: Set<string> | null) => {
-        clearTimeout(timer);
-        this.wake = this.nudge = undefined;
-        this.kicked = new Set();
-        resolve(kicked);
-      };
-      let timer = setTimeout(() => finish(null), ms);
-      this.wake = () => finish(this.kicked);
-      this.nudge = () => {
-        this.nudge = undefined;
-        clearTimeout(timer);
-        timer = setTimeout(() => finish(this.kicked), KICK_GATHER_MS);
-      };
-      if (this.kicked === null || this.kicked.size > 0) this.nudge();
-    });
+  private async claimForWorker(type: string, limit: number): Promise<ClaimedJob[]> {
+    if (Date.now() < this.pausedUntil) return [];
+    const attempt = this.dialect === 'sqlite' ? this.claims.then(() => this.claim(type, limit)) : this.claim(type, limit);
+    this.claims = attempt.catch(() => undefined);
+    try {
+      const jobs = await attempt;
+      this.failedClaims = 0;
+      return jobs;
+    } catch (error) {
+      this.failedClaims++;
+      this.pausedUntil = Date.now() + backoffMs(this.failedClaims, 30_000);
+      throw error;
+    }
   }
 
   /**

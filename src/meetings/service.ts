@@ -6,17 +6,24 @@ import type { Db, Tx } from '../db/client.ts';
 import { queryRows } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { MeetingInfo } from '../core/messages.ts';
+import { invalidDateTime, OFFICE_TIME_ZONE, parseDateTime } from '../core/dates.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 
 export const MEETING_KINDS = ['before_session', 'after_session', 'thematic', 'sector', 'other'] as const;
 export const MEETING_STATUSES = ['scheduled', 'open', 'closed', 'cancelled'] as const;
 export const CODE_PATTERN = /^[A-Za-z0-9_-]{2,64}$/;
 
-const isoDate = z
-  .string()
-  .trim()
-  .refine((value) => !Number.isNaN(Date.parse(value)), 'không phải thời điểm ISO-8601 (ví dụ 2026-12-05T08:00+07:00)')
-  .transform((value) => new Date(value));
+/** A date and time as the office types it (core/dates.ts), refused with the one line that names it. */
+function dateTime(timeZone: string) {
+  return z
+    .string()
+    .trim()
+    .transform((value, ctx) => {
+      const date = parseDateTime(value, timeZone);
+      if (!date) ctx.addIssue({ code: 'custom', message: invalidDateTime(value) });
+      return date ?? z.NEVER;
+    });
+}
 
 const optionalText = z
   .string()
@@ -24,29 +31,32 @@ const optionalText = z
   .optional()
   .transform((value) => (value ? normalizeText(value) : undefined));
 
-export const meetingInput = z
-  .object({
-    code: z.string().trim().regex(CODE_PATTERN, 'mã chỉ gồm A-Z a-z 0-9 _ - (2 đến 64 ký tự)'),
-    title: z.string().trim().min(1, 'thiếu tiêu đề').transform(normalizeText),
-    start: isoDate,
-    end: z.string().trim().optional().transform((v) => v || undefined).pipe(isoDate.optional()),
-    place: z.string().trim().min(1, 'thiếu địa điểm').transform(normalizeText),
-    ward: optionalText,
-    kind: z
-      .string()
-      .trim()
-      .optional()
-      .transform((v) => v || 'other')
-      .pipe(z.enum(MEETING_KINDS)),
-    constituency: optionalText,
-    deputies: z
-      .string()
-      .optional()
-      .transform((value) => (value ?? '').split(';').map((name) => normalizeText(name)).filter(Boolean)),
-  })
-  .refine((m) => !m.end || m.end >= m.start, { message: 'giờ kết thúc trước giờ bắt đầu', path: ['end'] });
+/** A meeting as typed (command line, CSV, chat); dates without an offset are read in `timeZone`. */
+export function meetingInput(timeZone: string) {
+  return z
+    .object({
+      code: z.string().trim().regex(CODE_PATTERN, 'mã chỉ gồm A-Z a-z 0-9 _ - (2 đến 64 ký tự)'),
+      title: z.string().trim().min(1, 'thiếu tiêu đề').transform(normalizeText),
+      start: dateTime(timeZone),
+      end: z.string().trim().optional().transform((v) => v || undefined).pipe(dateTime(timeZone).optional()),
+      place: z.string().trim().min(1, 'thiếu địa điểm').transform(normalizeText),
+      ward: optionalText,
+      kind: z
+        .string()
+        .trim()
+        .optional()
+        .transform((v) => v || 'other')
+        .pipe(z.enum(MEETING_KINDS)),
+      constituency: optionalText,
+      deputies: z
+        .string()
+        .optional()
+        .transform((value) => (value ?? '').split(';').map((name) => normalizeText(name)).filter(Boolean)),
+    })
+    .refine((m) => !m.end || m.end >= m.start, { message: 'giờ kết thúc trước giờ bắt đầu', path: ['end'] });
+}
 
-export type MeetingInput = z.input<typeof meetingInput>;
+export type MeetingInput = z.input<ReturnType<typeof meetingInput>>;
 
 export function normaliseCode(code: string): string {
   return code.trim().toUpperCase();
@@ -67,13 +77,13 @@ export async function findMeetingByCode(db: Db | Tx, code: string): Promise<(Mee
 }
 
 /** Creates the meeting, or updates the one with the same code (imports can be re-run). */
-export async function saveMeeting(db: Db, input: MeetingInput) {
-  return db.$transaction((tx) => saveMeetingIn(tx, input));
+export async function saveMeeting(db: Db, input: MeetingInput, timeZone = OFFICE_TIME_ZONE) {
+  return db.$transaction((tx) => saveMeetingIn(tx, input, timeZone));
 }
 
 /** saveMeeting inside a transaction the caller already holds (a chat turn). */
-export async function saveMeetingIn(tx: Tx, input: MeetingInput) {
-  const parsed = meetingInput.parse(input);
+export async function saveMeetingIn(tx: Tx, input: MeetingInput, timeZone: string) {
+  const parsed = meetingInput(timeZone).parse(input);
   const code = normaliseCode(parsed.code);
   const fields = {
     title: parsed.title,
@@ -102,19 +112,19 @@ export interface ImportResult {
   errors: { line: number; message: string }[];
 }
 
-/** Imports a CSV with header code,title,kind,start,end,place,ward,constituency,deputies. */
-export async function importMeetingsCsv(db: Db, csv: string): Promise<ImportResult> {
+/** Imports a CSV with header code,title,kind,start,end,place,ward,constituency,deputies (dates in `timeZone`). */
+export async function importMeetingsCsv(db: Db, csv: string, timeZone: string): Promise<ImportResult> {
   const rows = parse(csv, { columns: true, skip_empty_lines: true, trim: true, bom: true }) as Record<string, string>[];
   const result: ImportResult = { saved: 0, errors: [] };
   for (const [index, row] of rows.entries()) {
     const line = index + 2;
-    const checked = meetingInput.safeParse(row);
+    const checked = meetingInput(timeZone).safeParse(row);
     if (!checked.success) {
       const issue = checked.error.issues[0]!;
       result.errors.push({ line, message: `${String(issue.path[0] ?? '')}: ${issue.message}` });
       continue;
     }
-    await saveMeeting(db, row as MeetingInput);
+    await saveMeeting(db, row as MeetingInput, timeZone);
     result.saved++;
   }
   return result;

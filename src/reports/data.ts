@@ -1,5 +1,7 @@
 // The one query module behind the Word and Excel reports: meetings held in the period and
-// the petitions received in it (rejected ones left out), with labels resolved later.
+// the petitions received in it (rejected ones and texts that are not petitions left out),
+// with labels resolved later.
+import { NOT_PETITION } from '../classify/review.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { dayRange } from '../digests/calendar.ts';
 
@@ -60,6 +62,9 @@ export interface ReportQuery {
 
 export class ReportError extends Error {}
 
+/** Statuses a report leaves out (the export keeps them, with their status). */
+const REPORT_EXCLUDED = ['rejected', NOT_PETITION];
+
 export async function loadReportData(db: Db | Tx, query: ReportQuery): Promise<ReportData> {
   const { start, end } = dayRange(query.from, query.to, query.timeZone);
   const meeting = query.meetingCode
@@ -69,7 +74,7 @@ export async function loadReportData(db: Db | Tx, query: ReportQuery): Promise<R
   const rows = await db.petition.findMany({
     where: {
       receivedAt: { gte: start, lt: end },
-      status: { not: 'rejected' },
+      status: { notIn: REPORT_EXCLUDED },
       ...(meeting ? { meetingId: meeting.id } : {}),
     },
     include: { meeting: { select: { code: true, title: true } }, group: { select: { title: true } } },

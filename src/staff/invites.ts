@@ -57,15 +57,20 @@ async function findOrCreateDeputy(
 
 /** Redeems an invite for the account that sent it (typed alone or after /thamgia). */
 export async function redeemInvite(turn: Turn, typed: string): Promise<void> {
+  await redeemInviteCode(turn, typed);
+}
+
+/** Redeems an invite and answers; true when the account joined (the voter flow then steps aside). */
+export async function redeemInviteCode(turn: Turn, typed: string): Promise<boolean> {
   const code = typed.trim().toUpperCase();
-  if (turn.role === 'admin') return turn.reply(staffMsg.alreadyAdmin());
+  if (turn.role === 'admin') return refuse(turn, staffMsg.alreadyAdmin());
   const row = INVITE_PATTERN.test(code) ? await turn.tx.invite.findUnique({ where: { code } }) : null;
-  if (!row || row.usedAt || row.expiresAt <= turn.now) return turn.reply(staffMsg.inviteInvalid());
+  if (!row || row.usedAt || row.expiresAt <= turn.now) return refuse(turn, staffMsg.inviteInvalid());
   const { channel, userId } = turn.event;
   const account = `${channel}:${userId}`;
   // Marked used first and conditionally: a code sent twice at once grants one account only.
   const claimed = await turn.tx.invite.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: turn.now, usedBy: account } });
-  if (claimed.count === 0) return turn.reply(staffMsg.inviteInvalid());
+  if (claimed.count === 0) return refuse(turn, staffMsg.inviteInvalid());
   const before = await turn.tx.staffMember.findUnique({ where: { channel_channelUserId: { channel, channelUserId: userId } } });
   const data = { role: row.role, deputyId: row.deputyId, revokedAt: null };
   const member = await turn.tx.staffMember.upsert({
@@ -83,6 +88,12 @@ export async function redeemInvite(turn: Turn, typed: string): Promise<void> {
   });
   const deputy = row.deputyId ? await turn.tx.deputy.findUnique({ where: { id: row.deputyId } }) : null;
   turn.reply(staffMsg.joined(row.role, deputy?.name ?? null));
+  return true;
+}
+
+function refuse(turn: Turn, text: string): false {
+  turn.reply(text);
+  return false;
 }
 
 async function revoke(turn: Turn, args: string): Promise<void> {

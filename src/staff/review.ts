@@ -2,6 +2,7 @@
 // changes with their history, /kn, and the answer notification to the voter, written to
 // the outbox in the same transaction as the status change so it is sent exactly once.
 import { recordCorrection } from '../classify/index.ts';
+import { NOT_PETITION } from '../classify/review.ts';
 import type { CommandHandler, Turn } from '../core/engine.ts';
 import { reviewLabels, staffMsg } from '../core/messages-staff.ts';
 import { addToOutbox } from '../core/outbox.ts';
@@ -10,13 +11,13 @@ import type { Channel, Choice } from '../core/types.ts';
 import type { Tx } from '../db/client.ts';
 import { normaliseTrackingCode } from '../intake/petitions.ts';
 import { taxonomyLabels, type Labels } from '../classify/labels.ts';
-import { parseLocalDateTime } from '../stats/period.ts';
+import { parseDateTime } from '../core/dates.ts';
 import { actorOf, audit, can, guarded } from './access.ts';
 
 export const REVIEW_STATE = 'staff.review';
 const AGENCY_STATE = 'staff.review.agency';
 /** Statuses a petition can still be reviewed in (later ones have been acted upon). */
-const REVIEWABLE = ['received', 'classified'];
+const REVIEWABLE = ['received', 'classified', NOT_PETITION];
 
 interface Draft {
   petitionId: number;
@@ -24,18 +25,30 @@ interface Draft {
   field: string | null;
   agency: string | null;
   changed: boolean;
+  /** The classifier marked it not a petition: the card asks whether it is one. */
+  notPetition: boolean;
   /** Petitions put aside with "Để sau" in this session. */
   skipped: number[];
 }
 
-const CARD_CHOICES: Choice[] = [
-  { id: 'rv:confirm', label: reviewLabels.confirm },
+const EDIT_CHOICES: Choice[] = [
   { id: 'rv:level', label: reviewLabels.level },
   { id: 'rv:field', label: reviewLabels.field },
   { id: 'rv:agency', label: reviewLabels.agency },
+];
+const LEAVE_CHOICES: Choice[] = [
   { id: 'rv:skip', label: reviewLabels.skip },
   { id: 'rv:stop', label: reviewLabels.stop },
 ];
+const NOT_PETITION_CHOICE: Choice = { id: 'rv:notpetition', label: reviewLabels.notPetition };
+
+/** A petition's card: confirm or correct; one the classifier marked not a petition is confirmed back in or left out. */
+function cardChoices(draft: Draft): Choice[] {
+  const decide = draft.notPetition
+    ? [{ id: 'rv:petition', label: reviewLabels.isPetition }, NOT_PETITION_CHOICE]
+    : [{ id: 'rv:confirm', label: reviewLabels.confirm }];
+  return [...decide, ...EDIT_CHOICES, ...(draft.notPetition ? [] : [NOT_PETITION_CHOICE]), ...LEAVE_CHOICES];
+}
 
 function labelsOf(turn: Turn): Labels {
   return taxonomyLabels(turn.config.TAXONOMY);
@@ -60,7 +73,15 @@ async function showNext(turn: Turn, skipped: number[]): Promise<void> {
     endReview(turn);
     return turn.reply(staffMsg.reviewEmpty());
   }
-  const draft: Draft = { petitionId: next.id, authority: next.authority, field: next.field, agency: next.agency, changed: false, skipped };
+  const draft: Draft = {
+    petitionId: next.id,
+    authority: next.authority,
+    field: next.field,
+    agency: next.agency,
+    changed: false,
+    notPetition: next.status === NOT_PETITION,
+    skipped,
+  };
   turn.conversation.data.review = draft;
   turn.conversation.state = REVIEW_STATE;
   await showCard(turn, draft);
@@ -86,8 +107,9 @@ async function showCard(turn: Turn, draft: Draft): Promise<void> {
       reason: latest?.reason ?? null,
       remaining,
       changed: draft.changed,
+      notPetition: draft.notPetition,
     }),
-    choices: CARD_CHOICES,
+    choices: cardChoices(draft),
   });
 }
 
@@ -114,14 +136,20 @@ export async function onReviewInput(turn: Turn): Promise<void> {
     }
     if (event.kind !== 'choice') return turn.reply(staffMsg.askAgency());
   }
-  if (event.kind !== 'choice') return turn.reply({ text: staffMsg.reviewChooseAgain(), choices: turn.conversation.data.choices ?? CARD_CHOICES });
+  if (event.kind !== 'choice') {
+    return turn.reply({ text: staffMsg.reviewChooseAgain(), choices: turn.conversation.data.choices ?? cardChoices(draft) });
+  }
   const [kind, value] = event.choiceId.split(':') as [string, string];
   turn.conversation.state = REVIEW_STATE;
   if (kind === 'lvl') return applyDraft(turn, draft, { authority: value });
   if (kind === 'fld') return applyDraft(turn, draft, { field: value });
   switch (value) {
     case 'confirm':
+    case 'petition':
       await saveReview(turn, draft);
+      return showNext(turn, draft.skipped);
+    case 'notpetition':
+      await saveNotPetition(turn, draft);
       return showNext(turn, draft.skipped);
     case 'level':
       return turn.reply({ text: staffMsg.chooseLevel(), choices: levelChoices(turn) });
@@ -162,24 +190,60 @@ async function saveReview(turn: Turn, draft: Draft): Promise<void> {
   const actor = actorOf(turn);
   const authority = draft.authority ?? latest?.authority ?? 'unknown';
   const field = draft.field ?? latest?.field ?? 'other';
+  const note = draft.notPetition ? 'xác nhận là kiến nghị' : draft.changed ? 'sửa phân loại' : 'xác nhận phân loại';
   await recordCorrection(tx, before.id, { authority, field, agency: draft.agency }, actor, {
     taxonomy: turn.config.TAXONOMY,
-    reason: draft.changed ? 'cán bộ sửa khi rà soát' : 'cán bộ xác nhận khi rà soát',
+    reason: draft.notPetition ? 'cán bộ xác nhận là kiến nghị' : `cán bộ ${draft.changed ? 'sửa' : 'xác nhận'} khi rà soát`,
   });
   const status = REVIEWABLE.includes(before.status) ? 'reviewed' : before.status;
   await tx.petition.update({ where: { id: before.id }, data: { status } });
   await tx.petitionEvent.create({
-    data: { petitionId: before.id, fromStatus: before.status, toStatus: status, note: draft.changed ? 'sửa phân loại' : 'xác nhận phân loại', actor },
+    data: { petitionId: before.id, fromStatus: before.status, toStatus: status, note, actor },
   });
   await audit(tx, {
     actor,
-    action: draft.changed ? 'petition.correct' : 'petition.confirm',
+    action: draft.notPetition ? 'petition.is_petition' : draft.changed ? 'petition.correct' : 'petition.confirm',
     entity: 'Petition',
     entityId: before.trackingCode,
     before: { authority: before.authority, field: before.field, agency: before.agency, status: before.status },
     after: { authority, field, agency: draft.agency, status },
   });
-  turn.reply(staffMsg.reviewSaved(before.trackingCode));
+  const code = before.trackingCode;
+  turn.reply(draft.notPetition ? staffMsg.reviewIsPetition(code) : staffMsg.reviewSaved(code));
+}
+
+const NOT_PETITION_NOTE = 'không phải kiến nghị';
+
+/**
+ * Staff find the text is not a petition: kept, with its history, but out of statistics,
+ * reports and digests. A staff classification records it, so no later classifier run
+ * (an LLM retry) counts it back in.
+ */
+async function saveNotPetition(turn: Turn, draft: Draft): Promise<void> {
+  const tx = turn.tx;
+  const before = await tx.petition.findUniqueOrThrow({ where: { id: draft.petitionId } });
+  const latest = await tx.classification.findFirst({ where: { petitionId: before.id }, orderBy: { id: 'desc' } });
+  const actor = actorOf(turn);
+  const authority = draft.authority ?? latest?.authority ?? 'unknown';
+  const field = draft.field ?? latest?.field ?? 'other';
+  await recordCorrection(tx, before.id, { authority, field, agency: draft.agency, isPetition: false }, actor, {
+    taxonomy: turn.config.TAXONOMY,
+    reason: `cán bộ xác định ${NOT_PETITION_NOTE}`,
+  });
+  const status = REVIEWABLE.includes(before.status) ? NOT_PETITION : before.status;
+  await tx.petition.update({ where: { id: before.id }, data: { status, needsReview: false } });
+  await tx.petitionEvent.create({
+    data: { petitionId: before.id, fromStatus: before.status, toStatus: status, note: NOT_PETITION_NOTE, actor },
+  });
+  await audit(tx, {
+    actor,
+    action: 'petition.not_petition',
+    entity: 'Petition',
+    entityId: before.trackingCode,
+    before: { authority: before.authority, field: before.field, agency: before.agency, status: before.status },
+    after: { authority, field, agency: draft.agency, status },
+  });
+  turn.reply(staffMsg.reviewNotPetition(before.trackingCode));
 }
 
 async function history(turn: Turn, args: string): Promise<void> {
@@ -265,7 +329,7 @@ function statusCommand(kind: StatusKind, afterNotify: (channel: Channel, chatId:
     if (!code) return usage();
     const petition = await turn.tx.petition.findUnique({ where: { trackingCode: code } });
     if (!petition) return turn.reply(staffMsg.petitionUnknown(code));
-    const date = (text: string | undefined) => (text ? parseLocalDateTime(text, turn.config.TZ) : turn.now);
+    const date = (text: string | undefined) => (text ? parseDateTime(text, turn.config.TZ) : turn.now);
     let data: Record<string, unknown>;
     let note: string | null = null;
     switch (kind) {

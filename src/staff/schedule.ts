@@ -2,12 +2,13 @@
 // management for staff (/taohop, /suahop, /mohop, /donghop, /huyhop, /lichics).
 import QRCode from 'qrcode';
 import type { CommandHandler, Turn } from '../core/engine.ts';
+import { parseDateTime } from '../core/dates.ts';
 import { staffMsg, type ScheduleItem } from '../core/messages-staff.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { CODE_PATTERN, deepLink, deputyKey, meetingInput, normaliseCode, saveMeetingIn, type MeetingInput } from '../meetings/service.ts';
 import { wardKey } from '../meetings/wards.ts';
-import { dayPeriod, parseLocalDateTime, parsePeriod, zonedYmd, type Period } from '../stats/period.ts';
+import { dayPeriod, parsePeriod, zonedYmd, type Period } from '../stats/period.ts';
 import { actorOf, audit, guarded } from './access.ts';
 import { renderIcs } from './ics.ts';
 
@@ -71,8 +72,8 @@ async function schedule(turn: Turn, args: string): Promise<void> {
   turn.reply(staffMsg.schedule(label, items, tz));
 }
 
-function firstIssue(input: MeetingInput): string | null {
-  const checked = meetingInput.safeParse(input);
+function firstIssue(input: MeetingInput, timeZone: string): string | null {
+  const checked = meetingInput(timeZone).safeParse(input);
   if (checked.success) return null;
   const issue = checked.error.issues[0]!;
   return `${String(issue.path[0] ?? '')}: ${issue.message}`;
@@ -89,15 +90,15 @@ async function createMeeting(turn: Turn, args: string): Promise<void> {
   const parts = args.split('|').map((part) => normalizeText(part));
   if (parts.length < 4) return turn.reply(staffMsg.createUsage());
   const [code, title, when, place, ward, deputies] = parts as [string, string, string, string, string?, string?];
-  const start = parseLocalDateTime(when, turn.config.TZ);
+  const start = parseDateTime(when, turn.config.TZ);
   if (!start) return turn.reply(staffMsg.meetingInvalid(staffMsg.badDate(when)));
   if (CODE_PATTERN.test(code) && (await turn.tx.meeting.findUnique({ where: { code: normaliseCode(code) } }))) {
     return turn.reply(staffMsg.meetingExists(normaliseCode(code)));
   }
   const input: MeetingInput = { code, title, start: start.toISOString(), place, ward, deputies };
-  const problem = firstIssue(input);
+  const problem = firstIssue(input, turn.config.TZ);
   if (problem) return turn.reply(staffMsg.meetingInvalid(problem));
-  const meeting = await saveMeetingIn(turn.tx, input);
+  const meeting = await saveMeetingIn(turn.tx, input, turn.config.TZ);
   await audit(turn.tx, { actor: actorOf(turn), action: 'meeting.create', entity: 'Meeting', entityId: meeting.code, after: await snapshot(turn.tx, meeting.code) });
   turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, true));
 }
@@ -142,16 +143,16 @@ async function editMeeting(turn: Turn, args: string): Promise<void> {
     const value = rest.slice(match.index! + match[0].length, matches[index + 1]?.index ?? rest.length).trim();
     if (!key) return turn.reply(staffMsg.editUsage());
     if (key === 'start' || key === 'end') {
-      const date = parseLocalDateTime(value, turn.config.TZ);
+      const date = parseDateTime(value, turn.config.TZ);
       if (!date) return turn.reply(staffMsg.meetingInvalid(staffMsg.badDate(value)));
       input[key] = date.toISOString();
     } else {
       input[key] = value;
     }
   }
-  const problem = firstIssue(input);
+  const problem = firstIssue(input, turn.config.TZ);
   if (problem) return turn.reply(staffMsg.meetingInvalid(problem));
-  const meeting = await saveMeetingIn(turn.tx, input);
+  const meeting = await saveMeetingIn(turn.tx, input, turn.config.TZ);
   await audit(turn.tx, { actor: actorOf(turn), action: 'meeting.edit', entity: 'Meeting', entityId: meeting.code, before, after: await snapshot(turn.tx, meeting.code) });
   turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, false));
 }

@@ -1,14 +1,15 @@
 // Free questions from staff, answered through LLM tool calling over the typed read-only
 // tools of tools.ts. The model writes no SQL and sees only the tools its role may use;
 // an answer whose numbers are not in the tool results is not shown (the results are).
-import OpenAI from 'openai';
-import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
+// The conversation goes through the model gateway, which redacts the question and every
+// tool result, with the names of the voters whose petitions the tools returned.
 import type { Config } from '../config/index.ts';
 import { staffMsg } from '../core/messages-staff.ts';
 import type { Role } from '../core/roles.ts';
 import { foldDiacritics } from '../core/text.ts';
 import { formatDate } from '../core/time.ts';
 import type { Db } from '../db/client.ts';
+import { createModelGateway, type ModelMessage } from '../llm/gateway.ts';
 import type { Logger } from '../log.ts';
 import { taxonomyLabels, type Labels } from '../classify/labels.ts';
 import { PERIOD_NAMES } from './period.ts';
@@ -69,46 +70,38 @@ function factsOf(results: { name: string; result: string }[]): string {
   return results.map((r) => `• ${r.name}: ${r.result.length > 1500 ? `${r.result.slice(0, 1500)}…` : r.result}`).join('\n');
 }
 
-export async function answerQuestion(deps: AssistantDeps, question: Question, client?: OpenAI): Promise<string> {
+export async function answerQuestion(deps: AssistantDeps, question: Question): Promise<string> {
   const { config } = deps;
   if (!config.llmEnabled) return staffMsg.noLlm(suggestCommands(question.text));
-  const openai = client ?? new OpenAI({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, maxRetries: 1, timeout: 60_000 });
+  const gateway = createModelGateway(config);
   const labels = taxonomyLabels(config.TAXONOMY);
   const tools = toolsFor(question.role);
-  const context = { db: deps.db, labels, role: question.role, now: question.now, timeZone: config.TZ };
-  const messages: ChatCompletionMessageParam[] = [
+  const personalNames = new Set<string>();
+  const { role, now } = question;
+  const context = { db: deps.db, labels, role, now, timeZone: config.TZ, wards: config.WARDS, personalNames };
+  const messages: ModelMessage[] = [
     { role: 'system', content: systemPrompt(labels, question.role, question.now, config.TZ) },
     { role: 'user', content: question.text },
   ];
   const results: { name: string; result: string }[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const completion = await openai.chat.completions.create({
-      model: config.OPENAI_MODEL,
-      messages,
-      tools,
-      tool_choice: 'auto',
-      temperature: 0,
-    });
-    const message = completion.choices[0]?.message;
-    if (!message) break;
-    const calls = (message.tool_calls ?? []).filter((call) => call.type === 'function');
-    if (calls.length === 0) {
-      const answer = (message.content ?? '').trim();
-      if (!answer) break;
+    const answer = await gateway.chat({ feature: 'assistant', messages, tools, names: [...personalNames] });
+    if (answer.toolCalls.length === 0) {
+      const text = answer.content.trim();
+      if (!text) break;
       const sources = [question.text, ...results.map((r) => r.result)];
-      if (numbersBacked(answer, sources)) return answer;
-      deps.log.warn({ answer }, 'assistant answer has numbers no tool returned');
+      if (numbersBacked(text, sources)) return text;
+      deps.log.warn('assistant answer has numbers no tool returned');
       return results.length ? staffMsg.answerUnverified(factsOf(results)) : staffMsg.answerNoData();
     }
-    messages.push({ role: 'assistant', content: message.content ?? null, tool_calls: calls });
-    for (const call of calls) {
-      const output = await runTool(call.function.name, call.function.arguments, context).catch((error: unknown) => {
-        deps.log.error({ err: error, tool: call.function.name }, 'assistant tool failed');
+    messages.push({ role: 'assistant', content: answer.content || null, toolCalls: answer.toolCalls });
+    for (const call of answer.toolCalls) {
+      const output = await runTool(call.name, call.arguments, context).catch((error: unknown) => {
+        deps.log.error({ err: error, tool: call.name }, 'assistant tool failed');
         return { error: 'Lỗi khi tra cứu.' };
       });
-      const result = JSON.stringify(output);
-      results.push({ name: call.function.name, result });
-      messages.push({ role: 'tool', tool_call_id: call.id, content: result });
+      results.push({ name: call.name, result: JSON.stringify(output) });
+      messages.push({ role: 'tool', toolCallId: call.id, data: output });
     }
   }
   return results.length ? staffMsg.answerUnverified(factsOf(results)) : staffMsg.answerNoData();

@@ -24,6 +24,8 @@ import { breakdown, countPetitions, perDay, summary } from './queries.ts';
 export const QUESTION_JOB = 'assistant.question';
 const DAILY_DEFAULT_DAYS = 30;
 const MAX_QUESTION_CHARS = 1000;
+/** Questions answered at once. */
+const QUESTION_CONCURRENCY = 3;
 
 export interface StatsFeatureOptions {
   db: Db;
@@ -47,7 +49,7 @@ async function filterFromArgs(turn: Turn, args: string) {
     return null;
   }
   const labels = taxonomyLabels(turn.config.TAXONOMY);
-  return { spec, labels, filter: await resolveFilter(turn.tx, spec, labels) };
+  return { spec, labels, filter: await resolveFilter(turn.tx, spec, labels, turn.config.WARDS) };
 }
 
 async function stats(turn: Turn, args: string): Promise<void> {
@@ -102,6 +104,8 @@ export function statsFeature(options: StatsFeatureOptions): Feature {
 
   queue.register(QUESTION_JOB, {
     batchSize: 1,
+    // One staff member's question waiting on the model must not hold another's.
+    concurrency: QUESTION_CONCURRENCY,
     async handle(jobs: ClaimedJob[]) {
       for (const job of jobs) await answerJob(job.payload as QuestionPayload);
     },

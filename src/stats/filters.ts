@@ -6,7 +6,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { foldDiacritics } from '../core/text.ts';
 import { deputyKey, normaliseCode } from '../meetings/service.ts';
 import { matchLabel, type Labels } from '../classify/labels.ts';
-import { wardKey } from '../meetings/wards.ts';
+import { knownWards, matchWard, wardKey } from '../meetings/wards.ts';
 import { parsePeriod, type Period } from './period.ts';
 import { foldTally, startsTallyDay } from './tally.ts';
 
@@ -98,8 +98,16 @@ export function parseStatsArgs(args: string, now: Date, timeZone: string): { spe
   return { spec, unknown };
 }
 
-/** Resolves names (ward, deputy, labels) against the data and builds the filter. */
-export async function resolveFilter(db: Db | Tx, spec: FilterSpec, labels: Labels): Promise<ResolvedFilter> {
+/**
+ * Resolves names (ward, deputy, labels) against the data and builds the filter. A ward must
+ * be one the office knows: `settingsWards` (the WARDS setting) or a meeting's.
+ */
+export async function resolveFilter(
+  db: Db | Tx,
+  spec: FilterSpec,
+  labels: Labels,
+  settingsWards: string[] = [],
+): Promise<ResolvedFilter> {
   const and: StatsWhere[] = [];
   const parts: string[] = [];
   const problems: string[] = [];
@@ -114,7 +122,7 @@ export async function resolveFilter(db: Db | Tx, spec: FilterSpec, labels: Label
     parts.push(meeting ? `hội nghị ${meeting.code}` : `hội nghị ${spec.meetingCode}`);
   }
   if (spec.ward) {
-    const ward = await wardFilter(db, spec.ward);
+    const ward = await wardFilter(db, spec.ward, settingsWards);
     if (!ward.found) problems.push(`phường/xã "${spec.ward}"`);
     and.push(ward.where);
     parts.push(`phường/xã ${spec.ward}`);
@@ -146,22 +154,42 @@ function inMeetings(ids: number[]): StatsWhere {
   return { petition: { meetingId: { in: ids } }, tally: { meetingId: { in: ids } } };
 }
 
+/** Shortest typed ward that may name a known ward by part of its name. */
+const MIN_PARTIAL_KEY = 3;
+
 /**
- * A ward is where the meeting was held or where the voter said they lived when sending
- * the petition (copied onto it). Both are matched without diacritics over the distinct
- * names, read from the tally's ward column (a short list at any data size).
+ * The known ward a staff member means: the one named exactly (up to diacritics, case and the
+ * "phường/xã" prefix), else the only one whose name contains what was typed. Anything else,
+ * a phone number typed as a ward included, names no ward.
  */
-async function wardFilter(db: Db | Tx, typed: string): Promise<{ where: StatsWhere; found: boolean }> {
+export function resolveWard(typed: string, wards: string[]): string | null {
+  const exact = matchWard(typed, wards);
+  if (exact) return exact;
   const key = wardKey(typed);
+  if (key.length < MIN_PARTIAL_KEY) return null;
+  const partial = wards.filter((ward) => wardKey(ward).includes(key));
+  return partial.length === 1 ? partial[0]! : null;
+}
+
+/**
+ * A ward is where the meeting was held or the known ward copied onto the petition when it was
+ * sent. The typed name is first resolved to one known ward; meetings and petition wards then
+ * match it exactly (up to diacritics), over the distinct names read from the tally's ward
+ * column (a short list at any data size).
+ */
+async function wardFilter(db: Db | Tx, typed: string, settingsWards: string[]) {
+  const ward = resolveWard(typed, await knownWards(db, { WARDS: settingsWards }));
+  if (!ward) return { where: inMeetings([]), found: false };
+  const key = wardKey(ward);
   const meetings = await db.meeting.findMany({ where: { ward: { not: null } }, select: { id: true, ward: true } });
-  const meetingIds = meetings.filter((m) => wardKey(m.ward!).includes(key)).map((m) => m.id);
-  const wards = (await petitionWards(db)).filter((ward) => wardKey(ward).includes(key));
+  const meetingIds = meetings.filter((m) => wardKey(m.ward!) === key).map((m) => m.id);
+  const wards = (await petitionWards(db)).filter((name) => wardKey(name) === key);
   return {
     where: {
       petition: { OR: [{ meetingId: { in: meetingIds } }, { ward: { in: wards } }] },
       tally: { OR: [{ meetingId: { in: meetingIds } }, { ward: { in: wards } }] },
     },
-    found: meetingIds.length > 0 || wards.length > 0,
+    found: true,
   };
 }
 

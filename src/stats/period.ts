@@ -1,18 +1,15 @@
 // Calendar periods in the office's time zone ("hôm nay", "tuần này", a date range), as
 // half-open instants [from, to) that database filters can use directly.
 import { foldDiacritics, normalizeText } from '../core/text.ts';
+import { parseDay, zonedTime, type Ymd } from '../core/dates.ts';
 import { formatDate, zoneOffsetMs } from '../core/time.ts';
+
+export { zonedTime, type Ymd };
 
 export interface Period {
   from: Date;
   to: Date;
   label: string;
-}
-
-export interface Ymd {
-  year: number;
-  month: number;
-  day: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -30,13 +27,6 @@ export const PERIOD_NAMES = [
   'this_year',
 ] as const;
 export type PeriodName = (typeof PERIOD_NAMES)[number];
-
-/** The instant of a wall-clock time in the zone (one correction covers a DST edge). */
-export function zonedTime(ymd: Ymd, timeZone: string, hour = 0, minute = 0): Date {
-  const guess = Date.UTC(ymd.year, ymd.month - 1, ymd.day, hour, minute);
-  const first = guess - zoneOffsetMs(guess, timeZone);
-  return new Date(guess - zoneOffsetMs(first, timeZone));
-}
 
 export function zonedYmd(date: Date, timeZone: string): Ymd & { weekday: number } {
   const shifted = new Date(date.getTime() + zoneOffsetMs(date.getTime(), timeZone));
@@ -121,20 +111,6 @@ const DATE = String.raw`(\d{1,2}/\d{1,2}/\d{4}|\d{4}-\d{2}-\d{2})`;
 const RANGE = new RegExp(String.raw`^(?:tu\s+)?${DATE}\s*(?:-|–|\.\.|den)\s*${DATE}`);
 const SINGLE = new RegExp(String.raw`^(?:ngay\s+)?${DATE}\b`);
 
-/** "05/12/2026" or "2026-12-05" as a calendar day. */
-export function parseDay(text: string): Ymd | undefined {
-  const vn = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text);
-  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  const ymd = vn
-    ? { year: Number(vn[3]), month: Number(vn[2]), day: Number(vn[1]) }
-    : iso
-      ? { year: Number(iso[1]), month: Number(iso[2]), day: Number(iso[3]) }
-      : undefined;
-  if (!ymd) return undefined;
-  const check = new Date(Date.UTC(ymd.year, ymd.month - 1, ymd.day));
-  return check.getUTCMonth() === ymd.month - 1 && check.getUTCDate() === ymd.day ? ymd : undefined;
-}
-
 /** An inclusive day range as a period; undefined when a day is invalid or the range reversed. */
 export function rangePeriod(first: string, last: string, timeZone: string): Period | undefined {
   const a = parseDay(first);
@@ -168,21 +144,4 @@ export function parsePeriod(text: string, now: Date, timeZone: string): { period
     if (day) return { period: dayPeriod(day, 1, timeZone), rest: original.slice(single[0].length).trim() };
   }
   return { rest: original };
-}
-
-/** "2026-12-05 08:00", "05/12/2026 8:00", or ISO-8601 with an offset; local time in the zone. */
-export function parseLocalDateTime(text: string, timeZone: string): Date | undefined {
-  const trimmed = text.trim();
-  if (/[zZ]$|[+-]\d{2}:?\d{2}$/.test(trimmed) && /T/.test(trimmed)) {
-    const parsed = new Date(trimmed);
-    return Number.isNaN(parsed.getTime()) ? undefined : parsed;
-  }
-  const match = /^(\S+?)(?:[ T]+(\d{1,2})(?:[:hg](\d{2})?)?)?$/i.exec(trimmed);
-  if (!match) return undefined;
-  const day = parseDay(match[1]!);
-  if (!day) return undefined;
-  const hour = Number(match[2] ?? 0);
-  const minute = Number(match[3] ?? 0);
-  if (hour > 23 || minute > 59) return undefined;
-  return zonedTime(day, timeZone, hour, minute);
 }

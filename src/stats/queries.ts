@@ -7,6 +7,7 @@ import type { Prisma } from '../generated/prisma/client.ts';
 import { excerpt } from '../core/messages.ts';
 import { formatDate } from '../core/time.ts';
 import type { Labels } from '../classify/labels.ts';
+import { NOT_PETITION } from '../classify/review.ts';
 import type { StatsWhere } from './filters.ts';
 import { addDays, zonedTime, zonedYmd, type Period } from './period.ts';
 import { foldTally, startsTallyDay } from './tally.ts';
@@ -27,7 +28,20 @@ export interface Summary {
 
 export type Breakdown = 'status' | 'authority' | 'field' | 'meeting';
 
-export async function countPetitions(db: Db | Tx, where: StatsWhere): Promise<number> {
+/**
+ * Only what counts as a petition: a text found not to be one (NOT_PETITION, until staff say
+ * it is one) is kept but never counted. Status is a tally key, so this costs the tally nothing.
+ */
+export function countedOnly(where: StatsWhere): StatsWhere {
+  const counted = { status: { not: NOT_PETITION } };
+  return {
+    petition: { AND: [where.petition, counted] },
+    tally: where.tally && { AND: [where.tally, counted] },
+  };
+}
+
+export async function countPetitions(db: Db | Tx, filter: StatsWhere): Promise<number> {
+  const where = countedOnly(filter);
   if (!where.tally) return db.petition.count({ where: where.petition });
   await foldTally(db);
   const { _sum } = await db.petitionTally.aggregate({ where: where.tally, _sum: { n: true } });
@@ -46,7 +60,14 @@ interface Group {
  * Petition counts per value of one column, most first, at most `limit`, only groups above
  * `moreThan` when given; meetings leave out petitions without one.
  */
-async function groupCounts(db: Db | Tx, where: StatsWhere, column: Column, limit: number, moreThan?: number): Promise<Group[]> {
+async function groupCounts(
+  db: Db | Tx,
+  filter: StatsWhere,
+  column: Column,
+  limit: number,
+  moreThan?: number,
+): Promise<Group[]> {
+  const where = countedOnly(filter);
   return where.tally
     ? tallyGroups(db, where.tally, column, limit, moreThan)
     : petitionGroups(db, where.petition, column, limit, moreThan);
@@ -134,7 +155,8 @@ const MAX_DAYS = 92;
  * petitions show as zero. From the tally in one grouped query when every bucket is made of
  * whole tally days, else one count per bucket.
  */
-export async function perDay(db: Db | Tx, where: StatsWhere, period: Period, timeZone: string): Promise<CountRow[]> {
+export async function perDay(db: Db | Tx, filter: StatsWhere, period: Period, timeZone: string): Promise<CountRow[]> {
+  const where = countedOnly(filter);
   const buckets = dayBuckets(period, timeZone);
   const aligned = buckets.every((bucket) => startsTallyDay(bucket.from) && startsTallyDay(bucket.to));
   const counts = where.tally && aligned ? await tallyPerBucket(db, where.tally, period, buckets) : await petitionsPerBucket(db, where.petition, buckets);
@@ -219,7 +241,7 @@ export async function listPetitions(
   limit: number,
 ): Promise<PetitionListItem[]> {
   const rows = await db.petition.findMany({
-    where,
+    where: countedOnly({ petition: where, tally: null }).petition,
     orderBy: { receivedAt: 'desc' },
     take: limit,
     select: {

@@ -18,6 +18,10 @@ export interface ToolContext {
   role: Role;
   now: Date;
   timeZone: string;
+  /** The wards of the WARDS setting (meetings' wards are always known). */
+  wards?: string[];
+  /** Filled by the tools: names of the voters whose petitions a result shows, for the gateway to remove. */
+  personalNames?: Set<string>;
 }
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -66,8 +70,18 @@ async function filterOf(args: FilterArgs, ctx: ToolContext) {
     field: args.field,
     status: args.status,
   };
-  const resolved = await resolveFilter(ctx.db, spec, ctx.labels);
+  const resolved = await resolveFilter(ctx.db, spec, ctx.labels, ctx.wards);
   return { ...resolved, scope: { criteria: resolved.parts, not_found: resolved.problems } };
+}
+
+/** Records the names of the voters behind these petitions, so the gateway removes them from the summaries. */
+async function noteVoterNames(ctx: ToolContext, trackingCodes: string[]): Promise<void> {
+  if (!ctx.personalNames || trackingCodes.length === 0) return;
+  const rows = await ctx.db.petition.findMany({
+    where: { trackingCode: { in: trackingCodes }, voter: { name: { not: null } } },
+    select: { voter: { select: { name: true } } },
+  });
+  for (const row of rows) if (row.voter?.name) ctx.personalNames.add(row.voter.name);
 }
 
 export const TOOLS = [
@@ -78,6 +92,8 @@ export const TOOLS = [
     schema: filterArgs,
     async run(args, ctx) {
       const filter = await filterOf(args, ctx);
+      // A criterion that named nothing known gets no count: a zero would read as an answer.
+      if (filter.problems.length) return filter.scope;
       return { total: await countPetitions(ctx.db, filter.where), ...filter.scope };
     },
   }),
@@ -133,7 +149,9 @@ export const TOOLS = [
     schema: filterArgs.extend({ limit: z.number().int().min(1).max(20).default(10) }),
     async run(args, ctx) {
       const filter = await filterOf(args, ctx);
-      return { petitions: await listPetitions(ctx.db, filter.where.petition, ctx.labels, ctx.timeZone, args.limit), ...filter.scope };
+      const petitions = await listPetitions(ctx.db, filter.where.petition, ctx.labels, ctx.timeZone, args.limit);
+      await noteVoterNames(ctx, petitions.map((p) => p.trackingCode));
+      return { petitions, ...filter.scope };
     },
   }),
 ];

@@ -190,6 +190,45 @@ describe('classify jobs', () => {
 
     const lines = (await exportLabelled(db)).map((line) => JSON.parse(line));
     const mine = lines.find((line) => line.text.includes('sửa cống'));
-    expect(mine).toEqual({ text: 'Tôi là [tên], đề nghị sửa cống ngõ [số] gọi [số điện thoại].', authority: 'district', field: 'traffic_infrastructure' });
+    expect(mine).toEqual({ text: 'Tôi là [tên], đề nghị sửa cống ngõ 8 gọi [số điện thoại].', authority: 'district', field: 'traffic_infrastructure' });
+  });
+  it('stores the redacted text as the summary when no model wrote it, offline and after an LLM failure', async () => {
+    const text = 'Trần Văn Hùng, CCCD 001085012345, điện thoại 0912 345 678, đề nghị sửa đường ngõ 5 bị ngập. Xin cảm ơn.';
+    const offline = await storePetition(text, 'Trần Văn Hùng');
+    await makeQueue(testConfig()).drain();
+    fake.respond(() => ({ kind: 'status', status: 500, body: { error: { message: 'down' } } }));
+    const failed = await storePetition(text, 'Trần Văn Hùng');
+    await makeQueue().runDue();
+    for (const id of [offline, failed]) {
+      const petition = await db.petition.findUniqueOrThrow({ where: { id } });
+      expect((await latest(id))!.classifier).toBe('rules');
+      expect(petition.summary).toContain('đề nghị sửa đường');
+      for (const personal of ['Trần Văn Hùng', 'Hùng', '001085012345', '0912 345 678']) {
+        expect(petition.summary).not.toContain(personal);
+        expect((await latest(id))!.summary).not.toContain(personal);
+      }
+    }
+  });
+
+  it('marks a text that is not a petition, offline or by the LLM, and a later LLM answer may count it back in', async () => {
+    const emoji = await storePetition('😀😀👍');
+    await makeQueue(testConfig()).drain();
+    expect(await db.petition.findUniqueOrThrow({ where: { id: emoji } })).toMatchObject({ status: 'not_petition', needsReview: true });
+    expect((await latest(emoji))!).toMatchObject({ classifier: 'rules', isPetition: false });
+
+    fake.respond(answerWith(() => ({ authority: 'commune', field: 'other', is_petition: false })));
+    const llmSaysNo = await storePetition('Hôm nay trời đẹp, chúc các đại biểu mạnh khỏe và thành công');
+    await makeQueue().drain();
+    expect(await db.petition.findUniqueOrThrow({ where: { id: llmSaysNo } })).toMatchObject({ status: 'not_petition', needsReview: true });
+
+    fake.respond(answerWith(() => ({ authority: 'commune', field: 'traffic_infrastructure', is_petition: true })));
+    await enqueueClassification(db, emoji);
+    await makeQueue().drain();
+    const back = await db.petition.findUniqueOrThrow({ where: { id: emoji }, include: { events: { orderBy: { id: 'asc' } } } });
+    expect(back.status).toBe('classified');
+    expect(back.events.map((e) => [e.fromStatus, e.toStatus])).toEqual([
+      ['received', 'not_petition'],
+      ['not_petition', 'classified'],
+    ]);
   });
 });

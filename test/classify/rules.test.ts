@@ -132,6 +132,25 @@ describe('offline classifier behaviour', () => {
     expect(classifyWithRules('Đường ngõ 5 bị ngập, đề nghị xử lý', legacy).isPetition).toBe(true);
   });
 
+  it('marks emoji, a mistyped code, greetings and texts without any civic cue as not petitions', () => {
+    for (const text of ['😀😀👍', 'HN-CG-O1', 'xin chào', 'alo alo', 'Bạn là ai?', 'hôm nay trời đẹp quá nhỉ mọi người']) {
+      const result = classifyWithRules(text, legacy);
+      expect(result.isPetition, text).toBe(false);
+      expect(result.summary, text).toBeNull();
+      expect(result.reason, text).toContain('không phải kiến nghị');
+    }
+    // The intake screen's "question" or "too short" does not overrule a civic cue.
+    expect(classifyWithRules('Hướng dẫn giúp tôi làm lại giấy khai sinh cho cháu, bị mất bản chính', legacy).isPetition).toBe(true);
+  });
+
+  it('summarises with personal data removed', () => {
+    const result = classifyWithRules('Tôi là Trần Văn Hùng, số 0912345678, đề nghị sửa cống ngõ 8. Cảm ơn.', legacy, {
+      personalNames: ['Trần Văn Hùng'],
+    });
+    expect(result.summary).toContain('đề nghị sửa cống');
+    expect(result.summary).not.toMatch(/Hùng|0912345678/);
+  });
+
   it('gives a low confidence when nothing points anywhere', () => {
     const result = classifyWithRules('Tôi có ý kiến về việc này, mong được quan tâm giải quyết.', legacy);
     expect(result.confidence).toBeLessThan(0.6);

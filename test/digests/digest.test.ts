@@ -102,6 +102,28 @@ describe('digest of a fixed set of petitions', () => {
     await db.petition.updateMany({ where: { groupId: group.id }, data: { groupId: null } });
   });
 
+  it('leaves out a text found not to be a petition', async () => {
+    const text = '😀😀👍';
+    const extra = await db.petition.create({
+      data: {
+        trackingCode: 'KN-2026-990002',
+        channel: 'telegram',
+        text,
+        textNormalized: text,
+        meetingId: seeded.meetings.attended,
+        status: 'not_petition',
+        authority: 'commune',
+        field: 'other',
+        receivedAt: new Date(SINCE.getTime() + 3_600_000),
+      },
+    });
+    const data = await loadDigestData(db, seeded.deputyId, { key: 'x', since: SINCE, until: UNTIL });
+    const content = buildDigest(data, { labels: taxonomyLabels('current'), deadlines: config });
+    await db.petition.delete({ where: { id: extra.id } });
+    expect(content.petitions).toBe(digest.petitions);
+    expect(content.text).not.toContain(text);
+  });
+
   it('says so when nothing is new', async () => {
     const data = await loadDigestData(db, seeded.otherDeputyId, { key: 'x', since: UNTIL, until: new Date(UNTIL.getTime() + 1000) });
     const content = buildDigest(data, { labels: taxonomyLabels('current'), deadlines: config });

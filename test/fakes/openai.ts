@@ -11,6 +11,8 @@ export interface ReceivedRequest {
     model?: string;
     messages?: Array<{ role: string; content: string }>;
     response_format?: unknown;
+    /** Set on the assistant's requests (tool calls), absent on classification requests. */
+    tools?: unknown[];
   };
 }
 

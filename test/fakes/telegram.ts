@@ -18,6 +18,8 @@ interface Failure {
   retryAfter?: number;
 }
 
+const SENDS = ['sendMessage', 'sendPhoto', 'sendDocument'];
+
 export const BOT_USERNAME = 'kiennghi_test_bot';
 
 export class FakeTelegram {
@@ -32,6 +34,8 @@ export class FakeTelegram {
   private nextUpdateId = 1000;
   private nextMessageId = 1;
   token = '123456:TEST-token_abc';
+  /** How long a send call waits for its answer after the fake has taken the message (a slow platform). */
+  sendDelayMs = 0;
   apiRoot = '';
 
   async start(): Promise<this> {
@@ -49,7 +53,7 @@ export class FakeTelegram {
 
   /** Messages the bot sent, as {chat_id, text, reply_markup}. */
   get sent(): SentCall[] {
-    return this.calls.filter((call) => ['sendMessage', 'sendPhoto', 'sendDocument'].includes(call.method));
+    return this.calls.filter((call) => SENDS.includes(call.method));
   }
 
   textsTo(chatId: number | string): string[] {
@@ -96,6 +100,7 @@ export class FakeTelegram {
       });
     }
     this.calls.push({ method, body, at: Date.now() });
+    if (this.sendDelayMs > 0 && SENDS.includes(method)) await new Promise((done) => setTimeout(done, this.sendDelayMs));
     reply(res, 200, { ok: true, result: await this.answer(method, body) });
   }
 

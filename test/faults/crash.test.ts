@@ -1,9 +1,10 @@
 // Fault suite: a bot process killed (SIGKILL) in the middle of a burst of petitions loses
-// none that it acknowledged, and the platform's retries of the others are accepted once.
+// none that it acknowledged, and the platform's retries of the others are accepted once;
+// killed while replies go out, it repeats at most one per chat and sends the rest after a restart.
 import { afterEach, expect, it } from 'vitest';
 import { connectDb } from '../../src/db/client.ts';
-import { FakeTelegram, textMessage } from '../fakes/telegram.ts';
-import { freshDatabaseUrl } from '../helpers/app.ts';
+import { FakeTelegram, textMessage, type SentCall } from '../fakes/telegram.ts';
+import { freshDatabaseUrl, waitUntil } from '../helpers/app.ts';
 import { startBotProcess, type BotProcess } from '../helpers/process.ts';
 
 const SECRET = 'crash_test_secret';
@@ -89,6 +90,67 @@ it('keeps every acknowledged petition exactly once across a SIGKILL and accepts 
   expect(stored).toHaveLength(VOTERS);
   expect(texts.size).toBe(VOTERS);
   for (const [i] of updates.entries()) expect(texts.has(`Kiến nghị số ${i}: sửa đường ngõ ${i}`)).toBe(true);
+  await db.$disconnect();
+});
+
+/** Per chat, how many of the replies stored for it the fake received twice or more, and how many not at all. */
+function deliveryCounts(stored: { chatId: string; payload: string }[], sent: SentCall[]) {
+  const key = (chatId: unknown, text: unknown) => `${String(chatId)}\u0000${String(text)}`;
+  const received = new Map<string, number>();
+  for (const call of sent) {
+    const sentKey = key(call.body.chat_id, call.body.text);
+    received.set(sentKey, (received.get(sentKey) ?? 0) + 1);
+  }
+  const repeats = new Map<string, number>();
+  let missing = 0;
+  for (const { chatId, payload } of stored) {
+    const times = received.get(key(chatId, (JSON.parse(payload) as { text: string }).text)) ?? 0;
+    if (times === 0) missing++;
+    if (times > 1) repeats.set(chatId, (repeats.get(chatId) ?? 0) + times - 1);
+  }
+  return { missing, repeats };
+}
+
+const REPEATS_TITLE = 'repeats at most one reply per chat after a SIGKILL mid-delivery and sends the rest within a minute';
+it(REPEATS_TITLE, { timeout: 240_000 }, async () => {
+  telegram = await new FakeTelegram().start();
+  // A slow platform: each chat's three replies (welcome, meeting, privacy notice) take over a second.
+  telegram.sendDelayMs = 300;
+  const fake = telegram;
+  const databaseUrl = freshDatabaseUrl();
+  const db = await connectDb(databaseUrl);
+  const startsAt = new Date(Date.now() + 86_400_000);
+  await db.meeting.create({ data: { code: 'HN-CRASH', title: 'Tiếp xúc cử tri phường Láng', startsAt, place: 'Nhà văn hóa tổ 5' } });
+  const chats = 150;
+  // New voters typing the meeting code: each is answered in three messages.
+  const updates = Array.from({ length: chats }, (_, i) => ({
+    update_id: 50_000 + i,
+    ...textMessage(600_000 + i, 'HN-CRASH'),
+  }));
+  const env = {
+    DATABASE_URL: databaseUrl,
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.apiRoot,
+    PUBLIC_URL: 'https://bot.example.test',
+    TELEGRAM_WEBHOOK_SECRET: SECRET,
+  };
+
+  bot = await startBotProcess(env);
+  const victim = bot;
+  const acked = await burst(victim.port, updates, () => undefined);
+  expect(acked.every(Boolean)).toBe(true);
+  // Killed while many chats are between their first and their last reply.
+  await waitUntil(() => Promise.resolve(fake.sent.length >= 1.5 * chats), 60_000);
+  victim.child.kill('SIGKILL');
+  await victim.exited;
+  const stored = await db.outboxMessage.findMany({ select: { chatId: true, payload: true } });
+  expect(stored).toHaveLength(3 * chats);
+  expect(deliveryCounts(stored, fake.sent).missing).toBeGreaterThan(chats / 3);
+
+  bot = await startBotProcess(env);
+  await waitUntil(() => Promise.resolve(deliveryCounts(stored, fake.sent).missing === 0), 60_000);
+  const { repeats } = deliveryCounts(stored, fake.sent);
+  expect([...repeats.values()].filter((count) => count > 1)).toEqual([]);
   await db.$disconnect();
 });
 

@@ -1,11 +1,10 @@
 // Fault suite: while the database is unavailable, webhook calls get a 5xx (so the
 // platform retries) rather than a silent loss, and the bot recovers by itself.
 import { afterEach, expect, it } from 'vitest';
-import { connectDb } from '../../src/db/client.ts';
 import type { App } from '../../src/main.ts';
 import { FakeTelegram, newUserId, textMessage } from '../fakes/telegram.ts';
 import { freshDatabaseUrl, startTestApp } from '../helpers/app.ts';
-import { postgresUrl, psql } from '../helpers/postgres.ts';
+import { takeDatabaseDown } from './support.ts';
 
 const SECRET = 'db_fault_secret';
 let telegram: FakeTelegram;
@@ -15,36 +14,6 @@ afterEach(async () => {
   await app?.stop();
   await telegram.stop();
 });
-
-/** Makes the database refuse the bot until the returned function is called. */
-async function takeDatabaseDown(databaseUrl: string): Promise<() => Promise<void>> {
-  if (databaseUrl.startsWith('file:')) {
-    // SQLite: another process holding the write lock is what an unavailable database looks like.
-    const blocker = await connectDb(databaseUrl);
-    let release!: () => void;
-    const held = blocker.$transaction(
-      async (tx) => {
-        await tx.counter.create({ data: { name: 'lock-holder', value: 1 } });
-        await new Promise<void>((resolve) => (release = resolve));
-      },
-      { timeout: 30_000 },
-    );
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    return async () => {
-      release();
-      await held;
-      await blocker.$disconnect();
-    };
-  }
-  // PostgreSQL: refuse new connections and cut the open ones, as a restarting server does.
-  const name = new URL(databaseUrl).pathname.slice(1);
-  const admin = postgresUrl(databaseUrl, 'postgres');
-  psql(admin, `ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-  psql(admin, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
-  return async () => {
-    psql(admin, `ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
-  };
-}
 
 function post(port: number, update: object) {
   return fetch(`http://127.0.0.1:${port}/telegram/webhook`, {

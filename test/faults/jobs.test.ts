@@ -1,19 +1,28 @@
-// Fault suite for durable jobs: two instances on one database run each job once, and an
-// LLM outage (errors, rate limits, nonsense) ends with every petition classified.
+// Fault suite for durable jobs: two instances on one database run each job once, an LLM
+// outage (errors, rate limits, nonsense) ends with every petition classified, and a job
+// type stuck on a hanging model holds up no other type.
 import { afterEach, expect, it } from 'vitest';
 import { enqueueClassification } from '../../src/classify/index.ts';
 import type { Db } from '../../src/db/client.ts';
 import type { App } from '../../src/main.ts';
+import { QUESTION_JOB } from '../../src/stats/feature.ts';
 import { answerWith, petitionsIn, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
+import { callback, textMessage } from '../fakes/telegram.ts';
 import { freshDatabaseUrl, startTestApp, waitUntil } from '../helpers/app.ts';
+import { newUserId, startHarness, type Harness } from '../staff/support.ts';
 
 let apps: App[] = [];
 let llm: FakeOpenAI | undefined;
+let harness: Harness | undefined;
 
 afterEach(async () => {
+  // The model goes first: a request still hanging on it then fails at once instead of holding the stop.
+  await llm?.close();
+  llm = undefined;
   await Promise.all(apps.map((app) => app.stop()));
   apps = [];
-  await llm?.close();
+  await harness?.stop();
+  harness = undefined;
 });
 
 async function storePetitions(db: Db, count: number): Promise<number[]> {
@@ -103,4 +112,39 @@ it('takes over the job of a crashed instance once its lease has expired', async 
   const job = await waitUntil(() => db.job.findFirst({ where: { type: 'classify', status: 'done' } }));
   expect(job.lockedBy).not.toBe('dead-worker');
   expect((await db.petition.findUniqueOrThrow({ where: { id } })).status).toBe('classified');
+});
+
+it('classifies a voter\'s petitions by the LLM while a staff question hangs on it', { timeout: 60_000 }, async () => {
+  const classify = answerWith(() => ({ authority: 'commune', field: 'traffic_infrastructure' }));
+  // The assistant's requests carry tools and never get an answer; classification requests do.
+  llm = await startFakeOpenAI((petitions, request, index) =>
+    request.json.tools ? { kind: 'hang', ms: 600_000 } : classify(petitions, request, index),
+  );
+  harness = await startHarness({ ...llmEnv(llm), OPENAI_TIMEOUT_SECONDS: '300' });
+  const db = harness.app.db;
+  const staff = newUserId();
+  await harness.grant(staff, 'staff');
+  const [thinking] = await harness.text(staff, 'Tuần này có bao nhiêu kiến nghị về giao thông?');
+  expect(thinking).toContain('Đang tra cứu');
+  await waitUntil(() => Promise.resolve(llm!.requests.some((request) => request.json.tools)));
+
+  const voter = newUserId();
+  const texts = [
+    'Đề nghị sửa chữa tuyến đường liên thôn bị xuống cấp nghiêm trọng',
+    'Đề nghị lắp đèn chiếu sáng cho ngõ trong khu dân cư',
+    'Đề nghị nạo vét rãnh thoát nước trước nhà văn hóa thôn',
+  ];
+  harness.telegram.push(textMessage(voter, texts[0]!));
+  await waitUntil(async () => (await db.conversation.count({ where: { state: 'intake.consent' } })) > 0);
+  harness.telegram.push(callback(voter, 'consent:anonymous'));
+  await waitUntil(async () => (await db.petition.count()) === 1);
+  for (const text of texts.slice(1)) harness.telegram.push(textMessage(voter, text));
+
+  await waitUntil(async () => {
+    const byLlm = await db.classification.findMany({ where: { classifier: 'llm' }, distinct: ['petitionId'] });
+    return byLlm.length === texts.length;
+  }, 20_000);
+  const question = await db.job.findFirstOrThrow({ where: { type: QUESTION_JOB } });
+  expect(question.status).toBe('running');
+  expect(await db.petition.count({ where: { status: 'classified', authority: 'commune' } })).toBe(texts.length);
 });

@@ -26,11 +26,29 @@ const TO = '2026-11-30';
 const config = parseConfig({ DATABASE_URL: 'file:/dev/null' });
 let databaseUrl: string;
 let db: Db;
+/** A text found not to be a petition, received in the period at a meeting. */
+const NOT_A_PETITION = '😀😀👍';
+/** What reports leave out. */
+const LEFT_OUT = ['rejected', 'not_petition'];
 
 beforeAll(async () => {
   databaseUrl = freshDatabaseUrl();
   db = await openDb(databaseUrl);
   await seedFixedSet(db);
+  const meeting = await db.meeting.findUniqueOrThrow({ where: { code: 'HN-01' } });
+  await db.petition.create({
+    data: {
+      trackingCode: 'KN-2026-990001',
+      channel: 'telegram',
+      text: NOT_A_PETITION,
+      textNormalized: NOT_A_PETITION,
+      meetingId: meeting.id,
+      status: 'not_petition',
+      authority: 'commune',
+      field: 'other',
+      receivedAt: new Date('2026-11-28T10:00:00+07:00'),
+    },
+  });
 });
 afterAll(async () => {
   await db.$disconnect();
@@ -39,7 +57,7 @@ afterAll(async () => {
 /** What the database says the report must count. */
 async function expectedCounts() {
   const { start, end } = dayRange(FROM, TO, config.TZ);
-  const where = { receivedAt: { gte: start, lt: end }, status: { not: 'rejected' } };
+  const where = { receivedAt: { gte: start, lt: end }, status: { notIn: LEFT_OUT } };
   const byAuthority = await db.petition.groupBy({ by: ['authority'], where, _count: true });
   return {
     total: await db.petition.count({ where }),
@@ -65,12 +83,13 @@ describe('Word report', () => {
     // The paraphrased flooding petitions are one theme of 3 voters from 2 meetings.
     expect(text).toMatch(/\(3 cử tri, 2 hội nghị, 3 ý kiến\)/);
     expect(text).not.toMatch(/Cử tri \d/);
+    expect(text).not.toContain(NOT_A_PETITION);
   });
 
   it('narrows to one meeting', async () => {
     const report = await buildReport(db, config, { from: FROM, to: TO, format: 'docx', meetingCode: 'hn-02' });
     const meeting = await db.meeting.findUniqueOrThrow({ where: { code: 'HN-02' } });
-    expect(report.petitions).toBe(await db.petition.count({ where: { meetingId: meeting.id, status: { not: 'rejected' } } }));
+    expect(report.petitions).toBe(await db.petition.count({ where: { meetingId: meeting.id, status: { notIn: LEFT_OUT } } }));
     expect(report.fileName).toBe('bao-cao-kien-nghi-2026-11-01-2026-11-30-HN-02.docx');
   });
 });
@@ -126,6 +145,8 @@ describe('CLI', () => {
     expect(rows).toHaveLength(await db.petition.count());
     expect(rows[0]).toHaveProperty('status');
     expect(rows[0]).toHaveProperty('authority');
+    // The export keeps everything, a text that is not a petition marked by its status.
+    expect(rows.find((r) => r.text === NOT_A_PETITION)).toMatchObject({ status: 'not_petition' });
     expect(rows.some((r) => 'voterName' in r)).toBe(false);
     expect(plain.stderr).toContain('petitions exported');
 

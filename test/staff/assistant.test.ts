@@ -23,7 +23,8 @@ function llmEnv() {
 
 const COUNT_QUESTION = 'Tuần này phường Cầu Giấy có bao nhiêu kiến nghị về môi trường?';
 const LIST_QUESTION = 'Tuần này phường Cầu Giấy có những kiến nghị nào về môi trường?';
-const SECRET_TEXT = 'Khói bụi từ xưởng gỗ ngõ 68';
+// Content without personal data: the gateway sends it as it is (a house number would be redacted).
+const SECRET_TEXT = 'Khói bụi từ xưởng gỗ cạnh trường mầm non';
 
 async function seed(harness: Harness) {
   const db = harness.app.db;

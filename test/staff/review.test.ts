@@ -1,6 +1,8 @@
-// The review queue (a correction with buttons and with typed answers), status changes with
-// their history, and the answer reaching the voter exactly once.
+// The review queue (a correction with buttons and with typed answers; texts that are not
+// petitions left out or confirmed back in), status changes with their history, and the
+// answer reaching the voter exactly once.
 import { afterEach, describe, expect, it } from 'vitest';
+import { enqueueClassification } from '../../src/classify/index.ts';
 import { waitUntil } from '../helpers/app.ts';
 import { newUserId, startHarness, type Harness } from './support.ts';
 
@@ -65,7 +67,7 @@ describe('review queue', () => {
     expect(card).toContain('Đất đai');
     expect(card).toContain('41%');
     expect(card).toContain('LLM và luật không thống nhất');
-    expect(h.buttons(staff)).toEqual(['rv:confirm', 'rv:level', 'rv:field', 'rv:agency', 'rv:skip', 'rv:stop']);
+    expect(h.buttons(staff)).toEqual(['rv:confirm', 'rv:level', 'rv:field', 'rv:agency', 'rv:notpetition', 'rv:skip', 'rv:stop']);
 
     await h.press(staff, 'rv:field');
     expect(h.buttons(staff)).toContain('fld:environment');
@@ -98,6 +100,79 @@ describe('review queue', () => {
     const [history] = await h.text(staff, '/kn kn-2026-000010');
     expect(history).toContain('Đã phân loại → Đã rà soát');
     expect(history).toContain('staff: Xã/phường/đặc khu / Tài nguyên, môi trường (100%)');
+  });
+});
+
+/** Stores texts as intake does (with their classification job) and waits for the offline classifier. */
+async function storeAndClassify(harness: Harness, texts: string[]): Promise<number[]> {
+  const db = harness.app.db;
+  const ids: number[] = [];
+  for (const [i, text] of texts.entries()) {
+    const id = await db.$transaction(async (tx) => {
+      const petition = await tx.petition.create({
+        data: {
+          trackingCode: `KN-2026-${String(900 + i).padStart(6, '0')}`,
+          channel: 'telegram',
+          text,
+          textNormalized: text,
+          receivedAt: new Date(Date.now() - (texts.length - i) * 60_000),
+        },
+      });
+      await enqueueClassification(tx, petition.id);
+      return petition.id;
+    });
+    ids.push(id);
+  }
+  harness.app.queue.kick('classify');
+  await waitUntil(async () => (await db.job.count({ where: { type: 'classify', status: { not: 'done' } } })) === 0);
+  return ids;
+}
+
+describe('texts that are not petitions', () => {
+  it('keeps them out of the figures until staff confirm one back in, with history and audit', async () => {
+    h = await startHarness();
+    const staff = newUserId();
+    await h.grant(staff, 'staff');
+    const db = h.app.db;
+    const [emoji, greeting, road] = await storeAndClassify(h, ['😀😀👍', 'xin chào', 'Đề nghị sửa đường ngõ 5 phường Láng bị ngập khi mưa']);
+    const status = async (id: number) => (await db.petition.findUniqueOrThrow({ where: { id } })).status;
+    expect([await status(emoji!), await status(greeting!), await status(road!)]).toEqual(['not_petition', 'not_petition', 'classified']);
+    const [before] = await h.text(staff, '/thongke');
+    expect(before).toContain('Tổng số: 1');
+    expect(before).not.toContain('Không phải kiến nghị');
+
+    const [card] = await h.text(staff, '/duyet');
+    expect(card).toContain('KN-2026-000900');
+    expect(card).toContain('không phải kiến nghị');
+    expect(card).toContain('chỉ có biểu tượng');
+    expect(h.buttons(staff)).toEqual(['rv:petition', 'rv:notpetition', 'rv:level', 'rv:field', 'rv:agency', 'rv:skip', 'rv:stop']);
+    const [left, next] = await h.press(staff, 'rv:notpetition', 2);
+    expect(left).toContain('Đã ghi nhận KN-2026-000900 không phải kiến nghị');
+    expect(next).toContain('KN-2026-000901');
+    const [confirmed] = await h.press(staff, 'rv:petition', 2);
+    expect(confirmed).toContain('Đã xác nhận KN-2026-000901 là kiến nghị');
+
+    const marked = await db.petition.findUniqueOrThrow({ where: { id: emoji! }, include: { classifications: { orderBy: { id: 'asc' } }, events: { orderBy: { id: 'asc' } } } });
+    expect(marked).toMatchObject({ status: 'not_petition', needsReview: false });
+    expect(marked.classifications.map((c) => [c.classifier, c.isPetition])).toEqual([['rules', false], ['staff', false]]);
+    expect(marked.events.map((e) => [e.fromStatus, e.toStatus, e.actor === 'classifier'])).toEqual([
+      ['received', 'not_petition', true],
+      ['not_petition', 'not_petition', false],
+    ]);
+    const back = await db.petition.findUniqueOrThrow({ where: { id: greeting! }, include: { classifications: { orderBy: { id: 'desc' }, take: 1 } } });
+    expect(back).toMatchObject({ status: 'reviewed', needsReview: false });
+    expect(back.classifications[0]).toMatchObject({ classifier: 'staff', isPetition: true });
+    const leftOut = await db.auditLog.findFirstOrThrow({ where: { action: 'petition.not_petition' } });
+    expect(leftOut.entityId).toBe('KN-2026-000900');
+    expect(JSON.parse(leftOut.after!)).toMatchObject({ status: 'not_petition' });
+    const countedIn = await db.auditLog.findFirstOrThrow({ where: { action: 'petition.is_petition' } });
+    expect(JSON.parse(countedIn.before!)).toMatchObject({ status: 'not_petition' });
+    expect(JSON.parse(countedIn.after!)).toMatchObject({ status: 'reviewed' });
+
+    const [after] = await h.text(staff, '/thongke');
+    expect(after).toContain('Tổng số: 2');
+    const [history] = await h.text(staff, '/kn KN-2026-000900');
+    expect(history).toContain('KN-2026-000900 — Không phải kiến nghị');
   });
 });
 

@@ -60,6 +60,23 @@ describe('schedule', () => {
     expect(none).toContain('Không có hội nghị');
   });
 
+  it('reads /taohop and /suahop dates as the command line does: day first or ISO-8601', async () => {
+    h = await startHarness();
+    const staff = newUserId();
+    await h.grant(staff, 'staff');
+    const startOf = async () =>
+      (await h!.app.db.meeting.findUniqueOrThrow({ where: { code: 'HN-ISO' } })).startsAt.toISOString();
+
+    const [created] = await h.text(staff, '/taohop HN-ISO | Tiếp xúc cử tri | 2030-12-13T08:00:00+07:00 | Nhà văn hóa');
+    expect(created).toContain('Đã tạo hội nghị HN-ISO');
+    expect(await startOf()).toBe('2030-12-13T01:00:00.000Z');
+    const [refused] = await h.text(staff, '/suahop HN-ISO gio=12/31/2030 08:00');
+    expect(refused).toContain('"12/31/2030 08:00"');
+    expect(await startOf()).toBe('2030-12-13T01:00:00.000Z');
+    await h.text(staff, '/suahop HN-ISO gio=13/12/2030 9h30');
+    expect(await startOf()).toBe('2030-12-13T02:30:00.000Z');
+  });
+
   it('lets staff create, edit, open (QR code), close and cancel a meeting, audited, and export .ics', async () => {
     h = await startHarness();
     const staff = newUserId();

@@ -73,7 +73,7 @@ describe('voter on Telegram (long polling)', () => {
     const [askWard] = await say(textMessage(user, 'Trần Thị Hoa'));
     expect(askWard).toContain('phường/xã');
     const [askPetition] = await say(callback(user, 'skip'));
-    expect(askPetition).toContain('Mời bạn nhập ý kiến');
+    expect(askPetition).toContain('Mời Ông/Bà nhập ý kiến');
 
     const text = 'Đề nghị sửa đường ngõ 12 phố Trần Duy Hưng, mưa là ngập.';
     const [stored] = await say(textMessage(user, text));

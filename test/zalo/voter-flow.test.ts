@@ -76,7 +76,7 @@ describe('voter on Zalo (long polling)', () => {
     const [askWard] = await say(zaloText(user, 'Tran Thi Hoa'));
     expect(askWard).toContain('phường/xã');
     const [askPetition] = await say(zaloText(user, '1'));
-    expect(askPetition).toContain('Mời bạn nhập ý kiến');
+    expect(askPetition).toContain('Mời Ông/Bà nhập ý kiến');
 
     const text = 'De nghi sua duong ngo 12 pho Tran Duy Hung, mua la ngap.';
     const [stored] = await say(zaloText(user, text));
@@ -97,8 +97,43 @@ describe('voter on Zalo (long polling)', () => {
     expect(status).toContain(code);
     expect(status).toContain('Tình trạng');
     const [finished] = await say(zaloText(user, 'ket thuc'));
-    expect(finished).toContain('Cảm ơn bạn đã gửi ý kiến');
+    expect(finished).toContain('Cảm ơn Ông/Bà đã gửi ý kiến');
     expect(await app!.db.petition.count()).toBe(1);
+  });
+
+  it('keeps a petition typed before the meeting code, binds the meeting, matches a ward typed without diacritics', async () => {
+    await start();
+    await addMeeting(app!);
+    const user = newZaloUserId();
+    const text = 'Rac thai o cho Nghia Tan khong duoc thu gom dung gio.';
+    await say(zaloText(user, text), 2);
+    const [greeting, prompt] = await say(zaloText(user, 'HN-CG-01'), 2);
+    expect(greeting).toContain('Tiếp xúc cử tri phường Cầu Giấy');
+    expect(prompt).toContain('giữ tạm');
+    expect(prompt).toMatch(/1\. Đồng ý/);
+    await say(zaloText(user, 'dong y'));
+    await say(zaloText(user, 'Tran Van Binh'));
+    const [stored] = await say(zaloText(user, 'phuong cau giay'));
+    expect(stored).toMatch(TRACKING);
+    const petition = await app!.db.petition.findFirstOrThrow({ include: { meeting: true, voter: true } });
+    expect(petition).toMatchObject({ text, ward: 'Phường Cầu Giấy', meeting: { code: 'HN-CG-01' } });
+    expect(petition.voter?.ward).toBe('Phường Cầu Giấy');
+  });
+
+  it('answers a greeting, asks about a short text and stores it once the voter confirms and agrees', async () => {
+    await start();
+    const user = newZaloUserId();
+    const [, greeting] = await say(zaloText(user, 'xin chao'), 2);
+    expect(greeting).toContain('Để gửi ý kiến, kiến nghị');
+    expect(greeting).not.toContain('dữ liệu cá nhân');
+    const [asked] = await say(zaloText(user, 'Den hong'));
+    expect(asked).toContain('Đây có phải ý kiến');
+    expect(asked).toMatch(/1\. Gửi làm ý kiến\n {2}2\. Không$/);
+    const [notice] = await say(zaloText(user, '1'));
+    expect(notice).toContain('dữ liệu cá nhân');
+    const [stored] = await say(zaloText(user, 'gui an danh'));
+    expect(stored).toMatch(TRACKING);
+    expect((await app!.db.petition.findMany()).map((petition) => petition.text)).toEqual(['Den hong']);
   });
 
   it('long-polls with one update per call and handles three updates in a row', async () => {

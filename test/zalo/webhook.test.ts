@@ -63,10 +63,20 @@ describe('Zalo webhook', () => {
     expect((await post(petition)).status).toBe(200);
     expect((await post(wrap(petition))).status).toBe(200);
     expect(await app!.db.petition.count()).toBe(1);
-    expect(await app!.db.processedUpdate.count({ where: { channel: 'zalo', updateId: petition.message.message_id } })).toBe(1);
+    expect(await app!.db.processedUpdate.count({ where: { channel: 'zalo', updateId: `${user}/${petition.message.message_id}` } })).toBe(1);
     await zalo.waitForSent(4);
     await pause(200);
     expect(zalo.textsTo(user).filter((text) => TRACKING.test(text))).toHaveLength(1);
+  });
+
+  it('keeps apart two senders whose messages carry the same message id', async () => {
+    const [first, second] = [newZaloUserId(), newZaloUserId()];
+    expect((await post(zaloText(first, '/trogiup', 'shared-id-1'))).status).toBe(200);
+    expect((await post(wrap(zaloText(second, '/trogiup', 'shared-id-1')))).status).toBe(200);
+    await zalo.waitForSent(2);
+    expect(zalo.textsTo(first)).toHaveLength(1);
+    expect(zalo.textsTo(second)).toHaveLength(1);
+    expect(await app!.db.processedUpdate.count({ where: { channel: 'zalo' } })).toBe(2);
   });
 
   it('refuses a wrong or missing secret and stores nothing', async () => {
@@ -82,7 +92,7 @@ describe('Zalo webhook', () => {
   it('answers 400 to a body that is not an update, and stays healthy', async () => {
     expect((await post('{not json')).status).toBe(400);
     expect((await post({ hello: 'world' })).status).toBe(400);
-    expect((await post({ ok: true, result: { event_name: 'message.text.received' } })).status).toBe(400);
+    expect((await post({ event_name: 'message.text.received', message: { text: 42 } })).status).toBe(400);
     expect(await app!.db.processedUpdate.count()).toBe(0);
     expect((await fetch(`http://127.0.0.1:${app!.port}/healthz`)).status).toBe(200);
   });

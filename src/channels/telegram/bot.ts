@@ -1,7 +1,8 @@
 // Telegram adapter: grammY updates in, core events out; core replies in, Bot API calls out.
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Bot, GrammyError, HttpError, InlineKeyboard, InputFile, type Context } from 'grammy';
+import { Bot, BotError, GrammyError, HttpError, InlineKeyboard, InputFile, type Context } from 'grammy';
 import type { Message, Update } from 'grammy/types';
+import { z } from 'zod';
 import type { Config } from '../../config/index.ts';
 import type { Core } from '../../core/engine.ts';
 import {
@@ -17,6 +18,32 @@ import { splitMessage } from '../split.ts';
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+
+const telegramId = z.number().int();
+const chatShape = z.looseObject({ id: telegramId, type: z.string() });
+const fileShape = z.looseObject({ file_id: z.string() });
+const messageShape = z.looseObject({
+  message_id: telegramId,
+  chat: chatShape,
+  from: z.looseObject({ id: telegramId }).optional(),
+  text: z.string().optional(),
+  caption: z.string().optional(),
+  photo: z.array(fileShape).optional(),
+  voice: fileShape.optional(),
+  audio: fileShape.optional(),
+  document: fileShape.optional(),
+});
+const callbackShape = z.looseObject({
+  id: z.string(),
+  from: z.looseObject({ id: telegramId }),
+  data: z.string().optional(),
+  message: z.looseObject({ chat: chatShape }).optional(),
+});
+/** The updates the bot answers, in the shape its handlers read; anything else is acknowledged and ignored. */
+const handledUpdate = z.union([
+  z.looseObject({ update_id: telegramId, message: messageShape }),
+  z.looseObject({ update_id: telegramId, callback_query: callbackShape }),
+]);
 
 export interface TelegramChannel {
   bot: Bot;
@@ -44,6 +71,12 @@ export function createTelegramChannel(config: Config, core: Core, log: Logger): 
   const handle = (event: IncomingEvent) =>
     config.telegramMode === 'webhook' ? core.handle(event) : core.handlePolled(event);
 
+  // Checked before any handler reads it: an odd update would fail on every retry.
+  bot.use(async (ctx, next) => {
+    if (handledUpdate.safeParse(ctx.update).success) return next();
+    log.warn({ channel: 'telegram', updateId: ctx.update.update_id }, 'telegram update of a shape the bot does not handle; ignored');
+  });
+
   bot.on('message', async (ctx) => {
     if (ctx.chat.type !== 'private') return;
     await handle(messageEvent(ctx.update.update_id, ctx.message));
@@ -67,7 +100,12 @@ export function createTelegramChannel(config: Config, core: Core, log: Logger): 
     sender,
     async handleUpdate(update) {
       let reply: object | undefined;
-      await bot.handleUpdate(update, { send: (payload) => void (reply = JSON.parse(payload) as object) });
+      try {
+        await bot.handleUpdate(update, { send: (payload) => void (reply = JSON.parse(payload) as object) });
+      } catch (error) {
+        // The failure itself, without grammY's context (the update, the API and its token).
+        throw error instanceof BotError ? error.error : error;
+      }
       return reply;
     },
     async start() {

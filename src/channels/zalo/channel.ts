@@ -54,10 +54,7 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
    * no offset, so an update not handled now is never offered again: the core retries it. */
   async function handleUpdate(update: ZaloUpdate, polled = false): Promise<void> {
     const event = toEvent(update);
-    if (!event) {
-      log.debug({ event: update.event_name, chatType: update.message.chat.chat_type }, 'zalo update ignored');
-      return;
-    }
+    if (!event) return log.debug({ channel: 'zalo', event: update.event_name.slice(0, 64) }, 'zalo update ignored');
     await (polled ? core.handlePolled(event) : core.handle(event));
   }
 
@@ -138,9 +135,10 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
       secretHeader: ZALO_SECRET_HEADER,
       secret: config.ZALO_WEBHOOK_SECRET!,
       async handle(body) {
-        const update = parseWebhookBody(body);
-        if (!update) throw new BadUpdate('not a Zalo update');
-        await handleUpdate(update);
+        const read = parseWebhookBody(body);
+        if (!read) throw new BadUpdate('not a Zalo update');
+        if ('ignored' in read) return log.debug({ channel: 'zalo', reason: read.ignored }, 'zalo update ignored');
+        await handleUpdate(read.update);
       },
     }),
     handleUpdate,

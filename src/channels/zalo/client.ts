@@ -6,7 +6,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { z } from 'zod';
 import { backoffMs } from '../../jobs/queue.ts';
 import type { Logger } from '../../log.ts';
-import { zaloUpdate, type ZaloUpdate } from './updates.ts';
+import { readUpdate, type ZaloUpdate } from './updates.ts';
 
 export const DEFAULT_ZALO_API_ROOT = 'https://bot-api.zaloplatforms.com';
 /** The server holds a getUpdates call this long (seconds) when nothing arrives. */
@@ -68,8 +68,16 @@ export type ZaloSentMessage = z.infer<typeof sentMessage>;
 const webhookInfo = z.looseObject({ url: z.string().optional(), updated_at: z.number().optional() });
 export type ZaloWebhookInfo = z.infer<typeof webhookInfo>;
 
-/** getUpdates documents one update per call; an array is accepted too, to be safe. */
-const updatesResult = z.union([zaloUpdate, z.array(zaloUpdate)]).transform((value) => (Array.isArray(value) ? value : [value]));
+/**
+ * getUpdates documents one update per call; an array is accepted too, to be safe. Updates the
+ * bot does not handle (or cannot read) are left out: getUpdates has no offset to hold them.
+ */
+const updatesResult = z.unknown().transform((value) =>
+  (Array.isArray(value) ? value : [value]).flatMap((item) => {
+    const read = readUpdate(item);
+    return read && 'update' in read ? [read.update] : [];
+  }),
+);
 
 export interface ZaloClientOptions {
   token: string;

@@ -24,14 +24,35 @@ const zaloMessage = z.looseObject({
 export const zaloUpdate = z.looseObject({ event_name: z.string().min(1), message: zaloMessage });
 export type ZaloUpdate = z.infer<typeof zaloUpdate>;
 
-const wrapped = z.looseObject({ ok: z.literal(true), result: zaloUpdate });
+/** The events the bot answers; others (reactions, newer kinds) are acknowledged and ignored. */
+export const ZALO_EVENTS = new Set([
+  'message.text.received',
+  'message.image.received',
+  'message.sticker.received',
+  'message.voice.received',
+  'message.unsupported.received',
+]);
+
+const envelope = z.looseObject({ event_name: z.string().min(1), message: z.unknown().optional() });
+const wrapped = z.looseObject({ ok: z.literal(true), result: z.unknown() });
+
+/** An update to handle, or one to acknowledge and ignore (with the reason, for a debug line). */
+export type ReadUpdate = { update: ZaloUpdate } | { ignored: string };
+
+/** Reads one update; undefined when the value is not a Zalo update at all. */
+export function readUpdate(value: unknown): ReadUpdate | undefined {
+  const outer = envelope.safeParse(value);
+  if (!outer.success) return undefined;
+  if (!ZALO_EVENTS.has(outer.data.event_name)) return { ignored: 'event not handled' };
+  if (outer.data.message === undefined) return { ignored: 'no message' };
+  const parsed = zaloUpdate.safeParse(value);
+  return parsed.success ? { update: parsed.data } : undefined;
+}
 
 /** The webhook body: documented as `{ok, result: update}`, seen unwrapped too. */
-export function parseWebhookBody(body: unknown): ZaloUpdate | undefined {
+export function parseWebhookBody(body: unknown): ReadUpdate | undefined {
   const outer = wrapped.safeParse(body);
-  if (outer.success) return outer.data.result;
-  const bare = zaloUpdate.safeParse(body);
-  return bare.success ? bare.data : undefined;
+  return readUpdate(outer.success ? outer.data.result : body);
 }
 
 /** The core event for an update, or undefined for one the bot does not answer (groups, bots). */
@@ -40,12 +61,9 @@ export function toEvent(update: ZaloUpdate): IncomingEvent | undefined {
   if (message.from?.is_bot) return undefined;
   // Zalo groups are limited and a petition is personal: the bot serves private chats only.
   if (message.chat.chat_type && message.chat.chat_type.toUpperCase() !== 'PRIVATE') return undefined;
-  const base = {
-    channel: 'zalo' as const,
-    updateId: message.message_id,
-    userId: message.from?.id ?? message.chat.id,
-    chatId: message.chat.id,
-  };
+  const userId = message.from?.id ?? message.chat.id;
+  // Zalo does not promise message ids unique across senders: the delivery key holds both.
+  const base = { channel: 'zalo' as const, updateId: `${userId}/${message.message_id}`, userId, chatId: message.chat.id };
   const caption = message.caption || undefined;
   switch (update.event_name) {
     case 'message.text.received':
@@ -66,8 +84,6 @@ export function toEvent(update: ZaloUpdate): IncomingEvent | undefined {
       // Sent for protected users, without content: a polite answer, not an error.
       return { ...base, kind: 'unsupported', what: 'other' };
     default:
-      // Events newer than this code: a text is still read, anything else answered politely.
-      if (message.text) return { ...base, kind: 'text', text: message.text };
-      return { ...base, kind: 'unsupported', what: 'other' };
+      return undefined;
   }
 }
