@@ -14,7 +14,9 @@ const batchSize = Number(process.env.CLASSIFY_BATCH_SIZE ?? 10);
 function devPetitions(): Array<{ id: string; text: string }> {
   const file = new URL('../test/fixtures/classify-dev-legacy.jsonl', import.meta.url);
   const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  return lines.slice(0, PETITIONS).map((line, i) => ({ id: String(i), text: (JSON.parse(line) as { text: string }).text }));
+  return lines
+    .slice(0, PETITIONS)
+    .map((line, i) => ({ id: String(i), text: (JSON.parse(line) as { text: string }).text }));
 }
 
 interface Measure {
@@ -47,7 +49,12 @@ async function measure(way: string, size: number, baseURL: string, requests: () 
 const fake = await startFakeOpenAI(answerWith(() => ({ authority: 'city', field: 'other' })));
 try {
   const naive = await measure('naive (1 per request)', 1, fake.baseURL, () => fake.requests.length);
-  const batched = await measure(`batched (${batchSize} per request)`, batchSize, fake.baseURL, () => fake.requests.length);
+  const batched = await measure(
+    `batched (${batchSize} per request)`,
+    batchSize,
+    fake.baseURL,
+    () => fake.requests.length,
+  );
   const rows = [naive, batched].map((m) => ({
     way: m.way,
     'requests/100': m.requests,
@@ -58,7 +65,9 @@ try {
   console.log(`Classifier cost per ${PETITIONS} petitions (fake LLM, tokens ≈ chars/4):`);
   console.table(rows);
   const saved = 1 - (batched.tokensIn + batched.tokensOut) / (naive.tokensIn + naive.tokensOut);
-  console.log(`Batching saves ${(100 * (1 - batched.requests / naive.requests)).toFixed(0)}% of requests and ${(100 * saved).toFixed(0)}% of tokens.`);
+  console.log(
+    `Batching saves ${(100 * (1 - batched.requests / naive.requests)).toFixed(0)}% of requests and ${(100 * saved).toFixed(0)}% of tokens.`,
+  );
 } finally {
   await fake.close();
 }

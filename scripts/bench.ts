@@ -96,16 +96,17 @@ function botEnv(url: string, fakes: Fakes): Record<string, string> {
 }
 
 /** One measured run: warm-up voters first (not counted), then the burst. */
-async function measureIntake(
-  name: IntakeResult['bot'],
-  kind: Kind,
-  bot: BotChild,
-): Promise<IntakeResult> {
+async function measureIntake(name: IntakeResult['bot'], kind: Kind, bot: BotChild): Promise<IntakeResult> {
   await runLoad(bot.port, { voters: WARMUP_VOTERS, concurrency: CONCURRENCY, firstUser: 8_000_000, firstUpdate: 1 });
   const pid = bot.child.pid!;
   const idleRss = rssMiB(pid);
   const cpuBefore = cpuMs(pid);
-  const load = await runLoad(bot.port, { voters: VOTERS, concurrency: CONCURRENCY, firstUser: 9_000_000, firstUpdate: 100_000 });
+  const load = await runLoad(bot.port, {
+    voters: VOTERS,
+    concurrency: CONCURRENCY,
+    firstUser: 9_000_000,
+    firstUpdate: 100_000,
+  });
   assertRunning(bot, name);
   const cpu = cpuMs(pid) - cpuBefore;
   const result: IntakeResult = {
@@ -146,7 +147,8 @@ async function intakeKiennghi(kind: Kind, pg: PostgresServer | undefined, fakes:
     result.petitionsStored = (await db.petition.count()) - WARMUP_VOTERS;
     result.classified = (await db.petition.count({ where: { status: { not: 'received' } } })) - WARMUP_VOTERS;
     result.repliesSent = fakes.telegram.sent.length - sentBefore;
-    if (result.petitionsStored !== VOTERS && voters > 0) log(`kiennghi/${kind}: ${result.petitionsStored} petitions stored for ${VOTERS} voters`);
+    if (result.petitionsStored !== VOTERS && voters > 0)
+      log(`kiennghi/${kind}: ${result.petitionsStored} petitions stored for ${VOTERS} voters`);
     return result;
   } finally {
     await stopChild(bot);
@@ -191,13 +193,27 @@ async function statsRuns(kind: Kind, pg: PostgresServer | undefined): Promise<St
       const deputy = (await db.deputy.findFirst({ orderBy: { id: 'asc' } }))!.name;
       const cases = statsCases(db, now, deputy);
       const big = size >= 100_000;
-      const options = big ? { minRuns: 3, maxRuns: 20, budgetMs: 1_500 } : { minRuns: 10, maxRuns: 50, budgetMs: 1_000 };
-      runs.push({ database: kind, petitions: size, indexes: 'schema', loadSeconds, results: await runStatsCases(cases, options) });
+      const options = big
+        ? { minRuns: 3, maxRuns: 20, budgetMs: 1_500 }
+        : { minRuns: 10, maxRuns: 50, budgetMs: 1_000 };
+      runs.push({
+        database: kind,
+        petitions: size,
+        indexes: 'schema',
+        loadSeconds,
+        results: await runStatsCases(cases, options),
+      });
       // The target is for PostgreSQL; SQLite is measured once to keep the run short.
       if (big && kind === 'PostgreSQL') {
         await createExtraIndexes(db);
         await analyze(db, kind);
-        runs.push({ database: kind, petitions: size, indexes: 'schema + proposed', loadSeconds, results: await runStatsCases(cases, options) });
+        runs.push({
+          database: kind,
+          petitions: size,
+          indexes: 'schema + proposed',
+          loadSeconds,
+          results: await runStatsCases(cases, options),
+        });
       }
     } finally {
       await db.$disconnect();

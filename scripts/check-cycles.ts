@@ -17,7 +17,9 @@ function sourceFiles(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(IMPORT)].map((match) => resolve(dirname(file), match[1]!)).filter((path) => path.startsWith(ROOT));
+  return [...text.matchAll(IMPORT)]
+    .map((match) => resolve(dirname(file), match[1]!))
+    .filter((path) => path.startsWith(ROOT));
 }
 
 /** Every cycle found by a depth-first walk, each as the list of files around it. */

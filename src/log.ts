@@ -15,11 +15,40 @@ export interface LoggerOptions {
 
 /** Fields that hold content or whole platform objects: dropped from every log line. */
 const CONTENT_KEYS = new Set([
-  'ctx', 'update', 'payload', 'body', 'headers', 'config', 'request', 'response', 'meta', 'text', 'caption',
-  'answer', 'phone', 'name', 'ward', 'token', 'secret', 'apiKey', 'authorization', 'args', 'data',
+  'ctx',
+  'update',
+  'payload',
+  'body',
+  'headers',
+  'config',
+  'request',
+  'response',
+  'meta',
+  'text',
+  'caption',
+  'answer',
+  'phone',
+  'name',
+  'ward',
+  'token',
+  'secret',
+  'apiKey',
+  'authorization',
+  'args',
+  'data',
 ]);
 /** Error properties worth keeping: codes and our own identifiers, when they are plain values. */
-const ERROR_FIELDS = ['code', 'errorId', 'channel', 'updateId', 'trackingCode', 'method', 'error_code', 'kind', 'status'];
+const ERROR_FIELDS = [
+  'code',
+  'errorId',
+  'channel',
+  'updateId',
+  'trackingCode',
+  'method',
+  'error_code',
+  'kind',
+  'status',
+];
 const MAX_DEPTH = 4;
 const MAX_MESSAGE = 500;
 const MAX_FRAMES = 15;
@@ -47,7 +76,8 @@ export function scrub(text: string, secrets: readonly string[] = []): string {
 
 /** What a log line may say about an error: class name, a scrubbed message, stack frames, codes and our identifiers. */
 export function serializeError(error: unknown, secrets: readonly string[] = [], depth = 0): Record<string, unknown> {
-  if (!(error instanceof Error)) return { type: typeof error, message: scrub(String(error).slice(0, MAX_MESSAGE), secrets) };
+  if (!(error instanceof Error))
+    return { type: typeof error, message: scrub(String(error).slice(0, MAX_MESSAGE), secrets) };
   const out: Record<string, unknown> = {
     type: error.constructor?.name && error.constructor.name !== 'Error' ? error.constructor.name : error.name,
     message: scrub(errorMessage(error), secrets).replace(LONG_NUMBER, '<number>'),
@@ -56,7 +86,8 @@ export function serializeError(error: unknown, secrets: readonly string[] = [], 
   const fields = error as unknown as Record<string, unknown>;
   for (const field of ERROR_FIELDS) {
     const value = fields[field];
-    if (typeof value === 'string' || typeof value === 'number') out[field] = typeof value === 'string' ? scrub(value, secrets) : value;
+    if (typeof value === 'string' || typeof value === 'number')
+      out[field] = typeof value === 'string' ? scrub(value, secrets) : value;
   }
   const status = (fields.response as { status?: unknown } | undefined)?.status;
   if (typeof status === 'number') out.status = status;
@@ -72,10 +103,16 @@ export function serializeError(error: unknown, secrets: readonly string[] = [], 
 function errorMessage(error: Error): string {
   if (error.name === 'ZodError' && Array.isArray((error as { issues?: unknown }).issues)) {
     const issues = (error as unknown as { issues: { path: (string | number)[]; code: string }[] }).issues;
-    return `invalid data: ${issues.map((issue) => `${issue.path.join('.') || '(root)'} ${issue.code}`).join(', ')}`.slice(0, MAX_MESSAGE);
+    return `invalid data: ${issues.map((issue) => `${issue.path.join('.') || '(root)'} ${issue.code}`).join(', ')}`.slice(
+      0,
+      MAX_MESSAGE,
+    );
   }
   if (error.name.startsWith('PrismaClient')) {
-    const lines = error.message.split('\n').map((line) => line.trim()).filter(Boolean);
+    const lines = error.message
+      .split('\n')
+      .map((line) => line.trim())
+      .filter(Boolean);
     return (lines.at(-1) ?? '').slice(0, MAX_MESSAGE);
   }
   return error.message.slice(0, MAX_MESSAGE);
@@ -83,7 +120,11 @@ function errorMessage(error: Error): string {
 
 /** The stack's frames only: its first line repeats the message. */
 function frames(stack: string | undefined): string {
-  return (stack ?? '').split('\n').filter((line) => /^\s+at /.test(line)).slice(0, MAX_FRAMES).join('\n');
+  return (stack ?? '')
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, MAX_FRAMES)
+    .join('\n');
 }
 
 /** A driver adapter's cause is a plain object: only its kind and code say something safe. */
@@ -91,7 +132,9 @@ function causeSummary(cause: unknown): Record<string, unknown> | undefined {
   if (typeof cause !== 'object' || cause === null) return undefined;
   const { kind, code, originalCode } = cause as Record<string, unknown>;
   const summary = Object.fromEntries(
-    Object.entries({ kind, code, originalCode }).filter(([, value]) => typeof value === 'string' || typeof value === 'number'),
+    Object.entries({ kind, code, originalCode }).filter(
+      ([, value]) => typeof value === 'string' || typeof value === 'number',
+    ),
   );
   return Object.keys(summary).length ? summary : undefined;
 }
@@ -113,7 +156,9 @@ export function sanitize(value: unknown, secrets: readonly string[] = [], depth 
 }
 
 export function createLogger(level: string, options: LoggerOptions = {}): Logger {
-  const secrets = (options.secrets ?? []).filter((secret): secret is string => typeof secret === 'string' && secret.length >= 6);
+  const secrets = (options.secrets ?? []).filter(
+    (secret): secret is string => typeof secret === 'string' && secret.length >= 6,
+  );
   const safeError = (error: unknown) => (error instanceof Error ? serializeError(error, secrets) : error);
   return pino(
     {

@@ -52,8 +52,12 @@ const telegramUpdate = z.looseObject({ update_id: z.number().int().nonnegative()
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const secrets = [
-    config.TELEGRAM_BOT_TOKEN, config.ZALO_BOT_TOKEN, config.OPENAI_API_KEY,
-    config.TELEGRAM_WEBHOOK_SECRET, config.ZALO_WEBHOOK_SECRET, config.METRICS_TOKEN,
+    config.TELEGRAM_BOT_TOKEN,
+    config.ZALO_BOT_TOKEN,
+    config.OPENAI_API_KEY,
+    config.TELEGRAM_WEBHOOK_SECRET,
+    config.ZALO_WEBHOOK_SECRET,
+    config.METRICS_TOKEN,
   ];
   const log = options.log ?? createLogger(config.LOG_LEVEL, { secrets });
   if (options.migrate !== false) await migrateDatabase(config.DATABASE_URL);
@@ -69,7 +73,12 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   registerClassificationJobs(queue, db, config, log);
   const core = new Core({ db, config, log, outbox, queue })
     .use(intakeFeature(queue))
-    .use(staffFeature({ outbox, botUsername: () => (telegram?.bot.isInited() ? telegram.bot.botInfo.username : undefined) }))
+    .use(
+      staffFeature({
+        outbox,
+        botUsername: () => (telegram?.bot.isInited() ? telegram.bot.botInfo.username : undefined),
+      }),
+    )
     .use(statsFeature({ db, config, log, outbox, queue }));
   const digests = createDigests({ db, config, log, outbox, queue });
   core.use(digests.feature);
@@ -96,7 +105,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   // Webhook updates may arrive as soon as the port is open: the bot must know itself first.
   await telegram?.bot.init();
-  const server = await listen(createHttpApp(db, log, webhooks, await startOps({ db, config, log, queue })), config.PORT);
+  const server = await listen(
+    createHttpApp(db, log, webhooks, await startOps({ db, config, log, queue })),
+    config.PORT,
+  );
   const port = (server.address() as AddressInfo).port;
   log.info({ port, telegram: config.telegramMode, zalo: config.zaloMode }, 'kiennghi started');
 

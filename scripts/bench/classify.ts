@@ -28,7 +28,10 @@ export interface ClassifyCost {
 /** Distinct texts (the classifier caches by text, and a cache hit would measure nothing). */
 function inputs(count: number): ClassifyInput[] {
   const texts = fixtureTexts();
-  return Array.from({ length: count }, (_, i) => ({ id: String(i), text: `${texts[i % texts.length]} (kiến nghị ${i})` }));
+  return Array.from({ length: count }, (_, i) => ({
+    id: String(i),
+    text: `${texts[i % texts.length]} (kiến nghị ${i})`,
+  }));
 }
 
 async function rate(way: string, count: number, batchSize: number, fake?: FakeOpenAI): Promise<ClassifyRate> {
@@ -45,7 +48,13 @@ async function rate(way: string, count: number, batchSize: number, fake?: FakeOp
   const results = await classifier.classify(items);
   const seconds = (performance.now() - t0) / 1000;
   if (results.size !== count) throw new Error(`${way}: ${results.size} of ${count} petitions classified`);
-  return { way, petitions: count, seconds, perSecond: count / seconds, requests: fake ? fake.requests.length - before : undefined };
+  return {
+    way,
+    petitions: count,
+    seconds,
+    perSecond: count / seconds,
+    requests: fake ? fake.requests.length - before : undefined,
+  };
 }
 
 export async function classificationRates(fake: FakeOpenAI, count: number): Promise<ClassifyRate[]> {

@@ -59,7 +59,14 @@ export interface IntakeResult extends LoadResult {
 export async function seedMeetings(db: Db): Promise<void> {
   const start = new Date(Date.now() + 86_400_000).toISOString();
   for (const code of MEETING_CODES) {
-    await saveMeeting(db, { code, title: `Tiếp xúc cử tri ${code}`, start, place: 'Nhà văn hóa tổ dân phố 5', ward: 'Phường Cầu Giấy', deputies: 'Nguyễn Văn An; Trần Thị Bình' });
+    await saveMeeting(db, {
+      code,
+      title: `Tiếp xúc cử tri ${code}`,
+      start,
+      place: 'Nhà văn hóa tổ dân phố 5',
+      ward: 'Phường Cầu Giấy',
+      deputies: 'Nguyễn Văn An; Trần Thị Bình',
+    });
   }
 }
 
@@ -140,7 +147,9 @@ export function rssMiB(pid: number): number {
 
 export async function startKiennghi(env: Record<string, string>): Promise<BotChild> {
   // BENCH_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the bot.
-  const profile: Record<string, string> = process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
+  const profile: Record<string, string> = process.env.BENCH_NODE_OPTIONS
+    ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }
+    : {};
   const bot = await startBotProcess({ ...env, ...profile }, 120_000);
   // The HTTP server listens before grammY's bot.init() has fetched getMe; updates in that
   // window are answered 503 (retried by Telegram). The load starts once the channel is ready.
@@ -174,7 +183,9 @@ export async function startMinimalBot(env: Record<string, string>): Promise<BotC
 /** Fails with the end of the bot's log when it is no longer running. */
 export function assertRunning(bot: BotChild, name: string): void {
   if (bot.child.exitCode !== null || bot.child.signalCode !== null) {
-    throw new Error(`${name} exited (${bot.child.exitCode ?? bot.child.signalCode}) during the run:\n${bot.logs().slice(-3000)}`);
+    throw new Error(
+      `${name} exited (${bot.child.exitCode ?? bot.child.signalCode}) during the run:\n${bot.logs().slice(-3000)}`,
+    );
   }
 }
 

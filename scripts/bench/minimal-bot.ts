@@ -35,7 +35,9 @@ await bot.init();
 const app = new Hono();
 app.post('/telegram/webhook', webhookCallback(bot, 'hono', { secretToken: env('TELEGRAM_WEBHOOK_SECRET') }));
 const server = serve({ fetch: app.fetch, port: Number(process.env.PORT ?? 0), hostname: '127.0.0.1' }, () => {
-  process.stderr.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port, msg: 'minimal bot started' })}\n`);
+  process.stderr.write(
+    `${JSON.stringify({ port: (server.address() as AddressInfo).port, msg: 'minimal bot started' })}\n`,
+  );
 });
 
 process.on('SIGTERM', () => {

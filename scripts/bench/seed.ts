@@ -13,11 +13,36 @@ const BATCH = 2_000;
 export const CREATE_MANY_ROWS = 20_000;
 
 export const WARDS = [
-  'Phường Cầu Giấy', 'Phường Nghĩa Đô', 'Phường Yên Hòa', 'Phường Ba Đình', 'Phường Ngọc Hà', 'Phường Giảng Võ',
-  'Phường Hoàn Kiếm', 'Phường Cửa Nam', 'Phường Đống Đa', 'Phường Kim Liên', 'Phường Văn Miếu - Quốc Tử Giám',
-  'Phường Láng', 'Phường Ô Chợ Dừa', 'Phường Hai Bà Trưng', 'Phường Vĩnh Tuy', 'Phường Bạch Mai', 'Phường Hoàng Mai',
-  'Phường Tương Mai', 'Phường Định Công', 'Phường Thanh Xuân', 'Phường Khương Đình', 'Phường Tây Hồ', 'Phường Phú Thượng',
-  'Phường Long Biên', 'Phường Bồ Đề', 'Xã Sóc Sơn', 'Xã Đông Anh', 'Xã Gia Lâm', 'Xã Thanh Trì', 'Xã Ba Vì',
+  'Phường Cầu Giấy',
+  'Phường Nghĩa Đô',
+  'Phường Yên Hòa',
+  'Phường Ba Đình',
+  'Phường Ngọc Hà',
+  'Phường Giảng Võ',
+  'Phường Hoàn Kiếm',
+  'Phường Cửa Nam',
+  'Phường Đống Đa',
+  'Phường Kim Liên',
+  'Phường Văn Miếu - Quốc Tử Giám',
+  'Phường Láng',
+  'Phường Ô Chợ Dừa',
+  'Phường Hai Bà Trưng',
+  'Phường Vĩnh Tuy',
+  'Phường Bạch Mai',
+  'Phường Hoàng Mai',
+  'Phường Tương Mai',
+  'Phường Định Công',
+  'Phường Thanh Xuân',
+  'Phường Khương Đình',
+  'Phường Tây Hồ',
+  'Phường Phú Thượng',
+  'Phường Long Biên',
+  'Phường Bồ Đề',
+  'Xã Sóc Sơn',
+  'Xã Đông Anh',
+  'Xã Gia Lâm',
+  'Xã Thanh Trì',
+  'Xã Ba Vì',
 ];
 
 const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Vũ', 'Đặng', 'Bùi', 'Đỗ', 'Hồ'];
@@ -25,14 +50,53 @@ const GIVEN = ['Văn An', 'Thị Bình', 'Minh Châu', 'Quốc Dũng', 'Thu Hà'
 
 /** Weighted choices, heaviest first, as real petitions are spread. */
 const FIELDS: [string, number][] = [
-  ['land', 20], ['traffic_infrastructure', 15], ['environment', 12], ['social_welfare', 9], ['urban_planning_construction', 8],
-  ['social_insurance_labour', 7], ['health', 6], ['education', 5], ['administration', 5], ['justice_security', 4],
-  ['economy_finance_tax', 3], ['agriculture', 2], ['culture_sport', 2], ['science_technology', 1], ['other', 1],
+  ['land', 20],
+  ['traffic_infrastructure', 15],
+  ['environment', 12],
+  ['social_welfare', 9],
+  ['urban_planning_construction', 8],
+  ['social_insurance_labour', 7],
+  ['health', 6],
+  ['education', 5],
+  ['administration', 5],
+  ['justice_security', 4],
+  ['economy_finance_tax', 3],
+  ['agriculture', 2],
+  ['culture_sport', 2],
+  ['science_technology', 1],
+  ['other', 1],
 ];
-const LEVELS: [string, number][] = [['commune', 45], ['city', 35], ['central', 17], ['district', 3]];
-const STATUS_OLD: [string, number][] = [['resolved', 40], ['answered', 25], ['forwarded', 15], ['duplicate', 8], ['reviewed', 5], ['rejected', 4], ['classified', 3]];
-const STATUS_MID: [string, number][] = [['forwarded', 35], ['reviewed', 20], ['classified', 20], ['answered', 15], ['resolved', 5], ['duplicate', 5]];
-const STATUS_NEW: [string, number][] = [['classified', 50], ['reviewed', 20], ['received', 15], ['forwarded', 10], ['duplicate', 3], ['rejected', 2]];
+const LEVELS: [string, number][] = [
+  ['commune', 45],
+  ['city', 35],
+  ['central', 17],
+  ['district', 3],
+];
+const STATUS_OLD: [string, number][] = [
+  ['resolved', 40],
+  ['answered', 25],
+  ['forwarded', 15],
+  ['duplicate', 8],
+  ['reviewed', 5],
+  ['rejected', 4],
+  ['classified', 3],
+];
+const STATUS_MID: [string, number][] = [
+  ['forwarded', 35],
+  ['reviewed', 20],
+  ['classified', 20],
+  ['answered', 15],
+  ['resolved', 5],
+  ['duplicate', 5],
+];
+const STATUS_NEW: [string, number][] = [
+  ['classified', 50],
+  ['reviewed', 20],
+  ['received', 15],
+  ['forwarded', 10],
+  ['duplicate', 3],
+  ['rejected', 2],
+];
 
 /** mulberry32: the same data on every run. */
 function prng(seed: number): () => number {
@@ -58,7 +122,10 @@ function weighted(random: () => number, items: [string, number][]): string {
 
 export function fixtureTexts(): string[] {
   const file = new URL('../../test/fixtures/classify-dev-legacy.jsonl', import.meta.url);
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { text: string }).text);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => (JSON.parse(line) as { text: string }).text);
 }
 
 export interface Dataset {
@@ -68,8 +135,13 @@ export interface Dataset {
 }
 
 async function seedMeetings(db: Db, random: () => number, now: Date): Promise<Dataset['meetings']> {
-  const deputies = Array.from({ length: 40 }, (_, i) => `${FAMILY[i % FAMILY.length]} ${GIVEN[Math.floor(i / FAMILY.length) % GIVEN.length]} ${i + 1}`);
-  await db.deputy.createMany({ data: deputies.map((name) => ({ name, nameKey: deputyKey(name), body: random() < 0.5 ? 'na' : 'council' })) });
+  const deputies = Array.from(
+    { length: 40 },
+    (_, i) => `${FAMILY[i % FAMILY.length]} ${GIVEN[Math.floor(i / FAMILY.length) % GIVEN.length]} ${i + 1}`,
+  );
+  await db.deputy.createMany({
+    data: deputies.map((name) => ({ name, nameKey: deputyKey(name), body: random() < 0.5 ? 'na' : 'council' })),
+  });
   const deputyRows = await db.deputy.findMany({ select: { id: true } });
   const meetings = Array.from({ length: 200 }, (_, i) => {
     // Contact meetings cluster in the weeks before and after the two sessions of the year.
@@ -88,9 +160,14 @@ async function seedMeetings(db: Db, random: () => number, now: Date): Promise<Da
     };
   });
   await db.meeting.createMany({ data: meetings });
-  const rows = await db.meeting.findMany({ select: { id: true, code: true, ward: true, startsAt: true }, orderBy: { id: 'asc' } });
+  const rows = await db.meeting.findMany({
+    select: { id: true, code: true, ward: true, startsAt: true },
+    orderBy: { id: 'asc' },
+  });
   await db.meetingDeputy.createMany({
-    data: rows.flatMap((meeting, i) => [0, 1, 2].map((k) => ({ meetingId: meeting.id, deputyId: deputyRows[(i * 3 + k) % deputyRows.length]!.id }))),
+    data: rows.flatMap((meeting, i) =>
+      [0, 1, 2].map((k) => ({ meetingId: meeting.id, deputyId: deputyRows[(i * 3 + k) % deputyRows.length]!.id })),
+    ),
   });
   return rows.map((row) => ({ ...row, ward: row.ward! }));
 }
@@ -152,7 +229,10 @@ async function seedBase(db: Db, petitions: number, total: number, now: Date): Pr
       const i = start + k;
       const meeting = random() < 0.85 ? pickMeeting() : undefined;
       const at = meeting
-        ? Math.min(now.getTime() - 60_000, meeting.startsAt.getTime() + (random() < 0.7 ? random() * 4 * 3600_000 : random() * 6 * DAY))
+        ? Math.min(
+            now.getTime() - 60_000,
+            meeting.startsAt.getTime() + (random() < 0.7 ? random() * 4 * 3600_000 : random() * 6 * DAY),
+          )
         : now.getTime() - random() * 365 * DAY;
       const ageDays = (now.getTime() - at) / DAY;
       const status = weighted(random, ageDays > 90 ? STATUS_OLD : ageDays > 30 ? STATUS_MID : STATUS_NEW);
@@ -186,7 +266,8 @@ function trackingCode(year: number, n: number): string {
   return `KN-${year}-${String(n).padStart(7, '0')}`;
 }
 
-const COPIED = '"meetingId", "voterId", "ward", "anonymous", "channel", "text", "textNormalized", "status", "needsReview", "authority", "field", "summary"';
+const COPIED =
+  '"meetingId", "voterId", "ward", "anonymous", "channel", "text", "textNormalized", "status", "needsReview", "authority", "field", "summary"';
 
 /** Copy number `copy` of the first `rows` base petitions (ids 1..base in a fresh database). */
 async function copyPostgres(db: Db, copy: number, base: number, rows: number, now: Date): Promise<void> {

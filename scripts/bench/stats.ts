@@ -52,7 +52,15 @@ export function statsCases(db: Db, now: Date, deputy: string): StatsCase[] {
     return () => runTool(name, JSON.stringify(args), ctx);
   };
   const cases: StatsCase[] = [];
-  for (const args of ['', 'tuần này', 'tháng này', 'năm nay lĩnhvực=đất đai', 'phường=Cầu Giấy', `đạibiểu=${deputy}`, 'hop=HN001']) {
+  for (const args of [
+    '',
+    'tuần này',
+    'tháng này',
+    'năm nay lĩnhvực=đất đai',
+    'phường=Cầu Giấy',
+    `đạibiểu=${deputy}`,
+    'hop=HN001',
+  ]) {
     cases.push({ group: '/thongke', name: `/thongke ${args}`.trim(), run: () => thongke(db, args, now) });
   }
   for (const args of ['', 'năm nay', 'phường=Cầu Giấy']) {
@@ -69,14 +77,42 @@ export function statsCases(db: Db, now: Date, deputy: string): StatsCase[] {
     { group: 'queries.ts', name: 'summary(all)', run: () => summary(db, EVERYTHING, labels) },
     { group: 'queries.ts', name: 'perDay(last 30 days)', run: () => perDay(db, EVERYTHING, last30, TZ) },
     { group: 'queries.ts', name: 'meetingsAbove(1000, all)', run: () => meetingsAbove(db, 1000, EVERYTHING) },
-    { group: 'queries.ts', name: 'meetingsAbove(50, last month)', run: () => meetingsAbove(db, 50, receivedIn(lastMonth.from, lastMonth.to)) },
-    { group: 'queries.ts', name: 'listPetitions(all, 10)', run: () => listPetitions(db, EVERYTHING.petition, labels, TZ, 10) },
-    { group: 'queries.ts', name: 'listPetitions(field+status, 10)', run: () => listPetitions(db, { AND: [{ field: 'land' }, { status: 'forwarded' }] }, labels, TZ, 10) },
-    { group: 'runTool', name: 'count_petitions(this_year, ward)', run: tool('count_petitions', { period: 'this_year', ward: 'Cầu Giấy' }) },
-    { group: 'runTool', name: 'petition_breakdown(field, last_month)', run: tool('petition_breakdown', { by: 'field', period: 'last_month' }) },
-    { group: 'runTool', name: 'meetings_with_min_petitions(500)', run: tool('meetings_with_min_petitions', { min_petitions: 500 }) },
+    {
+      group: 'queries.ts',
+      name: 'meetingsAbove(50, last month)',
+      run: () => meetingsAbove(db, 50, receivedIn(lastMonth.from, lastMonth.to)),
+    },
+    {
+      group: 'queries.ts',
+      name: 'listPetitions(all, 10)',
+      run: () => listPetitions(db, EVERYTHING.petition, labels, TZ, 10),
+    },
+    {
+      group: 'queries.ts',
+      name: 'listPetitions(field+status, 10)',
+      run: () => listPetitions(db, { AND: [{ field: 'land' }, { status: 'forwarded' }] }, labels, TZ, 10),
+    },
+    {
+      group: 'runTool',
+      name: 'count_petitions(this_year, ward)',
+      run: tool('count_petitions', { period: 'this_year', ward: 'Cầu Giấy' }),
+    },
+    {
+      group: 'runTool',
+      name: 'petition_breakdown(field, last_month)',
+      run: tool('petition_breakdown', { by: 'field', period: 'last_month' }),
+    },
+    {
+      group: 'runTool',
+      name: 'meetings_with_min_petitions(500)',
+      run: tool('meetings_with_min_petitions', { min_petitions: 500 }),
+    },
     { group: 'runTool', name: 'list_meetings(this_month)', run: tool('list_meetings', { period: 'this_month' }) },
-    { group: 'runTool', name: 'search_petitions(environment, 10)', run: tool('search_petitions', { field: 'environment', limit: 10 }) },
+    {
+      group: 'runTool',
+      name: 'search_petitions(environment, 10)',
+      run: tool('search_petitions', { field: 'environment', limit: 10 }),
+    },
   );
   return cases;
 }

@@ -17,7 +17,12 @@ export interface Sampled {
  * warm-up alone took longer than `budgetMs`), at most `maxRuns`, and stops early once
  * `budgetMs` is spent (slow queries on a big table get fewer runs).
  */
-export async function sample(fn: () => Promise<unknown>, minRuns: number, maxRuns: number, budgetMs: number): Promise<Sampled> {
+export async function sample(
+  fn: () => Promise<unknown>,
+  minRuns: number,
+  maxRuns: number,
+  budgetMs: number,
+): Promise<Sampled> {
   const warm = performance.now();
   await fn();
   // A query slower than the whole budget is timed once more: its order of magnitude is the finding.

@@ -17,11 +17,7 @@ export function splitMessage(text: string, max: number): string[] {
 function cutPoint(text: string, max: number): number {
   const window = text.slice(0, max + 1);
   const minimum = Math.floor(max / 2);
-  const candidates = [
-    window.lastIndexOf('\n'),
-    lastSentenceEnd(window),
-    window.lastIndexOf(' '),
-  ];
+  const candidates = [window.lastIndexOf('\n'), lastSentenceEnd(window), window.lastIndexOf(' ')];
   for (const index of candidates) {
     if (index >= minimum && index <= max) return index + (text[index] === '\n' || text[index] === ' ' ? 0 : 1);
   }

@@ -193,11 +193,19 @@ export function createClassifier(config: Config, log: Logger, options: Classifie
       if (!llmItem) continue;
       cache.set(item.cacheKey, llmItem);
       // Identical petitions in one batch share the slot's tokens: the first carries them.
-      item.ids.forEach((id, i) => outcome.results.set(id, fromLlm(llmItem, i === 0 ? usage.get(item.key)! : { tokensIn: 0, tokensOut: 0 }, i > 0)));
+      item.ids.forEach((id, i) =>
+        outcome.results.set(
+          id,
+          fromLlm(llmItem, i === 0 ? usage.get(item.key)! : { tokensIn: 0, tokensOut: 0 }, i > 0),
+        ),
+      );
     }
     const failed = batch.filter((item) => answer.invalid.includes(item.key));
     if (answer.failure && failed.length > 0) {
-      log.warn({ kind: answer.failure.kind, petitions: failed.length, error: answer.failure.message }, 'LLM classification failed; using offline rules');
+      log.warn(
+        { kind: answer.failure.kind, petitions: failed.length, error: answer.failure.message },
+        'LLM classification failed; using offline rules',
+      );
       markFailed(failed, answer.failure, outcome);
     }
     if (answer.failure?.kind === 'rate_limit') {
@@ -224,8 +232,14 @@ function usagePerItem(batch: Pending[], requests: Array<{ keys: string[]; usage:
   const totals = new Map<string, Usage>(batch.map((item) => [item.key, { tokensIn: 0, tokensOut: 0 }]));
   const lengths = new Map(batch.map((item) => [item.key, item.text.length]));
   for (const { keys, usage } of requests) {
-    const inParts = splitTokens(usage.tokensIn, keys.map((key) => lengths.get(key) ?? 1));
-    const outParts = splitTokens(usage.tokensOut, keys.map(() => 1));
+    const inParts = splitTokens(
+      usage.tokensIn,
+      keys.map((key) => lengths.get(key) ?? 1),
+    );
+    const outParts = splitTokens(
+      usage.tokensOut,
+      keys.map(() => 1),
+    );
     keys.forEach((key, i) => {
       const total = totals.get(key)!;
       total.tokensIn += inParts[i]!;

@@ -48,7 +48,8 @@ const inputLineSchema = z.object({
 });
 
 function describe(error: unknown): string {
-  if (error instanceof z.ZodError) return error.issues.map((i) => `${i.path.join('.') || 'dòng'}: ${i.message}`).join('; ');
+  if (error instanceof z.ZodError)
+    return error.issues.map((i) => `${i.path.join('.') || 'dòng'}: ${i.message}`).join('; ');
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -135,9 +136,13 @@ export async function runEvalCommand(options: EvalCommandOptions, io: CommandIo)
   const report = evaluate(labels, predictions, classifier.taxonomy.levelIds);
   const classifierName = classifier.llmEnabled ? `llm (${classifier.model}, ${classifier.promptVersion})` : 'rules';
   if (options.json) {
-    io.output.write(`${JSON.stringify({ ...report, taxonomy: classifier.taxonomy.name, classifier: classifierName })}\n`);
+    io.output.write(
+      `${JSON.stringify({ ...report, taxonomy: classifier.taxonomy.name, classifier: classifierName })}\n`,
+    );
   } else {
-    io.output.write(`Bộ phân loại: ${classifierName}; hệ phân cấp: ${classifier.taxonomy.name}\n${formatReport(report)}\n`);
+    io.output.write(
+      `Bộ phân loại: ${classifierName}; hệ phân cấp: ${classifier.taxonomy.name}\n${formatReport(report)}\n`,
+    );
   }
   return report;
 }

@@ -33,7 +33,10 @@ export async function recordCorrection(
     include: { classifications: { orderBy: { id: 'desc' }, take: 1, select: { taxonomy: true } } },
   });
   if (!petition) throw new CorrectionError(`Không tìm thấy kiến nghị #${petitionId}`);
-  const name = z.enum(['current', 'legacy']).catch('current').parse(options.taxonomy ?? petition.classifications[0]?.taxonomy);
+  const name = z
+    .enum(['current', 'legacy'])
+    .catch('current')
+    .parse(options.taxonomy ?? petition.classifications[0]?.taxonomy);
   const taxonomy = loadTaxonomy(name);
   if (!taxonomy.levelIds.includes(correction.authority)) {
     throw new CorrectionError(`Cấp không hợp lệ: ${correction.authority} (chọn: ${taxonomy.levelIds.join(', ')})`);

@@ -60,7 +60,12 @@ export function evaluate(labels: LabelledLine[], predictions: Prediction[], leve
     const truePositive = confusion[level]![level]!;
     const support = Object.values(confusion[level]!).reduce((a, b) => a + b, 0);
     const predicted = known.reduce((sum, expected) => sum + confusion[expected]![level]!, 0);
-    perLevel[level] = { precision: ratio(truePositive, predicted), recall: ratio(truePositive, support), support, predicted };
+    perLevel[level] = {
+      precision: ratio(truePositive, predicted),
+      recall: ratio(truePositive, support),
+      support,
+      predicted,
+    };
   }
   const n = labels.length;
   return {
@@ -94,7 +99,10 @@ export function formatReport(report: EvalReport): string {
     '',
     'Ma trận nhầm lẫn (hàng: nhãn đúng, cột: dự đoán):',
     `  ${''.padEnd(width)}${levels.map((l) => l.padStart(width)).join('')}`,
-    ...levels.map((expected) => `  ${expected.padEnd(width)}${levels.map((p) => String(report.confusion[expected]![p]).padStart(width)).join('')}`),
+    ...levels.map(
+      (expected) =>
+        `  ${expected.padEnd(width)}${levels.map((p) => String(report.confusion[expected]![p]).padStart(width)).join('')}`,
+    ),
   ];
   return lines.join('\n');
 }

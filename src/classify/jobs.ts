@@ -46,7 +46,9 @@ interface PetitionRow {
 async function loadPetitions(db: Db, ids: number[]): Promise<PetitionRow[]> {
   if (ids.length === 0) return [];
   const latest = (column: string) =>
-    Prisma.raw(`(SELECT c."${column}" FROM "Classification" c WHERE c."petitionId" = p."id" ORDER BY c."id" DESC LIMIT 1)`);
+    Prisma.raw(
+      `(SELECT c."${column}" FROM "Classification" c WHERE c."petitionId" = p."id" ORDER BY c."id" DESC LIMIT 1)`,
+    );
   const rows = await queryRows<PetitionRow>(
     db,
     Prisma.sql`
@@ -61,7 +63,9 @@ async function loadPetitions(db: Db, ids: number[]): Promise<PetitionRow[]> {
 
 /** Already done by the LLM or corrected by staff: a retried job must not redo (or undo) it. */
 function isSettled(petition: PetitionRow, taxonomy: string): boolean {
-  return petition.lastClassifier === 'staff' || (petition.lastClassifier === 'llm' && petition.lastTaxonomy === taxonomy);
+  return (
+    petition.lastClassifier === 'staff' || (petition.lastClassifier === 'llm' && petition.lastTaxonomy === taxonomy)
+  );
 }
 
 function toInput(petition: PetitionRow): ClassifyInput {
@@ -77,7 +81,11 @@ function toInput(petition: PetitionRow): ClassifyInput {
 }
 
 /** Identical normalised texts already classified by the LLM (or staff) are reused: text -> result. */
-async function reuseFromDb(db: Db, petitions: PetitionRow[], taxonomy: string): Promise<Map<string, ClassificationResult>> {
+async function reuseFromDb(
+  db: Db,
+  petitions: PetitionRow[],
+  taxonomy: string,
+): Promise<Map<string, ClassificationResult>> {
   const previous = await queryRows<{
     petitionId: number;
     textNormalized: string;
@@ -183,12 +191,10 @@ async function moveStatuses(tx: Tx, outcomes: Outcome[], now: Date): Promise<voi
   const movedIds = new Set(moved.map((row) => Number(row.id)));
   const events = steps
     .filter(({ petition }) => movedIds.has(petition.id))
-    .map(
-      ({ petition, result, to }) => {
-        const note = `${result.classifier}: ${result.authority}/${result.field}`;
-        return Prisma.sql`(${petition.id}, ${petition.status}, ${to}, 'classifier', ${note}, ${now})`;
-      },
-    );
+    .map(({ petition, result, to }) => {
+      const note = `${result.classifier}: ${result.authority}/${result.field}`;
+      return Prisma.sql`(${petition.id}, ${petition.status}, ${to}, 'classifier', ${note}, ${now})`;
+    });
   if (events.length === 0) return;
   await execute(
     tx,
@@ -225,27 +231,45 @@ async function handleJobs(
   const petitions = (await loadPetitions(db, [...ids])).filter((p) => !isSettled(p, taxonomy));
   const toClassify: PetitionRow[] = [];
   const outcomes: Outcome[] = [];
-  const known = classifier.llmEnabled && petitions.length ? await reuseFromDb(db, petitions, taxonomy) : new Map<string, ClassificationResult>();
+  const known =
+    classifier.llmEnabled && petitions.length
+      ? await reuseFromDb(db, petitions, taxonomy)
+      : new Map<string, ClassificationResult>();
   for (const petition of petitions) {
     const reused = known.get(petition.textNormalized);
-    if (reused) outcomes.push({ petition, result: reused, review: needsReview(reused, undefined, config.REVIEW_CONFIDENCE_THRESHOLD) });
+    if (reused)
+      outcomes.push({
+        petition,
+        result: reused,
+        review: needsReview(reused, undefined, config.REVIEW_CONFIDENCE_THRESHOLD),
+      });
     else toClassify.push(petition);
   }
   const outcome = toClassify.length ? await classifier.classifyDetailed(toClassify.map(toInput)) : undefined;
   for (const petition of toClassify) {
     const id = String(petition.id);
     const result = outcome!.results.get(id)!;
-    outcomes.push({ petition, result, review: needsReview(result, outcome!.rules.get(id), config.REVIEW_CONFIDENCE_THRESHOLD) });
+    outcomes.push({
+      petition,
+      result,
+      review: needsReview(result, outcome!.rules.get(id), config.REVIEW_CONFIDENCE_THRESHOLD),
+    });
   }
   await storeResults(db, outcomes, taxonomy);
   if (!outcome || outcome.llmFailures.size === 0) return;
   const attempts = Math.max(...jobs.map((job) => job.attempts));
   if (attempts + 1 >= CLASSIFY_MAX_ATTEMPTS) {
-    log.warn({ petitions: outcome.llmFailures.size }, 'LLM still failing after the last attempt; the offline classification stands');
+    log.warn(
+      { petitions: outcome.llmFailures.size },
+      'LLM still failing after the last attempt; the offline classification stands',
+    );
     return;
   }
   const delay = retryDelay(attempts, outcome.retryAfterMs);
-  throw new RetryLater(delay, `LLM failed for ${outcome.llmFailures.size} petition(s); offline result stored, retry in ${Math.round(delay / 1000)} s`);
+  throw new RetryLater(
+    delay,
+    `LLM failed for ${outcome.llmFailures.size} petition(s); offline result stored, retry in ${Math.round(delay / 1000)} s`,
+  );
 }
 
 /**

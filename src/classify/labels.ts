@@ -63,7 +63,10 @@ export function orderIn(ids: string[], id: string | null): number {
 
 /** The id whose id or label matches what was typed: exact first, then a unique partial match. */
 export function matchLabel(list: Label[], typed: string): string | undefined {
-  const norm = (text: string) => foldDiacritics(text).replace(/[^a-z0-9]+/g, ' ').trim();
+  const norm = (text: string) =>
+    foldDiacritics(text)
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
   const key = norm(typed);
   if (!key) return undefined;
   const exact = list.find((item) => norm(item.id) === key || norm(item.label) === key);

@@ -8,7 +8,10 @@ import { renderUserMessage, type PromptItem } from './prompt.ts';
 import type { Taxonomy } from './taxonomy.ts';
 import type { ClassificationResult } from './types.ts';
 
-export type LlmItem = Pick<ClassificationResult, 'authority' | 'field' | 'agency' | 'summary' | 'confidence' | 'isPetition' | 'reason'>;
+export type LlmItem = Pick<
+  ClassificationResult,
+  'authority' | 'field' | 'agency' | 'summary' | 'confidence' | 'isPetition' | 'reason'
+>;
 
 export type Usage = ModelUsage;
 
@@ -33,8 +36,20 @@ function itemSchema(taxonomy: Taxonomy) {
     id: z.coerce.string(),
     authority: z.enum(taxonomy.levelIds as [string, ...string[]]),
     field: z.enum(taxonomy.fieldIds as [string, ...string[]]),
-    agency: z.string().trim().max(200).nullable().optional().transform((v) => (v ? v : null)),
-    summary: z.string().trim().max(600).nullable().optional().transform((v) => (v ? v : null)),
+    agency: z
+      .string()
+      .trim()
+      .max(200)
+      .nullable()
+      .optional()
+      .transform((v) => (v ? v : null)),
+    summary: z
+      .string()
+      .trim()
+      .max(600)
+      .nullable()
+      .optional()
+      .transform((v) => (v ? v : null)),
     confidence: z.coerce.number().min(0).max(1),
     is_petition: z.boolean(),
     reason: z.string().trim().min(1).max(600),
@@ -140,7 +155,10 @@ export async function classifyBatch(settings: LlmSettings, items: PromptItem[]):
   }
   result.invalid = pending.map((item) => item.key);
   if (!result.failure && result.invalid.length > 0) {
-    result.failure = new LlmFailure('invalid', `LLM answer invalid for ${result.invalid.length} petition(s) after one retry`);
+    result.failure = new LlmFailure(
+      'invalid',
+      `LLM answer invalid for ${result.invalid.length} petition(s) after one retry`,
+    );
   }
   return result;
 }

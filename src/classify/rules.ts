@@ -65,7 +65,12 @@ function contextEvidence(context: ClassifyContext | undefined, taxonomy: Taxonom
   const title = prepareText(context.meetingTitle);
   return taxonomy.cues.context.cues
     .filter((cue) => findFolded(title, cue.p))
-    .map((cue) => ({ level: cue.level, kind: 'place' as const, weight: cue.w, quote: `hội nghị: ${context.meetingTitle}` }));
+    .map((cue) => ({
+      level: cue.level,
+      kind: 'place' as const,
+      weight: cue.w,
+      quote: `hội nghị: ${context.meetingTitle}`,
+    }));
 }
 
 // Words that are capitalised without naming a place: institutions and legal acts.
@@ -81,7 +86,10 @@ const LOCAL_MARKERS =
  */
 export function isGeneral(text: PreparedText): boolean {
   if (LOCAL_MARKERS.test(text.folded)) return false;
-  const words = text.display.replace(/^[^\p{L}]+/u, '').split(/[\s,;:()"“”]+/u).slice(1);
+  const words = text.display
+    .replace(/^[^\p{L}]+/u, '')
+    .split(/[\s,;:()"“”]+/u)
+    .slice(1);
   return !words.some((word) => /^\p{Lu}/u.test(word) && !INSTITUTION_WORDS.test(word.replace(/[^\p{L}]/gu, '')));
 }
 
@@ -155,20 +163,45 @@ export function looksLikeNonPetition(text: PreparedText, taxonomy: Taxonomy, evi
 const NAMED_PLACE = '[A-ZĐ\\p{Lu}][\\p{L}\\d]*(?: [A-ZĐ\\p{Lu}\\d][\\p{L}\\d]*){0,3}';
 
 function findNamedBody(display: string, kinds: string): string | undefined {
-  const match = new RegExp(`(?:UBND |Ủy ban nhân dân |Uỷ ban nhân dân )?(${kinds}) (${NAMED_PLACE})`, 'u').exec(display);
+  const match = new RegExp(`(?:UBND |Ủy ban nhân dân |Uỷ ban nhân dân )?(${kinds}) (${NAMED_PLACE})`, 'u').exec(
+    display,
+  );
   return match ? `UBND ${match[1]!.toLowerCase()} ${match[2]}` : undefined;
 }
 
 // Ministries as petitions name them (before and after the 2025 mergers).
 const MINISTRIES = [
-  'Bộ Y tế', 'Bộ Giáo dục và Đào tạo', 'Bộ Tài chính', 'Bộ Nội vụ', 'Bộ Công an', 'Bộ Quốc phòng', 'Bộ Tư pháp',
-  'Bộ Xây dựng', 'Bộ Giao thông vận tải', 'Bộ Tài nguyên và Môi trường', 'Bộ Nông nghiệp và Môi trường',
-  'Bộ Nông nghiệp và Phát triển nông thôn', 'Bộ Lao động - Thương binh và Xã hội', 'Bộ Công Thương',
-  'Bộ Kế hoạch và Đầu tư', 'Bộ Thông tin và Truyền thông', 'Bộ Văn hóa, Thể thao và Du lịch', 'Bộ Khoa học và Công nghệ',
-  'Bộ Ngoại giao', 'Bộ Dân tộc và Tôn giáo', 'Ngân hàng Nhà nước', 'Bảo hiểm xã hội Việt Nam',
+  'Bộ Y tế',
+  'Bộ Giáo dục và Đào tạo',
+  'Bộ Tài chính',
+  'Bộ Nội vụ',
+  'Bộ Công an',
+  'Bộ Quốc phòng',
+  'Bộ Tư pháp',
+  'Bộ Xây dựng',
+  'Bộ Giao thông vận tải',
+  'Bộ Tài nguyên và Môi trường',
+  'Bộ Nông nghiệp và Môi trường',
+  'Bộ Nông nghiệp và Phát triển nông thôn',
+  'Bộ Lao động - Thương binh và Xã hội',
+  'Bộ Công Thương',
+  'Bộ Kế hoạch và Đầu tư',
+  'Bộ Thông tin và Truyền thông',
+  'Bộ Văn hóa, Thể thao và Du lịch',
+  'Bộ Khoa học và Công nghệ',
+  'Bộ Ngoại giao',
+  'Bộ Dân tộc và Tôn giáo',
+  'Ngân hàng Nhà nước',
+  'Bảo hiểm xã hội Việt Nam',
 ].sort((a, b) => b.length - a.length);
 
-function guessAgency(level: string, fieldId: string, text: PreparedText, taxonomy: Taxonomy, context?: ClassifyContext): string {
+function guessAgency(
+  level: string,
+  fieldId: string,
+  text: PreparedText,
+  taxonomy: Taxonomy,
+  context?: ClassifyContext,
+): string {
   const field = taxonomy.fields.find((item) => item.id === fieldId);
   const levelInfo = taxonomy.levels.find((item) => item.id === level);
   const fallback = levelInfo?.defaultAgency ?? level;
@@ -179,7 +212,8 @@ function guessAgency(level: string, fieldId: string, text: PreparedText, taxonom
   }
   if (level === 'city') {
     const department = /Sở [A-ZĐ][\p{L}]*(?:,? (?:và |- )?[\p{L}]+){0,5}/u.exec(text.display);
-    if (department) return department[0].replace(/\s+(có|cho|xem|sớm|chỉ|kiểm|công|hướng|bổ|tăng|đẩy)\b.*$/u, '').trim();
+    if (department)
+      return department[0].replace(/\s+(có|cho|xem|sớm|chỉ|kiểm|công|hướng|bổ|tăng|đẩy)\b.*$/u, '').trim();
     return field && field.id !== 'other' ? `UBND thành phố (${field.cityAgency})` : fallback;
   }
   if (level === 'district') return findNamedBody(text.display, 'quận|huyện|thị xã') ?? fallback;
@@ -192,7 +226,10 @@ function guessAgency(level: string, fieldId: string, text: PreparedText, taxonom
  * voter's name, phones, ID numbers, addresses), since summaries reach reports and digests.
  */
 function summarize(text: string, names: string[] | undefined): string | null {
-  const sentence = normalizeText(redactPersonalData(text, { names })).split(/(?<=[.!?])\s|\n/)[0]?.trim() ?? '';
+  const sentence =
+    normalizeText(redactPersonalData(text, { names }))
+      .split(/(?<=[.!?])\s|\n/)[0]
+      ?.trim() ?? '';
   if (!sentence) return null;
   return sentence.length > 200 ? `${sentence.slice(0, 197)}...` : sentence;
 }
@@ -252,7 +289,13 @@ function explain(
     .slice(0, 2)
     .map((item) => `"${item.quote}" → ${levelLabel(taxonomy, taxonomy.ruleLevels[item.level])}`);
   const why = decisive.length > 0 ? decisive.join(', ') : 'không có dấu hiệu rõ, chọn mặc định';
-  const fieldWhy = field.quotes.length > 0 ? ` ← ${field.quotes.slice(0, 3).map((q) => `"${q}"`).join(', ')}` : ' (không có từ khóa)';
+  const fieldWhy =
+    field.quotes.length > 0
+      ? ` ← ${field.quotes
+          .slice(0, 3)
+          .map((q) => `"${q}"`)
+          .join(', ')}`
+      : ' (không có từ khóa)';
   const contra = against.length > 0 ? `; yếu hơn: ${against.join(', ')}` : '';
   return `Quy tắc: ${levelLabel(taxonomy, level)} ← ${why}${contra}. Lĩnh vực ${fieldLabel(taxonomy, field.id)}${fieldWhy}.`;
 }
@@ -271,7 +314,12 @@ export function classifyWithRules(
   const isPetition = notPetition === null;
   const localAddressee = evidence.some((item) => item.level !== 'central' && item.kind !== 'topic' && item.weight >= 1);
   if (isPetition && !localAddressee && isGeneral(text)) {
-    evidence.push({ level: 'central', kind: 'topic', weight: GENERAL_BONUS, quote: 'nội dung chung, không nêu địa điểm cụ thể' });
+    evidence.push({
+      level: 'central',
+      kind: 'topic',
+      weight: GENERAL_BONUS,
+      quote: 'nội dung chung, không nêu địa điểm cụ thể',
+    });
   }
   const scores = scoreLevels(evidence, taxonomy);
   const top = pickTop(scores);

@@ -11,7 +11,14 @@ import { withDb } from './db.ts';
 import { registerDigestCommands } from '../digests/cli.ts';
 import { startApp } from '../main.ts';
 import { registerOpsCommands } from './ops.ts';
-import { deepLink, findMeetingByCode, importMeetingsCsv, listMeetings, saveMeeting, writeQrPng } from '../meetings/service.ts';
+import {
+  deepLink,
+  findMeetingByCode,
+  importMeetingsCsv,
+  listMeetings,
+  saveMeeting,
+  writeQrPng,
+} from '../meetings/service.ts';
 import { scheduleIcs } from '../staff/schedule.ts';
 
 const program = new Command('kiennghi').description('Trợ lý tiếp nhận ý kiến, kiến nghị cử tri');
@@ -140,7 +147,8 @@ try {
 } catch (error) {
   // Expected failures get one clear line, not a stack trace.
   if (error instanceof ConfigError || error instanceof CliError) console.error(error.message);
-  else if (error instanceof Error && error.name === 'ZodError') console.error(`Dữ liệu không hợp lệ: ${zodLine(error)}`);
+  else if (error instanceof Error && error.name === 'ZodError')
+    console.error(`Dữ liệu không hợp lệ: ${zodLine(error)}`);
   else console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }

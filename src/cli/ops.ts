@@ -26,9 +26,11 @@ export function registerOpsCommands(program: Command): void {
     .action(async (options: { out?: string }) => {
       const config = loadConfig();
       const kind = backupKind(config.DATABASE_URL);
-      const out = options.out ?? (config.BACKUP_DIR && join(config.BACKUP_DIR, backupFileName(new Date(), config.TZ, kind)));
+      const out =
+        options.out ?? (config.BACKUP_DIR && join(config.BACKUP_DIR, backupFileName(new Date(), config.TZ, kind)));
       if (!out) throw new Error('Cần --out <tệp> hoặc BACKUP_DIR.');
-      // The copy comes first, before any connection that could migrate: a backup taken before an upgrade stays as it was.
+      // The copy comes first, before any connection that could migrate: a backup taken before an
+      // upgrade stays as it was.
       const result = await writeBackup(config.DATABASE_URL, out);
       const db = await connectDb(config.DATABASE_URL);
       try {
@@ -70,7 +72,8 @@ export function registerOpsCommands(program: Command): void {
     .action(async (file: string, options: { databaseUrl?: string; force?: boolean }) => {
       const config = loadConfig();
       const url = options.databaseUrl ?? config.DATABASE_URL;
-      if (!/^(file:|postgres(ql)?:\/\/)/.test(url)) throw new Error('--database-url phải bắt đầu bằng file: hoặc postgresql://');
+      if (!/^(file:|postgres(ql)?:\/\/)/.test(url))
+        throw new Error('--database-url phải bắt đầu bằng file: hoặc postgresql://');
       const counts = await restoreBackup(file, url, { force: options.force });
       console.log('Đã khôi phục.');
       printCounts(counts, config.TZ);

@@ -29,7 +29,10 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_URL: optionalString.pipe(z.url().optional()),
   TELEGRAM_BOT_TOKEN: optionalString.pipe(
-    z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'dạng <số>:<chuỗi> do @BotFather cấp').optional(),
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]+$/, 'dạng <số>:<chuỗi> do @BotFather cấp')
+      .optional(),
   ),
   TELEGRAM_API_ROOT: z.url().default('https://api.telegram.org'),
   TELEGRAM_WEBHOOK_SECRET: optionalString.pipe(
@@ -43,10 +46,7 @@ const schema = z.object({
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   ADMIN_TELEGRAM_IDS: idList,
   ADMIN_ZALO_IDS: idList,
-  TZ: z
-    .string()
-    .default('Asia/Ho_Chi_Minh')
-    .refine(isTimeZone, 'không phải múi giờ IANA (ví dụ Asia/Ho_Chi_Minh)'),
+  TZ: z.string().default('Asia/Ho_Chi_Minh').refine(isTimeZone, 'không phải múi giờ IANA (ví dụ Asia/Ho_Chi_Minh)'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TAXONOMY: z.enum(['current', 'legacy']).default('current'),
   CLASSIFY_BATCH_SIZE: z.coerce.number().int().min(1).max(50).default(10),
@@ -130,7 +130,9 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
   const values = result.data;
   const webhook = Boolean(values.PUBLIC_URL);
   if (webhook && values.TELEGRAM_BOT_TOKEN && !values.TELEGRAM_WEBHOOK_SECRET) {
-    throw new ConfigError('Cấu hình không hợp lệ: TELEGRAM_WEBHOOK_SECRET: bắt buộc khi đặt PUBLIC_URL (chế độ webhook)');
+    throw new ConfigError(
+      'Cấu hình không hợp lệ: TELEGRAM_WEBHOOK_SECRET: bắt buộc khi đặt PUBLIC_URL (chế độ webhook)',
+    );
   }
   if (webhook && values.ZALO_BOT_TOKEN && !values.ZALO_WEBHOOK_SECRET) {
     throw new ConfigError('Cấu hình không hợp lệ: ZALO_WEBHOOK_SECRET: bắt buộc khi đặt PUBLIC_URL (chế độ webhook)');

@@ -131,12 +131,17 @@ export class Core {
    * commit): under load the database sees a few statements per batch, not per delivery.
    */
   handle(event: IncomingEvent): Promise<HandleResult> {
-    const result = new Promise<HandleResult>((resolve, reject) => this.waiting.push({ event: withoutNul(event), resolve, reject }));
+    const result = new Promise<HandleResult>((resolve, reject) =>
+      this.waiting.push({ event: withoutNul(event), resolve, reject }),
+    );
     if (this.pumps.size < this.maxPumps) {
       const pump: Promise<void> = this.pump().finally(() => this.pumps.delete(pump));
       this.pumps.add(pump);
     }
-    result.then((done) => countUpdate(event.channel, done.outcome), () => countUpdate(event.channel, 'error'));
+    result.then(
+      (done) => countUpdate(event.channel, done.outcome),
+      () => countUpdate(event.channel, 'error'),
+    );
     return result;
   }
 
@@ -186,7 +191,7 @@ export class Core {
     const batch: Waiting[] = [];
     // A delivery left waiting holds back the later ones of its user and chat too.
     const passed = new Set<string>();
-    for (let index = 0; index < this.waiting.length && batch.length < MAX_BATCH; ) {
+    for (let index = 0; index < this.waiting.length && batch.length < MAX_BATCH;) {
       const keys = heldKeys(this.waiting[index]!.event);
       if (keys.some((key) => this.busy.has(key) || passed.has(key))) {
         for (const key of keys) passed.add(key);
@@ -222,7 +227,10 @@ export class Core {
     const ids = { channel: event.channel, updateId: event.updateId };
     const repeats = this.countFailure(key);
     if (isTransientDbError(error) && repeats < MAX_TRANSIENT_REPEATS) {
-      this.deps.log.warn({ err: error, ...ids, attempt: repeats }, 'turn failed on a transient database error; left for a retry');
+      this.deps.log.warn(
+        { err: error, ...ids, attempt: repeats },
+        'turn failed on a transient database error; left for a retry',
+      );
       return item.reject(error);
     }
     const errorId = randomBytes(4).toString('hex');
@@ -232,7 +240,10 @@ export class Core {
       this.deps.log.error({ err: error, errorId, ...ids }, 'turn failed; delivery recorded and the user told');
       item.resolve(result);
     } catch (recordError) {
-      this.deps.log.error({ err: error, recordErr: recordError, errorId, ...ids }, 'turn failed and could not be recorded');
+      this.deps.log.error(
+        { err: error, recordErr: recordError, errorId, ...ids },
+        'turn failed and could not be recorded',
+      );
       item.reject(error);
     }
   }
@@ -259,7 +270,11 @@ export class Core {
       TRANSACTION_OPTIONS,
     );
     if (!claimed) return { outcome: 'duplicate', delivered: Promise.resolve() };
-    const delivered = this.deps.outbox.deliver(event.channel, event.chatId, claimed.get(channelKey(event.channel, event.chatId)) ?? []);
+    const delivered = this.deps.outbox.deliver(
+      event.channel,
+      event.chatId,
+      claimed.get(channelKey(event.channel, event.chatId)) ?? [],
+    );
     return { outcome: 'failed', delivered };
   }
 
@@ -273,7 +288,8 @@ export class Core {
         const deliveries = new Map<string, Promise<void>>();
         const deliver = (event: IncomingEvent) => {
           const key = channelKey(event.channel, event.chatId);
-          if (!deliveries.has(key)) deliveries.set(key, this.deps.outbox.deliver(event.channel, event.chatId, claimed.get(key) ?? []));
+          if (!deliveries.has(key))
+            deliveries.set(key, this.deps.outbox.deliver(event.channel, event.chatId, claimed.get(key) ?? []));
           return deliveries.get(key)!;
         };
         return events.map((event, index) => ({
@@ -313,7 +329,9 @@ export class Core {
           if (!fresh.delete(key)) return 'duplicate' as const;
           return this.flood.check(`${event.channel}:${event.userId}`);
         });
-        const outcomes = gates.map((gate): TurnOutcome => (gate === 'duplicate' ? gate : gate === 'ok' ? 'handled' : 'limited'));
+        const outcomes = gates.map((gate): TurnOutcome =>
+          gate === 'duplicate' ? gate : gate === 'ok' ? 'handled' : 'limited',
+        );
         const handled = events.filter((_, index) => outcomes[index] === 'handled');
         const { conversations, voters, staff, backlog } = await loadBatch(tx, handled);
         const roles = rolesOf(config, handled, staff);
@@ -405,7 +423,8 @@ function withoutNul(event: IncomingEvent): IncomingEvent {
  */
 function limitReply(event: IncomingEvent, gate: GateResult | 'duplicate', windowSeconds: number): string | undefined {
   if (gate === 'ok' || gate === 'duplicate') return undefined;
-  const isCommand = event.kind === 'command' || event.kind === 'choice' || (event.kind === 'text' && parseCommand(event.text) !== null);
+  const isCommand =
+    event.kind === 'command' || event.kind === 'choice' || (event.kind === 'text' && parseCommand(event.text) !== null);
   if (isCommand) return turnMsg.limited(windowSeconds);
   return gate === 'warn' ? msg.flood(windowSeconds) : undefined;
 }
@@ -450,15 +469,38 @@ function isWriteConflict(error: unknown): boolean {
 }
 
 const TRANSIENT_KINDS = new Set([
-  'ConnectionClosed', 'DatabaseNotReachable', 'SocketTimeout', 'TooManyConnections',
-  'TransactionWriteConflict', 'TransactionAlreadyClosed', 'TlsConnectionError',
+  'ConnectionClosed',
+  'DatabaseNotReachable',
+  'SocketTimeout',
+  'TooManyConnections',
+  'TransactionWriteConflict',
+  'TransactionAlreadyClosed',
+  'TlsConnectionError',
 ]);
 /** Prisma: unreachable, timed out, closed, pool timeout, transaction expired, write conflict or deadlock. */
 const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
 /** PostgreSQL SQLSTATEs and Node socket codes of an unavailable or contended database. */
 const TRANSIENT_CODES = new Set([
-  '40001', '40P01', '55P03', '57014', '57P01', '57P02', '57P03', '53300', '08000', '08001', '08003', '08004', '08006',
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'SQLITE_BUSY', 'SQLITE_LOCKED',
+  '40001',
+  '40P01',
+  '55P03',
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
 ]);
 /** SQLite's BUSY and LOCKED result codes, extended ones included (their low byte). */
 const SQLITE_BUSY_CODES = new Set([5, 6]);

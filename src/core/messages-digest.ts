@@ -44,7 +44,8 @@ export const digestMsg = {
     (daysLeft === 0 ? 'hôm nay' : `còn ${daysLeft} ngày`) +
     ').',
   upcoming: () => 'Hội nghị sắp tới:',
-  upcomingLine: (startsAt: Date, title: string, place: string, tz: string) => `• ${formatDateTime(startsAt, tz)} — ${title}, ${place}`,
+  upcomingLine: (startsAt: Date, title: string, place: string, tz: string) =>
+    `• ${formatDateTime(startsAt, tz)} — ${title}, ${place}`,
   noUpcoming: () => 'Chưa có hội nghị nào trong 14 ngày tới.',
 };
 
@@ -70,8 +71,7 @@ export const subscriptionMsg = {
 export const reportMsg = {
   staffOnly: () => 'Lệnh này chỉ dành cho cán bộ Văn phòng.',
   usage: () =>
-    'Cách dùng: /baocao <từ ngày> <đến ngày> [docx|xlsx] [mã hội nghị]\n' +
-    'Ví dụ: /baocao 01/11/2026 30/11/2026 xlsx',
+    'Cách dùng: /baocao <từ ngày> <đến ngày> [docx|xlsx] [mã hội nghị]\n' + 'Ví dụ: /baocao 01/11/2026 30/11/2026 xlsx',
   badRange: () => 'Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.',
   meetingNotFound: (code: string) => `Không có hội nghị mã ${code}.`,
   caption: (from: string, to: string, petitions: number) =>
@@ -89,7 +89,15 @@ export const reportText = {
   meetingsSummary: (meetings: number, expected: number, voters: number, petitions: number) =>
     `Trong kỳ đã tổ chức ${meetings} hội nghị tiếp xúc cử tri (dự kiến ${expected} cử tri tham dự); ` +
     `${voters} cử tri đã gửi ${petitions} ý kiến, kiến nghị.`,
-  meetingLine: (startsAt: Date, tz: string, title: string, place: string, expected: number | null, voters: number, petitions: number) =>
+  meetingLine: (
+    startsAt: Date,
+    tz: string,
+    title: string,
+    place: string,
+    expected: number | null,
+    voters: number,
+    petitions: number,
+  ) =>
     `${formatDate(startsAt, tz)} — ${title} (${place}): ` +
     (expected !== null ? `dự kiến ${expected} cử tri, ` : '') +
     `${voters} cử tri gửi ${petitions} ý kiến.`,

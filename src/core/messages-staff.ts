@@ -94,7 +94,10 @@ function meetingLine(item: ScheduleItem, timeZone: string): string {
 
 function countLines(rows: { label: string; count: number }[], total: number): string {
   return rows
-    .map((row) => `  • ${row.label}: ${row.count.toLocaleString('vi-VN')}${total ? ` (${Math.round((row.count * 100) / total)}%)` : ''}`)
+    .map(
+      (row) =>
+        `  • ${row.label}: ${row.count.toLocaleString('vi-VN')}${total ? ` (${Math.round((row.count * 100) / total)}%)` : ''}`,
+    )
     .join('\n');
 }
 
@@ -125,7 +128,14 @@ export const staffMsg = {
 
   // Roles and invites
   inviteUsage: () => 'Cách dùng: /moi staff (mời cán bộ) hoặc /moi deputy <họ tên đại biểu> (mời đại biểu).',
-  inviteCreated: (code: string, role: string, deputy: string | null, expiresAt: Date, timeZone: string, newDeputy: boolean) =>
+  inviteCreated: (
+    code: string,
+    role: string,
+    deputy: string | null,
+    expiresAt: Date,
+    timeZone: string,
+    newDeputy: boolean,
+  ) =>
     [
       `Mã mời ${ROLE_LABELS[role] ?? role}${deputy ? ` (${deputy})` : ''}: ${code}`,
       newDeputy ? `Đã thêm đại biểu mới "${deputy}" vào danh sách.` : null,
@@ -142,11 +152,17 @@ export const staffMsg = {
   revoked: (who: string) => `Đã thu hồi quyền của ${who}. Từ tin nhắn tiếp theo tài khoản này là cử tri.`,
   inviteRevoked: (code: string) => `Đã hủy mã mời ${code}.`,
   revokeNotFound: (target: string) => `Không tìm thấy cán bộ hoặc mã mời "${target}" còn hiệu lực.`,
-  staffList: (rows: { id: number; role: string; account: string; deputy: string | null; since: Date }[], timeZone: string) =>
+  staffList: (
+    rows: { id: number; role: string; account: string; deputy: string | null; since: Date }[],
+    timeZone: string,
+  ) =>
     rows.length
       ? 'Cán bộ, đại biểu đang có quyền:\n' +
         rows
-          .map((r) => `#${r.id} ${ROLE_LABELS[r.role] ?? r.role}${r.deputy ? ` (${r.deputy})` : ''} — ${r.account}, từ ${formatDate(r.since, timeZone)}`)
+          .map(
+            (r) =>
+              `#${r.id} ${ROLE_LABELS[r.role] ?? r.role}${r.deputy ? ` (${r.deputy})` : ''} — ${r.account}, từ ${formatDate(r.since, timeZone)}`,
+          )
           .join('\n')
       : 'Chưa có cán bộ, đại biểu nào được mời.',
 
@@ -171,7 +187,8 @@ export const staffMsg = {
     `In mã QR này để cử tri quét; cử tri dùng Zalo nhập mã ${code}.` +
     (link ? `\nLiên kết: ${link}` : ''),
   meetingStatusSet: (code: string, status: string) => `Hội nghị ${code}: ${MEETING_STATUS_LABELS[status] ?? status}.`,
-  meetingStatusSame: (code: string, status: string) => `Hội nghị ${code} đã ở trạng thái "${MEETING_STATUS_LABELS[status] ?? status}".`,
+  meetingStatusSame: (code: string, status: string) =>
+    `Hội nghị ${code} đã ở trạng thái "${MEETING_STATUS_LABELS[status] ?? status}".`,
   meetingCancelledNoOpen: (code: string) => `Hội nghị ${code} đã bị hủy; tạo lại hoặc sửa trước khi mở.`,
   icsCaption: (count: number) => `Lịch ${count} hội nghị tiếp xúc cử tri (tệp .ics, mở bằng ứng dụng lịch).`,
 
@@ -180,7 +197,13 @@ export const staffMsg = {
     `Chưa hiểu: ${items.map((item) => `"${item}"`).join(', ')}. Ví dụ: /thongke tuan nay phuong=Cau Giay linhvuc=moi truong`,
   stats: (
     heading: string[],
-    s: { total: number; byStatus: { label: string; count: number }[]; byAuthority: { label: string; count: number }[]; byField: { label: string; count: number }[]; topMeetings: { key: string; label: string; count: number }[] },
+    s: {
+      total: number;
+      byStatus: { label: string; count: number }[];
+      byAuthority: { label: string; count: number }[];
+      byField: { label: string; count: number }[];
+      topMeetings: { key: string; label: string; count: number }[];
+    },
     problems: string[],
   ) =>
     [
@@ -215,9 +238,11 @@ export const staffMsg = {
   suggestReview: () => '/duyet',
   answerUnverified: (facts: string) =>
     `Trợ lý đưa ra số liệu không khớp với kết quả tra cứu nên không hiển thị câu trả lời đó. Kết quả tra cứu:\n${facts}`,
-  answerNoData: () => 'Mình chưa tìm được số liệu để trả lời câu hỏi này. Bạn thử hỏi cụ thể hơn, hoặc dùng /thongke, /lich.',
+  answerNoData: () =>
+    'Mình chưa tìm được số liệu để trả lời câu hỏi này. Bạn thử hỏi cụ thể hơn, hoặc dùng /thongke, /lich.',
   answerFailed: () => 'Xin lỗi, trợ lý hỏi đáp đang gặp sự cố. Bạn thử lại sau, hoặc dùng /thongke, /lich.',
-  voterMode: () => 'Đã chuyển sang chế độ cử tri: tin nhắn của bạn sẽ được ghi nhận như ý kiến cử tri. Gõ /troly để quay lại trợ lý.',
+  voterMode: () =>
+    'Đã chuyển sang chế độ cử tri: tin nhắn của bạn sẽ được ghi nhận như ý kiến cử tri. Gõ /troly để quay lại trợ lý.',
   assistantMode: () => 'Đã quay lại chế độ trợ lý: câu hỏi bằng lời sẽ được tra cứu số liệu.',
 
   // Review
@@ -260,7 +285,9 @@ export const staffMsg = {
       `Người gửi: ${h.sender}`,
       `Nội dung: ${excerpt(h.text, 1200)}`,
       `Phân loại: ${h.authority} / ${h.field}${h.agency ? ` / ${h.agency}` : ''}`,
-      h.forwardedTo ? `Đã chuyển: ${h.forwardedTo}${h.forwardedAt ? ` ngày ${formatDate(h.forwardedAt, timeZone)}` : ''}` : null,
+      h.forwardedTo
+        ? `Đã chuyển: ${h.forwardedTo}${h.forwardedAt ? ` ngày ${formatDate(h.forwardedAt, timeZone)}` : ''}`
+        : null,
       h.answerText || h.answerRef
         ? `Trả lời${h.answeredAt ? ` ngày ${formatDate(h.answeredAt, timeZone)}` : ''}: ${[h.answerRef, h.answerText].filter(Boolean).join(' — ')}` +
           (h.answerNotifiedAt ? ` (đã báo cử tri ${formatDateTime(h.answerNotifiedAt, timeZone)})` : '')
@@ -275,7 +302,8 @@ export const staffMsg = {
       ),
       h.classifications.length ? 'Phân loại qua các lần:' : null,
       ...h.classifications.map(
-        (c) => `  • ${formatDateTime(c.at, timeZone)} ${c.classifier}: ${c.authority} / ${c.field} (${Math.round(c.confidence * 100)}%)`,
+        (c) =>
+          `  • ${formatDateTime(c.at, timeZone)} ${c.classifier}: ${c.authority} / ${c.field} (${Math.round(c.confidence * 100)}%)`,
       ),
     ]
       .filter((line) => line !== null)

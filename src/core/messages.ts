@@ -115,8 +115,7 @@ export const msg = {
       ? 'Tin nhắn không có nội dung đọc được nên chưa được lưu. '
       : reason === 'symbols'
         ? 'Tin nhắn chỉ có biểu tượng nên chưa được lưu thành ý kiến. '
-        : 'Chúng tôi đã nhận được tin nhắn; lời chào, lời cảm ơn không được lưu thành ý kiến. ') +
-    HOW_TO_SEND,
+        : 'Chúng tôi đã nhận được tin nhắn; lời chào, lời cảm ơn không được lưu thành ý kiến. ') + HOW_TO_SEND,
 
   howToSend: () =>
     'Đây là trợ lý tự động tiếp nhận ý kiến, kiến nghị cử tri. ' + HOW_TO_SEND + ' Gõ /trogiup để xem các lệnh.',

@@ -3,7 +3,15 @@
 // order, per chat) when it does not. A crash between the two loses nothing.
 import type { Db, Tx } from '../db/client.ts';
 import { backoffMs } from '../jobs/queue.ts';
-import { channelKey, insertMessages, markMessages, takeMessages, undeliveredMessages, type Claimed, type Outgoing } from './store.ts';
+import {
+  channelKey,
+  insertMessages,
+  markMessages,
+  takeMessages,
+  undeliveredMessages,
+  type Claimed,
+  type Outgoing,
+} from './store.ts';
 import type { Logger } from '../log.ts';
 import {
   DeliveryRateLimited,
@@ -25,7 +33,12 @@ const MAX_ATTEMPTS = 200;
 const MAX_RETRY_DELAY_MS = 60_000;
 
 /** One statement for a chat's messages, waiting for the next flush; ids follow their order. */
-export async function addToOutbox(tx: Db | Tx, channel: Channel, chatId: string, messages: OutgoingMessage[]): Promise<void> {
+export async function addToOutbox(
+  tx: Db | Tx,
+  channel: Channel,
+  chatId: string,
+  messages: OutgoingMessage[],
+): Promise<void> {
   if (messages.length === 0) return;
   await tx.outboxMessage.createMany({
     data: messages.map((message) => ({ channel, chatId, payload: JSON.stringify(message) })),
@@ -43,7 +56,13 @@ export async function storeReplies(tx: Tx, items: Outgoing[], backlog: Set<strin
   const claimed = new Map<string, Claimed[]>();
   if (items.length === 0) return claimed;
   const now = new Date();
-  const rows = await insertMessages(tx, items, (channel, chatId) => !backlog.has(channelKey(channel, chatId)), now, new Date(now.getTime() + SENDING_LEASE_MS));
+  const rows = await insertMessages(
+    tx,
+    items,
+    (channel, chatId) => !backlog.has(channelKey(channel, chatId)),
+    now,
+    new Date(now.getTime() + SENDING_LEASE_MS),
+  );
   for (const row of rows) {
     const key = channelKey(row.channel, row.chatId);
     claimed.set(key, [...(claimed.get(key) ?? []), row]);
@@ -156,7 +175,9 @@ export class Outbox {
     }
     for (const request of requests) {
       const key = channelKey(request.channel, request.chatId);
-      const messages = this.senders.has(request.channel) ? [...(claimed.get(key) ?? []), ...request.fresh].sort((a, b) => a.id - b.id) : [];
+      const messages = this.senders.has(request.channel)
+        ? [...(claimed.get(key) ?? []), ...request.fresh].sort((a, b) => a.id - b.id)
+        : [];
       if (messages.length === 0) {
         for (const done of request.done) done();
         continue;
@@ -188,7 +209,12 @@ export class Outbox {
       return !blocked.has(key);
     });
     if (due.length === 0) return result;
-    const taken = await takeMessages(this.db, due.map((message) => message.id), now, new Date(now.getTime() + SENDING_LEASE_MS));
+    const taken = await takeMessages(
+      this.db,
+      due.map((message) => message.id),
+      now,
+      new Date(now.getTime() + SENDING_LEASE_MS),
+    );
     const mine = new Map(taken.map((message) => [message.id, message]));
     const released: number[] = [];
     const gap = new Set<string>();
@@ -239,7 +265,8 @@ export class Outbox {
         });
         return 'dropped';
       }
-      const delay = error instanceof DeliveryRateLimited ? error.retryAfterMs : backoffMs(attempts + 1, MAX_RETRY_DELAY_MS);
+      const delay =
+        error instanceof DeliveryRateLimited ? error.retryAfterMs : backoffMs(attempts + 1, MAX_RETRY_DELAY_MS);
       this.log.warn({ outboxId: id, reason, retryInMs: delay }, 'delivery failed; will retry');
       await this.db.outboxMessage.update({
         where: { id },
@@ -299,7 +326,12 @@ class SentMarks {
 
   private async write(batch: Mark[]): Promise<void> {
     try {
-      await markMessages(this.db, batch.map((mark) => mark.id), 'sent', new Date());
+      await markMessages(
+        this.db,
+        batch.map((mark) => mark.id),
+        'sent',
+        new Date(),
+      );
       for (const mark of batch) mark.written();
     } catch (error) {
       const retried = batch.filter((mark) => ++mark.attempts < MARK_ATTEMPTS);

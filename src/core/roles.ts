@@ -13,7 +13,11 @@ export async function resolveRole(db: Db | Tx, config: Config, channel: Channel,
 }
 
 /** The roles of users, given their staff roles (`loadStaffRoles`): user key (`channelKey`) -> role. */
-export function rolesOf(config: Config, users: { channel: Channel; userId: string }[], staff: Map<string, Role>): Map<string, Role> {
+export function rolesOf(
+  config: Config,
+  users: { channel: Channel; userId: string }[],
+  staff: Map<string, Role>,
+): Map<string, Role> {
   const roles = new Map(staff);
   for (const { channel, userId } of users) {
     const key = channelKey(channel, userId);

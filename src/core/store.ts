@@ -30,11 +30,14 @@ export async function recordDeliveries(
   deliveries: { channel: Channel; updateId: string }[],
   now: Date,
 ): Promise<Set<string>> {
-  const rows = await queryRows<{ channel: string; updateId: string }>(tx, Prisma.sql`
+  const rows = await queryRows<{ channel: string; updateId: string }>(
+    tx,
+    Prisma.sql`
     INSERT INTO "ProcessedUpdate" ("channel", "updateId", "createdAt")
     VALUES ${Prisma.join(deliveries.map((d) => Prisma.sql`(${d.channel}, ${d.updateId}, ${now})`))}
     ON CONFLICT ("channel", "updateId") DO NOTHING
-    RETURNING "channel", "updateId"`);
+    RETURNING "channel", "updateId"`,
+  );
   return new Set(rows.map((row) => channelKey(row.channel, row.updateId)));
 }
 
@@ -60,12 +63,28 @@ export interface BatchState {
  * backlog, as one UNION (each read is a round trip on PostgreSQL): columns a, b, c mean
  * what each kind of row says.
  */
-export async function loadBatch(tx: Tx, events: { channel: Channel; userId: string; chatId: string }[]): Promise<BatchState> {
+export async function loadBatch(
+  tx: Tx,
+  events: { channel: Channel; userId: string; chatId: string }[],
+): Promise<BatchState> {
   const state: BatchState = { conversations: new Map(), voters: new Map(), staff: new Map(), backlog: new Set() };
   if (events.length === 0) return state;
-  const users = pairsFilter(events.map((e) => ({ channel: e.channel, id: e.userId })), 'channelUserId');
-  const chats = pairsFilter(events.map((e) => ({ channel: e.channel, id: e.chatId })), 'chatId');
-  const rows = await queryRows<{ kind: string; channel: string; key: string; a: string | null; b: string | null; c: string | null }>(
+  const users = pairsFilter(
+    events.map((e) => ({ channel: e.channel, id: e.userId })),
+    'channelUserId',
+  );
+  const chats = pairsFilter(
+    events.map((e) => ({ channel: e.channel, id: e.chatId })),
+    'chatId',
+  );
+  const rows = await queryRows<{
+    kind: string;
+    channel: string;
+    key: string;
+    a: string | null;
+    b: string | null;
+    c: string | null;
+  }>(
     tx,
     Prisma.sql`
       SELECT 'conversation' AS "kind", "channel", "channelUserId" AS "key", "state" AS "a", CAST("meetingId" AS TEXT) AS "b", "data" AS "c"
@@ -78,7 +97,12 @@ export async function loadBatch(tx: Tx, events: { channel: Channel; userId: stri
   for (const { kind, channel, key: id, a, b, c } of rows) {
     const key = channelKey(channel, id);
     if (kind === 'conversation') {
-      const conversation = { isNew: false, state: a!, meetingId: b === null ? null : Number(b), data: JSON.parse(c!) as ConversationData };
+      const conversation = {
+        isNew: false,
+        state: a!,
+        meetingId: b === null ? null : Number(b),
+        data: JSON.parse(c!) as ConversationData,
+      };
       state.conversations.set(key, { state: conversation, touched: false });
     } else if (kind === 'voter') state.voters.set(key, { id: Number(b), consent: a!, ward: c });
     else if (kind === 'staff') state.staff.set(key, a as Role);
@@ -87,33 +111,52 @@ export async function loadBatch(tx: Tx, events: { channel: Channel; userId: stri
   for (const { channel, userId } of events) {
     const key = channelKey(channel, userId);
     if (!state.conversations.has(key)) {
-      state.conversations.set(key, { state: { isNew: true, state: 'idle', meetingId: null, data: {} }, touched: false });
+      state.conversations.set(key, {
+        state: { isNew: true, state: 'idle', meetingId: null, data: {} },
+        touched: false,
+      });
     }
   }
   return state;
 }
 
 /** Every conversation a turn changed, in one upsert. */
-export async function saveConversations(tx: Tx, conversations: Map<string, StoredConversation>, now: Date): Promise<void> {
+export async function saveConversations(
+  tx: Tx,
+  conversations: Map<string, StoredConversation>,
+  now: Date,
+): Promise<void> {
   const rows = [...conversations].filter(([, c]) => c.touched);
   if (rows.length === 0) return;
   const values = rows.map(([key, { state }]) => {
     const [channel, userId] = key.split('\u0000') as [string, string];
     return Prisma.sql`(${channel}, ${userId}, ${state.state}, ${state.meetingId}, ${JSON.stringify(state.data)}, ${now})`;
   });
-  await execute(tx, Prisma.sql`
+  await execute(
+    tx,
+    Prisma.sql`
     INSERT INTO "Conversation" ("channel", "channelUserId", "state", "meetingId", "data", "updatedAt")
     VALUES ${Prisma.join(values)}
     ON CONFLICT ("channel", "channelUserId") DO UPDATE SET
-      "state" = excluded."state", "meetingId" = excluded."meetingId", "data" = excluded."data", "updatedAt" = excluded."updatedAt"`);
+      "state" = excluded."state", "meetingId" = excluded."meetingId", "data" = excluded."data", "updatedAt" = excluded."updatedAt"`,
+  );
 }
 
 /** Staff roles (not revoked) of these users, by user key (a single lookup outside a batch). */
-export async function loadStaffRoles(db: Db | Tx, users: { channel: Channel; userId: string }[]): Promise<Map<string, Role>> {
+export async function loadStaffRoles(
+  db: Db | Tx,
+  users: { channel: Channel; userId: string }[],
+): Promise<Map<string, Role>> {
   if (users.length === 0) return new Map();
-  const rows = await queryRows<{ channel: string; channelUserId: string; role: string }>(db, Prisma.sql`
+  const rows = await queryRows<{ channel: string; channelUserId: string; role: string }>(
+    db,
+    Prisma.sql`
     SELECT "channel", "channelUserId", "role" FROM "StaffMember"
-    WHERE "revokedAt" IS NULL AND ${pairsFilter(users.map((u) => ({ channel: u.channel, id: u.userId })), 'channelUserId')}`);
+    WHERE "revokedAt" IS NULL AND ${pairsFilter(
+      users.map((u) => ({ channel: u.channel, id: u.userId })),
+      'channelUserId',
+    )}`,
+  );
   return new Map(rows.map((row) => [channelKey(row.channel, row.channelUserId), row.role as Role]));
 }
 
@@ -125,7 +168,10 @@ export interface Outgoing {
 
 export type Claimed = { id: number; chatId: string; payload: string; attempts: number };
 
-/** Inserts messages in order; those of `claimedChats` already claimed until `leaseUntil`. Returns the claimed ones, oldest first. */
+/**
+ * Inserts messages in order; those of `claimedChats` already claimed until `leaseUntil`.
+ * Returns the claimed ones, oldest first.
+ */
 export async function insertMessages(
   tx: Tx,
   items: Outgoing[],
@@ -138,13 +184,22 @@ export async function insertMessages(
     const status = claimed ? 'sending' : 'pending';
     return Prisma.sql`(${channel}, ${chatId}, ${JSON.stringify(message)}, ${status}, 0, ${claimed ? leaseUntil : now}, ${now})`;
   });
-  const rows = await queryRows<(Claimed & { channel: Channel; status: string })>(tx, Prisma.sql`
+  const rows = await queryRows<Claimed & { channel: Channel; status: string }>(
+    tx,
+    Prisma.sql`
     INSERT INTO "OutboxMessage" ("channel", "chatId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
     VALUES ${Prisma.join(values)}
-    RETURNING "id", "channel", "chatId", "payload", "attempts", "status"`);
+    RETURNING "id", "channel", "chatId", "payload", "attempts", "status"`,
+  );
   return rows
     .filter((row) => row.status === 'sending')
-    .map(({ id, channel, chatId, payload, attempts }) => ({ id: Number(id), channel, chatId, payload, attempts: Number(attempts) }))
+    .map(({ id, channel, chatId, payload, attempts }) => ({
+      id: Number(id),
+      channel,
+      chatId,
+      payload,
+      attempts: Number(attempts),
+    }))
     .sort((a, b) => a.id - b.id);
 }
 
@@ -157,7 +212,10 @@ export async function undeliveredMessages(
     db,
     Prisma.sql`
       SELECT "id", "channel", "chatId", "nextAttemptAt" FROM "OutboxMessage"
-      WHERE "status" IN ('pending', 'sending') AND ${pairsFilter(chats.map((c) => ({ channel: c.channel, id: c.chatId })), 'chatId')}
+      WHERE "status" IN ('pending', 'sending') AND ${pairsFilter(
+        chats.map((c) => ({ channel: c.channel, id: c.chatId })),
+        'chatId',
+      )}
       ORDER BY "id"`,
   );
   const asked = new Set(chats.map((chat) => channelKey(chat.channel, chat.chatId)));
@@ -167,7 +225,12 @@ export async function undeliveredMessages(
 }
 
 /** Claims those of `ids` still undelivered and due (another instance may have taken some) until `leaseUntil`. */
-export async function takeMessages(db: Db, ids: number[], now: Date, leaseUntil: Date): Promise<(Claimed & { channel: Channel })[]> {
+export async function takeMessages(
+  db: Db,
+  ids: number[],
+  now: Date,
+  leaseUntil: Date,
+): Promise<(Claimed & { channel: Channel })[]> {
   const rows = await queryRows<Claimed & { channel: Channel }>(
     db,
     Prisma.sql`

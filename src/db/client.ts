@@ -30,7 +30,9 @@ export async function connectDb(url: string): Promise<Db> {
   const owner = () => db;
   if (!isSqlite(resolved)) {
     // Both clients are generated from the same models; only the provider differs.
-    db = new PostgresClient({ adapter: withFastLane(new PrismaPg({ connectionString: resolved }), owner) }) as unknown as Db;
+    db = new PostgresClient({
+      adapter: withFastLane(new PrismaPg({ connectionString: resolved }), owner),
+    }) as unknown as Db;
     return db;
   }
   db = new PrismaClient({ adapter: withFastLane(new PrismaLibSQL({ url: resolved }), owner) });

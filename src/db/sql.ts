@@ -18,7 +18,10 @@ const lanes = new WeakMap<Db | Tx, Queryable>();
 /** Set while `transaction()` opens one: the adapter transaction started in that context. */
 const opening = new AsyncLocalStorage<{ tx?: Queryable }>();
 
-/** Wraps the adapter factory of `owner()` so that its adapter and the transactions it starts are lent to the helpers. */
+/**
+ * Wraps the adapter factory of `owner()` so that its adapter and the transactions it starts
+ * are lent to the helpers.
+ */
 export function withFastLane(factory: SqlDriverAdapterFactory, owner: () => Db): SqlDriverAdapterFactory {
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
@@ -37,7 +40,11 @@ export function withFastLane(factory: SqlDriverAdapterFactory, owner: () => Db):
 }
 
 /** db.$transaction whose `tx` the helpers below run on directly. */
-export function transaction<T>(db: Db, run: (tx: Tx) => Promise<T>, options?: { timeout?: number; maxWait?: number }): Promise<T> {
+export function transaction<T>(
+  db: Db,
+  run: (tx: Tx) => Promise<T>,
+  options?: { timeout?: number; maxWait?: number },
+): Promise<T> {
   const slot: { tx?: Queryable } = {};
   return opening.run(slot, () =>
     db.$transaction(async (tx) => {
@@ -73,7 +80,10 @@ function adapterQuery(lane: Queryable, query: Prisma.Sql): AdapterQuery {
     sql: lane.provider === 'postgres' ? query.text : query.sql,
     args: query.values,
     // Only dates need a type: each adapter formats them as the client does (SQLite: ISO text).
-    argTypes: query.values.map((value) => ({ scalarType: value instanceof Date ? 'datetime' : 'unknown', arity: 'scalar' })),
+    argTypes: query.values.map((value) => ({
+      scalarType: value instanceof Date ? 'datetime' : 'unknown',
+      arity: 'scalar',
+    })),
   } as AdapterQuery;
 }
 
@@ -83,7 +93,8 @@ async function run<T>(operation: () => Promise<T>): Promise<T> {
     return await operation();
   } catch (error) {
     const kind = (error as { name?: string; cause?: { kind?: string } }).cause?.kind;
-    const code = kind === 'UniqueConstraintViolation' ? 'P2002' : kind === 'TransactionWriteConflict' ? 'P2034' : undefined;
+    const code =
+      kind === 'UniqueConstraintViolation' ? 'P2002' : kind === 'TransactionWriteConflict' ? 'P2034' : undefined;
     if (code) Object.assign(error as object, { code });
     throw error;
   }

@@ -51,12 +51,17 @@ export function registerDigestCommands(program: Command): void {
       await withDb(async (db, config) => {
         const now = new Date();
         const preview = await previewDigest(db, config, positiveInt(options.deputy), now);
-        const targets = preview.destinations.map((d) => `${d.channel}:${d.chatId} (${d.frequency})`).join(', ') || '(chưa đăng ký)';
+        const targets =
+          preview.destinations.map((d) => `${d.channel}:${d.chatId} (${d.frequency})`).join(', ') || '(chưa đăng ký)';
         console.log(`Đại biểu: ${preview.deputy.name} (#${preview.deputy.id})\nGửi tới: ${targets}\n`);
         console.log(preview.content.text);
         if (options.dryRun) return;
         const queued = await queueDigestNow(db, preview, now);
-        console.log(queued ? `\nĐã xếp hàng gửi tới ${queued} cuộc trò chuyện.` : '\nĐại biểu chưa đăng ký nhận bản tin: không gửi.');
+        console.log(
+          queued
+            ? `\nĐã xếp hàng gửi tới ${queued} cuộc trò chuyện.`
+            : '\nĐại biểu chưa đăng ký nhận bản tin: không gửi.',
+        );
       });
     });
 
@@ -70,7 +75,12 @@ export function registerDigestCommands(program: Command): void {
     .requiredOption('--out <file>', 'tệp đầu ra')
     .action(async (options: { from: string; to: string; meeting?: string; format: ReportFormat; out: string }) => {
       await withDb(async (db, config) => {
-        const report = await buildReport(db, config, { from: day(options.from), to: day(options.to), meetingCode: options.meeting, format: options.format });
+        const report = await buildReport(db, config, {
+          from: day(options.from),
+          to: day(options.to),
+          meetingCode: options.meeting,
+          format: options.format,
+        });
         await writeFile(options.out, report.buffer);
         console.log(`Đã ghi ${options.out}: ${report.petitions} ý kiến, ${report.meetings} hội nghị.`);
       });
@@ -84,29 +94,37 @@ export function registerDigestCommands(program: Command): void {
     .option('--from <date>', 'nhận từ ngày')
     .option('--to <date>', 'nhận đến ngày, tính cả ngày này')
     .option('--with-personal-data', 'kèm họ tên, phường/xã, số điện thoại của cử tri đã đồng ý')
-    .action(async (options: { format: ExportFormat; out?: string; from?: string; to?: string; withPersonalData?: boolean }) => {
-      await withDb(async (db, config) => {
-        const log = createLogger(config.LOG_LEVEL);
-        const out = options.out ? createWriteStream(options.out) : process.stdout;
-        const count = await exportPetitions(
-          db,
-          out,
-          {
-            format: options.format,
-            withPersonalData: Boolean(options.withPersonalData),
-            ...optionalRange(options, config),
-            actor: cliActor(),
-            destination: options.out ?? 'stdout',
-          },
-          log,
-        );
-        if (options.out) {
-          out.end();
-          await finished(out);
-          console.error(`Đã xuất ${count} ý kiến vào ${options.out}.`);
-        }
-      });
-    });
+    .action(
+      async (options: {
+        format: ExportFormat;
+        out?: string;
+        from?: string;
+        to?: string;
+        withPersonalData?: boolean;
+      }) => {
+        await withDb(async (db, config) => {
+          const log = createLogger(config.LOG_LEVEL);
+          const out = options.out ? createWriteStream(options.out) : process.stdout;
+          const count = await exportPetitions(
+            db,
+            out,
+            {
+              format: options.format,
+              withPersonalData: Boolean(options.withPersonalData),
+              ...optionalRange(options, config),
+              actor: cliActor(),
+              destination: options.out ?? 'stdout',
+            },
+            log,
+          );
+          if (options.out) {
+            out.end();
+            await finished(out);
+            console.error(`Đã xuất ${count} ý kiến vào ${options.out}.`);
+          }
+        });
+      },
+    );
 
   const group = program.command('group').description('nhóm các ý kiến cùng nội dung');
   group
@@ -117,8 +135,14 @@ export function registerDigestCommands(program: Command): void {
     .option('--no-llm', 'chỉ dùng so khớp văn bản')
     .action(async (options: { from?: string; to?: string; llm: boolean }) => {
       await withDb(async (db, config) => {
-        const run = await groupPetitions(db, config, { ...optionalRange(options, config), llm: options.llm, log: createLogger(config.LOG_LEVEL) });
-        console.log(`Cách nhóm: ${run.method === 'llm' ? 'LLM' : 'so khớp văn bản'}; ${run.created} nhóm mới, ${run.joined} ý kiến vào nhóm có sẵn.`);
+        const run = await groupPetitions(db, config, {
+          ...optionalRange(options, config),
+          llm: options.llm,
+          log: createLogger(config.LOG_LEVEL),
+        });
+        console.log(
+          `Cách nhóm: ${run.method === 'llm' ? 'LLM' : 'so khớp văn bản'}; ${run.created} nhóm mới, ${run.joined} ý kiến vào nhóm có sẵn.`,
+        );
       });
     });
   group
@@ -130,10 +154,18 @@ export function registerDigestCommands(program: Command): void {
           orderBy: { id: 'asc' },
           include: { petitions: { select: { trackingCode: true }, orderBy: { id: 'asc' } } },
         });
-        const rows = groups.map((g) => ({ id: g.id, title: g.title, confirmed: g.confirmed, petitions: g.petitions.map((p) => p.trackingCode) }));
+        const rows = groups.map((g) => ({
+          id: g.id,
+          title: g.title,
+          confirmed: g.confirmed,
+          petitions: g.petitions.map((p) => p.trackingCode),
+        }));
         if (options.json) return console.log(JSON.stringify(rows, null, 2));
         if (rows.length === 0) return console.log('Chưa có nhóm nào.');
-        for (const r of rows) console.log(`#${r.id}\t${r.confirmed ? 'đã xác nhận' : 'tự động'}\t${r.petitions.length} ý kiến\t${r.title}\t${r.petitions.join(' ')}`);
+        for (const r of rows)
+          console.log(
+            `#${r.id}\t${r.confirmed ? 'đã xác nhận' : 'tự động'}\t${r.petitions.length} ý kiến\t${r.title}\t${r.petitions.join(' ')}`,
+          );
       });
     });
   group

@@ -58,7 +58,10 @@ export interface DigestData {
   upcoming: DigestMeeting[];
 }
 
-export async function deputyMeetingIds(db: Db | Tx, deputy: { id: number; constituency: string | null }): Promise<number[]> {
+export async function deputyMeetingIds(
+  db: Db | Tx,
+  deputy: { id: number; constituency: string | null },
+): Promise<number[]> {
   const meetings = await db.meeting.findMany({
     where: {
       OR: [
@@ -76,7 +79,10 @@ export async function loadDigestData(
   deputyId: number,
   period: { key: string; since: Date; until: Date },
 ): Promise<DigestData> {
-  const deputy = await db.deputy.findUniqueOrThrow({ where: { id: deputyId }, select: { id: true, name: true, constituency: true } });
+  const deputy = await db.deputy.findUniqueOrThrow({
+    where: { id: deputyId },
+    select: { id: true, name: true, constituency: true },
+  });
   const meetingIds = await deputyMeetingIds(db, deputy);
   const inScope = { meetingId: { in: meetingIds } };
   // One after another: `db` may be a transaction, whose one connection runs one query at a time.
@@ -86,7 +92,11 @@ export async function loadDigestData(
     orderBy: { id: 'asc' },
   });
   const events = await db.petitionEvent.findMany({
-    where: { petition: inScope, createdAt: { gt: period.since, lte: period.until }, toStatus: { in: REPORTED_CHANGES } },
+    where: {
+      petition: inScope,
+      createdAt: { gt: period.since, lte: period.until },
+      toStatus: { in: REPORTED_CHANGES },
+    },
     include: { petition: { select: { trackingCode: true, text: true, summary: true } } },
     orderBy: { id: 'asc' },
   });

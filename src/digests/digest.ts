@@ -52,13 +52,23 @@ export function buildDigest(data: DigestData, options: DigestOptions): DigestCon
   const { labels } = options;
   const tz = options.deadlines.TZ;
   const petitions = data.petitions;
-  const byAuthority = countBy(petitions.map((p) => p.authority), labels.levelIds, labels.level);
-  const byField = countBy(petitions.map((p) => p.field), labels.fieldIds, labels.field);
+  const byAuthority = countBy(
+    petitions.map((p) => p.authority),
+    labels.levelIds,
+    labels.level,
+  );
+  const byField = countBy(
+    petitions.map((p) => p.field),
+    labels.fieldIds,
+    labels.field,
+  );
   const themes = themesOf(petitions);
   const deadlines = deadlineStatus(options.deadlines, data.until);
   const late = data.pending
     .map((p) => ({ petition: p, deadline: missedDeadline(p, deadlines, tz) }))
-    .filter((entry): entry is { petition: (typeof data.pending)[number]; deadline: Deadline } => entry.deadline !== null);
+    .filter(
+      (entry): entry is { petition: (typeof data.pending)[number]; deadline: Deadline } => entry.deadline !== null,
+    );
 
   const content: Omit<DigestContent, 'text'> = {
     petitions: petitions.length,
@@ -97,11 +107,14 @@ export function buildDigest(data: DigestData, options: DigestOptions): DigestCon
   if (late.length) {
     lines.push('', digestMsg.late(late.length));
     for (const entry of late.slice(0, MAX_LIST)) {
-      lines.push(digestMsg.lateLine(entry.petition.trackingCode, entry.deadline.kind, entry.deadline.day, what(entry.petition)));
+      lines.push(
+        digestMsg.lateLine(entry.petition.trackingCode, entry.deadline.kind, entry.deadline.day, what(entry.petition)),
+      );
     }
     if (late.length > MAX_LIST) lines.push(digestMsg.moreChanges(late.length - MAX_LIST));
   }
-  if (deadlines.next) lines.push('', digestMsg.nextDeadline(deadlines.next.kind, deadlines.next.day, deadlines.next.daysLeft));
+  if (deadlines.next)
+    lines.push('', digestMsg.nextDeadline(deadlines.next.kind, deadlines.next.day, deadlines.next.daysLeft));
   lines.push('', digestMsg.upcoming());
   if (data.upcoming.length === 0) lines.push(digestMsg.noUpcoming());
   for (const meeting of data.upcoming) {
@@ -110,4 +123,3 @@ export function buildDigest(data: DigestData, options: DigestOptions): DigestCon
   }
   return { ...content, text: lines.join('\n') };
 }
-

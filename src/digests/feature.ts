@@ -18,8 +18,16 @@ const FREQUENCY_WORDS: Record<Frequency, string[]> = {
   daily: ['daily', 'hang ngay', 'moi ngay', 'ngay', 'hangngay'],
   weekly: ['weekly', 'hang tuan', 'moi tuan', 'tuan', 'hangtuan'],
   after_meeting: [
-    'after meeting', 'after_meeting', 'sau moi hop', 'sau hop', 'sau moi cuoc hop', 'sau cuoc hop',
-    'sau hoi nghi', 'sau moi hoi nghi', 'sau tiep xuc', 'sau moi lan tiep xuc',
+    'after meeting',
+    'after_meeting',
+    'sau moi hop',
+    'sau hop',
+    'sau moi cuoc hop',
+    'sau cuoc hop',
+    'sau hoi nghi',
+    'sau moi hoi nghi',
+    'sau tiep xuc',
+    'sau moi lan tiep xuc',
   ],
 };
 
@@ -78,7 +86,11 @@ async function onInput(turn: Turn): Promise<void> {
   const { event } = turn;
   const deputyId = await linkedDeputyId(turn);
   const frequency =
-    event.kind === 'choice' ? parseFrequency(event.choiceId.replace(/^digest:/, '')) : event.kind === 'text' ? parseFrequency(event.text) : null;
+    event.kind === 'choice'
+      ? parseFrequency(event.choiceId.replace(/^digest:/, ''))
+      : event.kind === 'text'
+        ? parseFrequency(event.text)
+        : null;
   turn.conversation.state = 'idle';
   if (deputyId === null) return turn.reply(subscriptionMsg.notDeputy());
   if (!frequency) return turn.reply(subscriptionMsg.unknownFrequency());

@@ -144,7 +144,8 @@ async function groupBySimilarity(db: Db, ungrouped: GroupCandidate[], threshold:
     const group = open[index];
     if (index < open.length && group) {
       const newcomers = ids.filter((id) => !group.petitions.some((p) => p.id === id));
-      if (newcomers.length) await db.petition.updateMany({ where: { id: { in: newcomers }, groupId: null }, data: { groupId: group.id } });
+      if (newcomers.length)
+        await db.petition.updateMany({ where: { id: { in: newcomers }, groupId: null }, data: { groupId: group.id } });
       joined += newcomers.length;
     } else if (ids.length >= 2) {
       fresh.push({ title: null, ids });
@@ -162,7 +163,10 @@ async function storeNewGroups(db: Db, groups: ProposedGroup[], petitions: GroupC
       const title = proposal.title ?? themeTitle(byId.get(proposal.ids[0]!)!);
       const group = await tx.petitionGroup.create({ data: { title } });
       // groupId: null guards against a concurrent run having grouped one of them already.
-      const moved = await tx.petition.updateMany({ where: { id: { in: proposal.ids }, groupId: null }, data: { groupId: group.id } });
+      const moved = await tx.petition.updateMany({
+        where: { id: { in: proposal.ids }, groupId: null },
+        data: { groupId: group.id },
+      });
       if (moved.count < 2) {
         await tx.petition.updateMany({ where: { groupId: group.id }, data: { groupId: null } });
         await tx.petitionGroup.delete({ where: { id: group.id } });
@@ -175,7 +179,9 @@ async function storeNewGroups(db: Db, groups: ProposedGroup[], petitions: GroupC
 }
 
 async function audit(db: Db, actor: string, action: string, entityId: number, after: unknown): Promise<void> {
-  await db.auditLog.create({ data: { actor, action, entity: 'PetitionGroup', entityId: String(entityId), after: JSON.stringify(after) } });
+  await db.auditLog.create({
+    data: { actor, action, entity: 'PetitionGroup', entityId: String(entityId), after: JSON.stringify(after) },
+  });
 }
 
 export class GroupingError extends Error {}
@@ -184,7 +190,10 @@ export class GroupingError extends Error {}
 export async function confirmGroup(db: Db, groupId: number, actor: string, title?: string): Promise<void> {
   const group = await db.petitionGroup.findUnique({ where: { id: groupId } });
   if (!group) throw new GroupingError(`Không có nhóm số ${groupId}.`);
-  await db.petitionGroup.update({ where: { id: groupId }, data: { confirmed: true, title: title?.trim() || group.title } });
+  await db.petitionGroup.update({
+    where: { id: groupId },
+    data: { confirmed: true, title: title?.trim() || group.title },
+  });
   await audit(db, actor, 'group.confirm', groupId, { title: title ?? group.title });
 }
 
@@ -199,23 +208,46 @@ export async function mergeGroups(db: Db, targetId: number, sourceIds: number[],
     await tx.petitionGroup.deleteMany({ where: { id: { in: sources } } });
     await tx.petitionGroup.update({ where: { id: targetId }, data: { confirmed: true } });
     await tx.auditLog.create({
-      data: { actor, action: 'group.merge', entity: 'PetitionGroup', entityId: String(targetId), after: JSON.stringify({ merged: sources, moved: moved.count }) },
+      data: {
+        actor,
+        action: 'group.merge',
+        entity: 'PetitionGroup',
+        entityId: String(targetId),
+        after: JSON.stringify({ merged: sources, moved: moved.count }),
+      },
     });
     return moved.count;
   });
 }
 
 /** Takes the named petitions (tracking codes) out of a group into a new, confirmed group. */
-export async function splitGroup(db: Db, groupId: number, trackingCodes: string[], actor: string, title?: string): Promise<number> {
+export async function splitGroup(
+  db: Db,
+  groupId: number,
+  trackingCodes: string[],
+  actor: string,
+  title?: string,
+): Promise<number> {
   return db.$transaction(async (tx) => {
     const codes = trackingCodes.map((code) => code.trim().toUpperCase());
-    const petitions = await tx.petition.findMany({ where: { groupId, trackingCode: { in: codes } }, orderBy: { id: 'asc' } });
+    const petitions = await tx.petition.findMany({
+      where: { groupId, trackingCode: { in: codes } },
+      orderBy: { id: 'asc' },
+    });
     if (petitions.length === 0) throw new GroupingError(`Nhóm số ${groupId} không có ý kiến nào trong danh sách.`);
-    const group = await tx.petitionGroup.create({ data: { title: title?.trim() || themeTitle(petitions[0]!), confirmed: true } });
+    const group = await tx.petitionGroup.create({
+      data: { title: title?.trim() || themeTitle(petitions[0]!), confirmed: true },
+    });
     await tx.petition.updateMany({ where: { id: { in: petitions.map((p) => p.id) } }, data: { groupId: group.id } });
     await tx.petitionGroup.update({ where: { id: groupId }, data: { confirmed: true } });
     await tx.auditLog.create({
-      data: { actor, action: 'group.split', entity: 'PetitionGroup', entityId: String(groupId), after: JSON.stringify({ newGroup: group.id, moved: codes }) },
+      data: {
+        actor,
+        action: 'group.split',
+        entity: 'PetitionGroup',
+        entityId: String(groupId),
+        after: JSON.stringify({ newGroup: group.id, moved: codes }),
+      },
     });
     return group.id;
   });

@@ -23,7 +23,10 @@ export class DigestError extends Error {}
 export async function previewDigest(db: Db, config: Config, deputyId: number, now: Date): Promise<DigestPreview> {
   const deputy = await db.deputy.findUnique({ where: { id: deputyId } });
   if (!deputy) throw new DigestError(`Không có đại biểu số ${deputyId}.`);
-  const subscriptions = await db.digestSubscription.findMany({ where: { deputyId, cancelledAt: null }, orderBy: { id: 'asc' } });
+  const subscriptions = await db.digestSubscription.findMany({
+    where: { deputyId, cancelledAt: null },
+    orderBy: { id: 'asc' },
+  });
   const last = await db.digest.findFirst({ where: { deputyId }, orderBy: { sentAt: 'desc' } });
   const window = subscriptions.some((s) => s.frequency === 'weekly') ? 7 : 1;
   const since = last && last.sentAt < now ? last.sentAt : new Date(now.getTime() - window * DAY_MS);
@@ -42,8 +45,11 @@ export async function previewDigest(db: Db, config: Config, deputyId: number, no
 export async function queueDigestNow(db: Db, preview: DigestPreview, now: Date): Promise<number> {
   if (preview.destinations.length === 0) return 0;
   await db.$transaction(async (tx) => {
-    await tx.digest.create({ data: { deputyId: preview.deputy.id, periodKey: preview.periodKey, content: preview.content.text, sentAt: now } });
-    for (const d of preview.destinations) await addToOutbox(tx, d.channel as Channel, d.chatId, [{ text: preview.content.text }]);
+    await tx.digest.create({
+      data: { deputyId: preview.deputy.id, periodKey: preview.periodKey, content: preview.content.text, sentAt: now },
+    });
+    for (const d of preview.destinations)
+      await addToOutbox(tx, d.channel as Channel, d.chatId, [{ text: preview.content.text }]);
   });
   return preview.destinations.length;
 }

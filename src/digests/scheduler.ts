@@ -195,7 +195,12 @@ export class DigestScheduler {
         });
         const content = buildDigest(data, { labels: taxonomyLabels(config.TAXONOMY), deadlines: config });
         await tx.digest.create({
-          data: { deputyId: payload.deputyId, periodKey: payload.periodKey, content: content.text, sentAt: payload.asOf },
+          data: {
+            deputyId: payload.deputyId,
+            periodKey: payload.periodKey,
+            content: content.text,
+            sentAt: payload.asOf,
+          },
         });
         const chats = uniqueChats(subscriptions);
         for (const chat of chats) await addToOutbox(tx, chat.channel as Channel, chat.chatId, [{ text: content.text }]);
@@ -208,6 +213,7 @@ export class DigestScheduler {
 
 function uniqueChats(subscriptions: { channel: string; chatId: string }[]) {
   const seen = new Map<string, { channel: string; chatId: string }>();
-  for (const sub of subscriptions) seen.set(`${sub.channel}:${sub.chatId}`, { channel: sub.channel, chatId: sub.chatId });
+  for (const sub of subscriptions)
+    seen.set(`${sub.channel}:${sub.chatId}`, { channel: sub.channel, chatId: sub.chatId });
   return [...seen.values()];
 }

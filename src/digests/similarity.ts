@@ -34,7 +34,8 @@ export function terms(text: string): string[] {
 export function vectorize(texts: string[]): Vector[] {
   const termLists = texts.map(terms);
   const documentFrequency = new Map<string, number>();
-  for (const list of termLists) for (const term of new Set(list)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  for (const list of termLists)
+    for (const term of new Set(list)) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
   const total = texts.length;
   return termLists.map((list) => {
     const vector: Vector = new Map();

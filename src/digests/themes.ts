@@ -71,5 +71,7 @@ export function themesOf(petitions: ThemePetition[], quotes = 2): Theme[] {
     const members = ids.map((id) => byId.get(id)!);
     themes.push(themeFrom(members, themeTitle(members[0]!), null, quotes));
   }
-  return themes.sort((a, b) => b.voters - a.voters || b.petitions - a.petitions || a.petitionIds[0]! - b.petitionIds[0]!);
+  return themes.sort(
+    (a, b) => b.voters - a.voters || b.petitions - a.petitions || a.petitionIds[0]! - b.petitionIds[0]!,
+  );
 }

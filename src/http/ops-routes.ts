@@ -22,7 +22,8 @@ export function mountOpsRoutes(app: Hono, { db, config, gauges }: OpsRouteDeps):
   app.get('/metrics', async (c) => {
     if (config.METRICS_TOKEN) {
       const token = /^Bearer\s+(.+)$/i.exec(c.req.header('Authorization') ?? '')?.[1];
-      if (!secretsMatch(token, config.METRICS_TOKEN)) return c.text('unauthorized\n', 401, { 'WWW-Authenticate': 'Bearer' });
+      if (!secretsMatch(token, config.METRICS_TOKEN))
+        return c.text('unauthorized\n', 401, { 'WWW-Authenticate': 'Bearer' });
     }
     const { contentType, body } = await renderMetrics(gauges);
     return c.body(body, 200, { 'Content-Type': contentType });

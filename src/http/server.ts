@@ -42,7 +42,10 @@ export function createHttpApp(db: Db, log: Logger, webhooks: WebhookRoute[], ext
     app.post(
       route.path,
       // The rest of an oversized body is never read: close the connection after answering.
-      bodyLimit({ maxSize: WEBHOOK_BODY_LIMIT, onError: (c) => c.json({ ok: false, error: 'body too large' }, 413, { Connection: 'close' }) }),
+      bodyLimit({
+        maxSize: WEBHOOK_BODY_LIMIT,
+        onError: (c) => c.json({ ok: false, error: 'body too large' }, 413, { Connection: 'close' }),
+      }),
       (c) => handleWebhook(c, route, log),
     );
   }

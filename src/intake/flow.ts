@@ -163,7 +163,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
       return;
     }
     const consented = hasConsent(turn.voter);
-    const text = event.kind === 'text' ? event.text : (event.kind === 'media' ? (event.caption ?? '') : '');
+    const text = event.kind === 'text' ? event.text : event.kind === 'media' ? (event.caption ?? '') : '';
     // A photo or a voice message is a petition whatever its caption says.
     const screened: Screened = event.kind === 'text' ? await screen(turn, text, !consented) : { kind: 'petition' };
     switch (screened.kind) {
@@ -191,7 +191,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
   async function onConsentAnswer(turn: Turn): Promise<void> {
     const { event } = turn;
     if (event.kind === 'choice') return onConsentChoice(turn, event.choiceId);
-    const text = event.kind === 'text' ? event.text : (event.kind === 'media' ? (event.caption ?? '') : '');
+    const text = event.kind === 'text' ? event.text : event.kind === 'media' ? (event.caption ?? '') : '';
     const screened: Screened = event.kind === 'text' ? await screen(turn, text, true) : { kind: 'petition' };
     switch (screened.kind) {
       case 'refused':
@@ -318,7 +318,10 @@ export function intakeFeature(queue?: JobQueue): Feature {
     const code = normaliseTrackingCode(args.split(/\s+/)[0]!);
     // Only the sender may see a petition: anybody else gets the same answer as for a wrong code.
     const petition = voter
-      ? await turn.tx.petition.findFirst({ where: { trackingCode: code, voterId: voter.id }, include: { meeting: true } })
+      ? await turn.tx.petition.findFirst({
+          where: { trackingCode: code, voterId: voter.id },
+          include: { meeting: true },
+        })
       : null;
     if (!petition) return turn.reply(msg.lookupNotFound(code));
     turn.reply(msg.lookupDetail({ ...petition, meetingTitle: petition.meeting?.title ?? null }, turn.config.TZ));
@@ -420,7 +423,8 @@ async function recordConsent(turn: Turn, consent: 'agreed' | 'anonymous'): Promi
   const { channel, userId, chatId } = turn.event;
   const { now } = turn;
   // Choosing anonymity withdraws a name given earlier.
-  const withdrawName = consent === 'anonymous' ? Prisma.sql`, "name" = NULL, "ward" = NULL, "phone" = NULL` : Prisma.empty;
+  const withdrawName =
+    consent === 'anonymous' ? Prisma.sql`, "name" = NULL, "ward" = NULL, "phone" = NULL` : Prisma.empty;
   const [voter] = await queryRows<VoterRecord>(
     turn.tx,
     Prisma.sql`
@@ -445,7 +449,10 @@ async function updateVoter(turn: Turn, data: { name?: string; ward?: string }): 
 async function forgetVoter(turn: Turn): Promise<void> {
   const { voter } = turn;
   if (!voter) return;
-  await turn.tx.petition.updateMany({ where: { voterId: voter.id }, data: { voterId: null, ward: null, anonymous: true } });
+  await turn.tx.petition.updateMany({
+    where: { voterId: voter.id },
+    data: { voterId: null, ward: null, anonymous: true },
+  });
   await turn.tx.voter.update({
     where: { id: voter.id },
     data: { name: null, ward: null, phone: null, consent: 'withdrawn', consentAt: turn.now },

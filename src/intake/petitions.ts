@@ -51,7 +51,11 @@ function insertPetition(input: NewPetition, trackingCode: string | Prisma.Sql): 
     RETURNING "id", "trackingCode"`;
 }
 
-async function insertStepByStep(tx: Tx, input: NewPetition, year: number): Promise<{ id: number; trackingCode: string }> {
+async function insertStepByStep(
+  tx: Tx,
+  input: NewPetition,
+  year: number,
+): Promise<{ id: number; trackingCode: string }> {
   const [counter] = await queryRows<{ value: number | string }>(tx, bumpCounter(year));
   const trackingCode = `${codePrefix(year)}${String(Number(counter!.value)).padStart(6, '0')}`;
   const [row] = await queryRows<{ id: number | string }>(tx, insertPetition(input, trackingCode));
@@ -65,7 +69,11 @@ async function insertStepByStep(tx: Tx, input: NewPetition, year: number): Promi
 }
 
 /** PostgreSQL: counter, petition, its first event and its classification job in one statement. */
-async function insertInOneStatement(tx: Tx, input: NewPetition, year: number): Promise<{ id: number; trackingCode: string }> {
+async function insertInOneStatement(
+  tx: Tx,
+  input: NewPetition,
+  year: number,
+): Promise<{ id: number; trackingCode: string }> {
   const { now } = input;
   // Six digits at least, like padStart (lpad alone would cut a seventh).
   const code = Prisma.sql`(SELECT ${codePrefix(year)} || lpad("value"::text, GREATEST(6, length("value"::text)), '0') FROM counter)`;
@@ -87,9 +95,14 @@ async function insertInOneStatement(tx: Tx, input: NewPetition, year: number): P
 
 export async function storePetition(tx: Tx, input: NewPetition): Promise<{ id: number; trackingCode: string }> {
   const year = yearIn(input.now, input.timeZone);
-  const stored = dialectOf(tx) === 'postgres' ? await insertInOneStatement(tx, input, year) : await insertStepByStep(tx, input, year);
+  const stored =
+    dialectOf(tx) === 'postgres'
+      ? await insertInOneStatement(tx, input, year)
+      : await insertStepByStep(tx, input, year);
   if (input.media.length) {
-    await tx.attachment.createMany({ data: input.media.map((m) => ({ petitionId: stored.id, kind: m.media, fileId: m.fileId })) });
+    await tx.attachment.createMany({
+      data: input.media.map((m) => ({ petitionId: stored.id, kind: m.media, fileId: m.fileId })),
+    });
   }
   countPetition(input.channel);
   return stored;

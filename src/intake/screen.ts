@@ -11,9 +11,35 @@ const INVISIBLE = /[\p{Cf}\p{Cc}\u3164\u115F\u1160\uFFA0\uFFFD]/gu;
 // A code-like word: letters and digits joined by dashes or underscores ("HN-XYZ-01").
 const CODE_LIKE = /^[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+$/;
 const GREETINGS = [
-  'xin chao', 'chao', 'chao ban', 'chao bot', 'hello', 'hi', 'alo', 'a lo', 'cam on', 'cam on nhieu', 'thanks',
-  'thank you', 'ok', 'oke', 'okay', 'vang', 'da', 'uh', 'u', 'co', 'khong', 'test', 'thu', 'xin chao ban',
-  'chao buoi sang', 'tam biet', 'bye', 'xin cam on', 'cam on ban',
+  'xin chao',
+  'chao',
+  'chao ban',
+  'chao bot',
+  'hello',
+  'hi',
+  'alo',
+  'a lo',
+  'cam on',
+  'cam on nhieu',
+  'thanks',
+  'thank you',
+  'ok',
+  'oke',
+  'okay',
+  'vang',
+  'da',
+  'uh',
+  'u',
+  'co',
+  'khong',
+  'test',
+  'thu',
+  'xin chao ban',
+  'chao buoi sang',
+  'tam biet',
+  'bye',
+  'xin cam on',
+  'cam on ban',
 ];
 const GREETING_SET = new Set(GREETINGS);
 // Questions about the bot itself, not about a civic matter.

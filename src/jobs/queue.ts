@@ -244,7 +244,8 @@ export class JobQueue {
    */
   private async claimForWorker(type: string, limit: number): Promise<ClaimedJob[]> {
     if (Date.now() < this.pausedUntil) return [];
-    const attempt = this.dialect === 'sqlite' ? this.claims.then(() => this.claim(type, limit)) : this.claim(type, limit);
+    const attempt =
+      this.dialect === 'sqlite' ? this.claims.then(() => this.claim(type, limit)) : this.claim(type, limit);
     this.claims = attempt.catch(() => undefined);
     try {
       const jobs = await attempt;
@@ -277,9 +278,16 @@ export class JobQueue {
         ${postgres ? Prisma.sql`FOR UPDATE SKIP LOCKED` : Prisma.empty})
       RETURNING "id", "type", "payload", "attempts"`;
     type Row = { id: number | string; type: string; payload: string; attempts: number | string };
-    const rows = postgres ? await queryRows<Row>(this.db, claim) : await transaction(this.db, (tx) => queryRows<Row>(tx, claim));
+    const rows = postgres
+      ? await queryRows<Row>(this.db, claim)
+      : await transaction(this.db, (tx) => queryRows<Row>(tx, claim));
     return rows
-      .map((job) => ({ id: Number(job.id), type: job.type, payload: JSON.parse(job.payload) as unknown, attempts: Number(job.attempts) }))
+      .map((job) => ({
+        id: Number(job.id),
+        type: job.type,
+        payload: JSON.parse(job.payload) as unknown,
+        attempts: Number(job.attempts),
+      }))
       .sort((a, b) => a.id - b.id);
   }
 

@@ -38,7 +38,12 @@ export function meetingInput(timeZone: string) {
       code: z.string().trim().regex(CODE_PATTERN, 'mã chỉ gồm A-Z a-z 0-9 _ - (2 đến 64 ký tự)'),
       title: z.string().trim().min(1, 'thiếu tiêu đề').transform(normalizeText),
       start: dateTime(timeZone),
-      end: z.string().trim().optional().transform((v) => v || undefined).pipe(dateTime(timeZone).optional()),
+      end: z
+        .string()
+        .trim()
+        .optional()
+        .transform((v) => v || undefined)
+        .pipe(dateTime(timeZone).optional()),
       place: z.string().trim().min(1, 'thiếu địa điểm').transform(normalizeText),
       ward: optionalText,
       kind: z
@@ -51,7 +56,12 @@ export function meetingInput(timeZone: string) {
       deputies: z
         .string()
         .optional()
-        .transform((value) => (value ?? '').split(';').map((name) => normalizeText(name)).filter(Boolean)),
+        .transform((value) =>
+          (value ?? '')
+            .split(';')
+            .map((name) => normalizeText(name))
+            .filter(Boolean),
+        ),
     })
     .refine((m) => !m.end || m.end >= m.start, { message: 'giờ kết thúc trước giờ bắt đầu', path: ['end'] });
 }

@@ -21,7 +21,11 @@ export function wardKey(text: string): string {
 /** The office's wards, each once, as first written (settings first, then meetings). */
 export async function knownWards(db: Db | Tx, config: Pick<Config, 'WARDS'>, now = Date.now()): Promise<string[]> {
   if (cached && cached.db === db && now - cached.at < CACHE_MS) return mergeWards(config.WARDS, cached.wards);
-  const rows = await db.meeting.findMany({ where: { ward: { not: null } }, select: { ward: true }, distinct: ['ward'] });
+  const rows = await db.meeting.findMany({
+    where: { ward: { not: null } },
+    select: { ward: true },
+    distinct: ['ward'],
+  });
   const fromMeetings = rows.map((row) => row.ward!).filter(Boolean);
   cached = { at: now, db, wards: fromMeetings };
   return mergeWards(config.WARDS, fromMeetings);

@@ -90,7 +90,14 @@ export function requirePgTool(name: 'pg_dump' | 'pg_restore'): string {
 }
 
 // Prisma's own connection parameters mean nothing to libpq and make it refuse the URL.
-const PRISMA_PARAMS = ['schema', 'connection_limit', 'pool_timeout', 'pgbouncer', 'statement_cache_size', 'socket_timeout'];
+const PRISMA_PARAMS = [
+  'schema',
+  'connection_limit',
+  'pool_timeout',
+  'pgbouncer',
+  'statement_cache_size',
+  'socket_timeout',
+];
 
 /** libpq arguments for a PostgreSQL URL: the password goes through the environment, not the command line. */
 export function pgConnection(databaseUrl: string): { dbname: string; env: NodeJS.ProcessEnv } {
@@ -137,7 +144,10 @@ export async function recordBackup(db: Db, actor: string, result: BackupResult):
 
 /** Removes scheduled backups beyond the newest `keep`; returns the names removed. */
 export async function pruneBackups(dir: string, keep: number): Promise<string[]> {
-  const names = (await readdir(dir)).filter((name) => BACKUP_NAME.test(name)).sort().reverse();
+  const names = (await readdir(dir))
+    .filter((name) => BACKUP_NAME.test(name))
+    .sort()
+    .reverse();
   const old = names.slice(keep);
   for (const name of old) await rm(join(dir, name), { force: true });
   return old;
@@ -154,7 +164,10 @@ async function flushFile(path: string): Promise<void> {
 
 /** The line of a failed tool's output that names the error, or the error's message. */
 export function failureLine(error: unknown): string {
-  const lines = ((error as { stderr?: string }).stderr ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
+  const lines = ((error as { stderr?: string }).stderr ?? '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   // A node child prints a stack and a version banner: the error's own line says what failed.
   const line = lines.find((text) => /^\w*Error\b/.test(text)) ?? lines.at(-1);
   return (line ?? (error instanceof Error ? error.message : String(error))).slice(0, 300);

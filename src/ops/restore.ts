@@ -68,8 +68,12 @@ export async function verifyBackup(file: string): Promise<VerifyReport> {
 }
 
 function readSqliteBackup(db: Database.Database): VerifyReport {
-  const integrity = db.prepare('PRAGMA integrity_check').all().map((row) => String(Object.values(row as object)[0]));
-  const count = (table: string) => Number((db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n);
+  const integrity = db
+    .prepare('PRAGMA integrity_check')
+    .all()
+    .map((row) => String(Object.values(row as object)[0]));
+  const count = (table: string) =>
+    Number((db.prepare(`SELECT COUNT(*) AS n FROM "${table}"`).get() as { n: number }).n);
   const newest = db.prepare('SELECT MAX("receivedAt") AS at FROM "Petition"').get() as { at: string | number | null };
   const counts = {
     petitions: count('Petition'),
@@ -123,7 +127,11 @@ export interface RestoreOptions {
 }
 
 /** Restores a backup into the database at `databaseUrl`, migrates it, and returns its counts. */
-export async function restoreBackup(file: string, databaseUrl: string, options: RestoreOptions = {}): Promise<DatabaseCounts> {
+export async function restoreBackup(
+  file: string,
+  databaseUrl: string,
+  options: RestoreOptions = {},
+): Promise<DatabaseCounts> {
   const kind = await requireArchive(file);
   const target = backupKind(databaseUrl);
   if (kind !== target) {
@@ -134,7 +142,9 @@ export async function restoreBackup(file: string, databaseUrl: string, options: 
     );
   }
   if (!options.force && (await holdsData(databaseUrl))) {
-    throw new Error('Cơ sở dữ liệu đích đã có dữ liệu: chỉ khôi phục vào cơ sở dữ liệu trống, hoặc thêm --force để thay thế.');
+    throw new Error(
+      'Cơ sở dữ liệu đích đã có dữ liệu: chỉ khôi phục vào cơ sở dữ liệu trống, hoặc thêm --force để thay thế.',
+    );
   }
   if (kind === 'sqlite') await replaceSqliteFile(file, sqliteFile(databaseUrl));
   else await pgRestore(file, databaseUrl);

@@ -55,7 +55,11 @@ type RetentionSettings = Pick<Config, 'RETENTION_PERSONAL_DAYS' | 'RETENTION_CON
 class DryRunDone extends Error {}
 
 /** Applies the retention settings at `now`; every run is written to the audit log. */
-export async function runRetention(db: Db, config: RetentionSettings, options: RetentionOptions = {}): Promise<RetentionReport> {
+export async function runRetention(
+  db: Db,
+  config: RetentionSettings,
+  options: RetentionOptions = {},
+): Promise<RetentionReport> {
   const now = options.now ?? new Date();
   const dryRun = options.dryRun ?? false;
   const counts: RetentionCounts = {
@@ -112,7 +116,9 @@ interface ClosedPetition {
 
 /** When the petition entered the closed status it is in. */
 export function closedAt(petition: Pick<ClosedPetition, 'status' | 'resolvedAt' | 'updatedAt' | 'events'>): Date {
-  const entered = petition.events.filter((event) => event.toStatus === petition.status).map((event) => event.createdAt.getTime());
+  const entered = petition.events
+    .filter((event) => event.toStatus === petition.status)
+    .map((event) => event.createdAt.getTime());
   if (entered.length) return new Date(Math.max(...entered));
   return petition.resolvedAt ?? petition.updatedAt;
 }
@@ -176,7 +182,10 @@ async function clearIdleConversations(on: Db | Tx, idleBefore: Date): Promise<Pa
           AND s."channelUserId" = "Conversation"."channelUserId")`,
   );
   const cleared = await on.conversation.updateMany({
-    where: { updatedAt: { lt: idleBefore }, OR: [{ state: { not: 'idle' } }, { data: { not: '{}' } }, { meetingId: { not: null } }] },
+    where: {
+      updatedAt: { lt: idleBefore },
+      OR: [{ state: { not: 'idle' } }, { data: { not: '{}' } }, { meetingId: { not: null } }],
+    },
     data: { state: 'idle', data: '{}', meetingId: null },
   });
   const outbox = await on.outboxMessage.deleteMany({

@@ -28,11 +28,16 @@ export function slotKey(type: string, slot: Date): string {
 /** Books the first slot after `now` (a no-op when it is already booked). */
 export async function bookNextSlot(db: Db, task: ScheduledTask, now = new Date()): Promise<Date> {
   const slot = nextFire(task.pattern, task.timeZone, now);
-  await enqueueJob(db, task.type, { slot: slot.toISOString() }, {
-    runAt: slot,
-    uniqueKey: slotKey(task.type, slot),
-    maxAttempts: task.maxAttempts,
-  });
+  await enqueueJob(
+    db,
+    task.type,
+    { slot: slot.toISOString() },
+    {
+      runAt: slot,
+      uniqueKey: slotKey(task.type, slot),
+      maxAttempts: task.maxAttempts,
+    },
+  );
   return slot;
 }
 

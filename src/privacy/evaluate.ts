@@ -45,7 +45,8 @@ export interface PiiReport {
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
-const charClass = (char: string | undefined) => (char === undefined ? '' : /\p{L}/u.test(char) ? 'L' : /\p{N}/u.test(char) ? 'N' : '');
+const charClass = (char: string | undefined) =>
+  char === undefined ? '' : /\p{L}/u.test(char) ? 'L' : /\p{N}/u.test(char) ? 'N' : '';
 /** Two characters of one word: both letters or both digits ("ĐT0912" splits between T and 0). */
 const sameWord = (a: string | undefined, b: string | undefined) => charClass(a) !== '' && charClass(a) === charClass(b);
 
@@ -107,7 +108,9 @@ export function evaluatePii(cases: PiiCase[]): PiiReport {
     }
   });
   const per_kind = Object.fromEntries(
-    [...perKind].filter(([, tally]) => tally.n > 0).map(([kind, tally]) => [kind, { n: tally.n, recall: ratio(tally.removed, tally.n) }]),
+    [...perKind]
+      .filter(([, tally]) => tally.n > 0)
+      .map(([kind, tally]) => [kind, { n: tally.n, recall: ratio(tally.removed, tally.n) }]),
   );
   return {
     n: cases.length,
@@ -132,9 +135,13 @@ export function formatPiiReport(report: PiiReport): string {
     `recall: ${report.recall.toFixed(4)} (${report.removed}/${report.spans} đoạn bị xóa trọn)`,
     `over_removal: ${report.over_removal.toFixed(4)} (${report.words_removed}/${report.words_outside} từ ngoài nhãn bị xóa)`,
     'Theo loại:',
-    ...Object.entries(report.per_kind).map(([kind, { n, recall }]) => `  ${kind.padEnd(8)} ${percent(recall).padStart(6)}  (${n})`),
+    ...Object.entries(report.per_kind).map(
+      ([kind, { n, recall }]) => `  ${kind.padEnd(8)} ${percent(recall).padStart(6)}  (${n})`,
+    ),
   ];
-  if (report.missed.length) lines.push('Bỏ sót:', ...report.missed.map((m) => `  dòng ${m.line} [${m.kind}]: ${m.text}`));
-  if (report.over_removed.length) lines.push('Xóa thừa:', ...report.over_removed.map((m) => `  dòng ${m.line}: ${m.text}`));
+  if (report.missed.length)
+    lines.push('Bỏ sót:', ...report.missed.map((m) => `  dòng ${m.line} [${m.kind}]: ${m.text}`));
+  if (report.over_removed.length)
+    lines.push('Xóa thừa:', ...report.over_removed.map((m) => `  dòng ${m.line}: ${m.text}`));
   return lines.join('\n');
 }

@@ -3,9 +3,21 @@
 // honorific ("chị Lan"). A name written after a place word is a place ("đường Nguyễn Trãi") and stays.
 import { foldDiacritics } from '../core/text.ts';
 import {
-  ADMINISTRATIVE_CUES, ASCII_FUNCTION_WORDS, DISTINCT_SURNAMES, GIVEN_NAMES, INSTITUTION_PHRASES,
-  LOWERCASE_AMBIGUOUS_SURNAMES, LOWERCASE_NOT_NAMES, MAJOR_SURNAMES, MIDDLE_NAMES, NAME_STOPS,
-  NOT_NAME_AFTER_HONORIFIC, OFFICE_PHRASES_AFTER_HONORIFIC, PLACE_CUES, PLACE_NAMES, SURNAMES,
+  ADMINISTRATIVE_CUES,
+  ASCII_FUNCTION_WORDS,
+  DISTINCT_SURNAMES,
+  GIVEN_NAMES,
+  INSTITUTION_PHRASES,
+  LOWERCASE_AMBIGUOUS_SURNAMES,
+  LOWERCASE_NOT_NAMES,
+  MAJOR_SURNAMES,
+  MIDDLE_NAMES,
+  NAME_STOPS,
+  NOT_NAME_AFTER_HONORIFIC,
+  OFFICE_PHRASES_AFTER_HONORIFIC,
+  PLACE_CUES,
+  PLACE_NAMES,
+  SURNAMES,
 } from './lexicon.ts';
 import { alignedFold, alignedLower, escapeRegex, isAscii } from './text.ts';
 
@@ -61,13 +73,56 @@ const TOKEN = /[\p{L}\p{M}]+/gu;
 // A house number just before a capitalised run makes it a street: "45 Nguyễn Trãi", "12/3 Lê Lợi".
 const HOUSE_NUMBER_BEFORE = /(?:^|[\s,(])\d+[\p{L}]?(?:\/\d+[\p{L}]?)*\s+$/u;
 const HONORIFIC_WORDS = [
-  'ông', 'bà', 'anh', 'chị', 'cô', 'chú', 'bác', 'cụ', 'em', 'cháu', 'dì', 'thím', 'mợ', 'cậu', 'dượng',
-  'cử tri', 'đồng chí', 'ong', 'chi', 'chu', 'bac', 'cu tri', 'dong chi', 'vợ', 'chồng', 'mẹ', 'bố', 'cha',
+  'ông',
+  'bà',
+  'anh',
+  'chị',
+  'cô',
+  'chú',
+  'bác',
+  'cụ',
+  'em',
+  'cháu',
+  'dì',
+  'thím',
+  'mợ',
+  'cậu',
+  'dượng',
+  'cử tri',
+  'đồng chí',
+  'ong',
+  'chi',
+  'chu',
+  'bac',
+  'cu tri',
+  'dong chi',
+  'vợ',
+  'chồng',
+  'mẹ',
+  'bố',
+  'cha',
 ];
 const STRONG_CUE_WORDS = [
-  'tôi là', 'tên tôi là', 'tên là', 'tôi tên là', 'tôi tên', 'họ tên', 'họ và tên', 'ký tên', 'người gửi',
-  'người viết', 'người làm đơn', 'người kiến nghị', 'toi la', 'ten toi la', 'ten la', 'toi ten', 'ho ten',
-  'ho va ten', 'ky ten', 'nguoi gui',
+  'tôi là',
+  'tên tôi là',
+  'tên là',
+  'tôi tên là',
+  'tôi tên',
+  'họ tên',
+  'họ và tên',
+  'ký tên',
+  'người gửi',
+  'người viết',
+  'người làm đơn',
+  'người kiến nghị',
+  'toi la',
+  'ten toi la',
+  'ten la',
+  'toi ten',
+  'ho ten',
+  'ho va ten',
+  'ky ten',
+  'nguoi gui',
 ];
 const cueBefore = (words: string[]) =>
   new RegExp(`(?:^|[^\\p{L}])(?:${words.map(escapeRegex).join('|')})\\s*:?\\s+$`, 'iu');
@@ -111,13 +166,15 @@ function tokenize(text: string): Token[] {
 /** Known places and famous people's names (the ranges where they are written). */
 function placeRanges(text: string, lower: string, folded: string): Range[] {
   const ranges: Range[] = [];
-  for (const match of lower.matchAll(PLACE_EXACT)) ranges.push({ start: match.index, end: match.index + match[0].length });
+  for (const match of lower.matchAll(PLACE_EXACT))
+    ranges.push({ start: match.index, end: match.index + match[0].length });
   for (const match of folded.matchAll(PLACE_FOLDED)) {
     const start = match.index;
     const end = start + match[0].length;
     if (isAscii(text.slice(start, end))) ranges.push({ start, end });
   }
-  for (const match of lower.matchAll(INSTITUTION)) ranges.push({ start: match.index, end: match.index + match[0].length });
+  for (const match of lower.matchAll(INSTITUTION))
+    ranges.push({ start: match.index, end: match.index + match[0].length });
   return ranges;
 }
 
@@ -230,7 +287,8 @@ class NameFinder {
     if (HOUSE_NUMBER_BEFORE.test(this.text.slice(Math.max(0, token.start - 16), token.start))) return true;
     const cue = this.placeCueBefore(index);
     if (!cue) return false;
-    const personLike = ADMINISTRATIVE_CUE.has(cue) && last - index >= 2 && SECOND_OF_PERSON.has(this.tokens[index + 1]!);
+    const personLike =
+      ADMINISTRATIVE_CUE.has(cue) && last - index >= 2 && SECOND_OF_PERSON.has(this.tokens[index + 1]!);
     return !personLike || this.insidePlace(token.start, this.tokens[last]!.end);
   }
 
@@ -241,7 +299,11 @@ class NameFinder {
     const strong = STRONG_CUE_BEFORE.test(before);
     if (!strong && !HONORIFIC_BEFORE.test(before)) return -1;
     if (token.shape === 'title' || (token.shape === 'upper' && GIVEN.has(token))) {
-      if (NOT_AFTER_HONORIFIC.has(token) || STOP.has(token) || OFFICE_AHEAD.test(this.text.slice(token.start, token.start + 20))) {
+      if (
+        NOT_AFTER_HONORIFIC.has(token) ||
+        STOP.has(token) ||
+        OFFICE_AHEAD.test(this.text.slice(token.start, token.start + 20))
+      ) {
         return -1;
       }
       return token.shape === 'title' ? this.extendTitle(index, 4) : this.extendGiven(index, 'upper', 4, true);

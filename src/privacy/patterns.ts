@@ -29,8 +29,10 @@ const GAP = String.raw`(?:[ .]|\s?[-–]\s?)?`;
 const digits = (count: string) => String.raw`(?:${GAP}\d)${count}`;
 
 // A number followed by a unit or a currency is an amount or a measure, never personal data.
-const UNIT_AFTER = /^\s*(?:đồng|đ(?![\p{L}])|vnđ|vnd|₫|triệu|tỷ|tỉ|nghìn|ngàn|usd|m2|m²|m3|ha(?![\p{L}])|km|%|hộ|người|lượt)/iu;
-const notAmount = (_value: string, text: string, _start: number, end: number) => !UNIT_AFTER.test(text.slice(end, end + 8));
+const UNIT_AFTER =
+  /^\s*(?:đồng|đ(?![\p{L}])|vnđ|vnd|₫|triệu|tỷ|tỉ|nghìn|ngàn|usd|m2|m²|m3|ha(?![\p{L}])|km|%|hộ|người|lượt)/iu;
+const notAmount = (_value: string, text: string, _start: number, end: number) =>
+  !UNIT_AFTER.test(text.slice(end, end + 8));
 
 const re = (source: string, flags = 'dgu') => new RegExp(source, flags);
 
@@ -80,7 +82,9 @@ const ACCOUNT = re(
 const PLATE_BODY = String.raw`\d{2}\s?-?\s?[A-Z]{1,2}\d?(?:\s?[-.]\s?|\s)?(?:\d{3}\.\d{2}|\d{4,5})`;
 const PLATE = re(String.raw`(?<![\p{L}\p{N}])${PLATE_BODY}` + NOT_BEFORE_NUMBER);
 const PLATE_WITH_CUE = re(
-  B + String.raw`(?:biển số(?: xe)?|bien so(?: xe)?|biển kiểm soát|bks|bsx)\s*:?\s*(?<v>\d{2}\s?-?\s?[a-z]{1,2}\d?(?:\s?[-.]\s?|\s)?(?:\d{3}\.\d{2}|\d{4,5}))` + NOT_BEFORE_NUMBER,
+  B +
+    String.raw`(?:biển số(?: xe)?|bien so(?: xe)?|biển kiểm soát|bks|bsx)\s*:?\s*(?<v>\d{2}\s?-?\s?[a-z]{1,2}\d?(?:\s?[-.]\s?|\s)?(?:\d{3}\.\d{2}|\d{4,5}))` +
+    NOT_BEFORE_NUMBER,
   'dgiu',
 );
 

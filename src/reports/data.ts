@@ -140,7 +140,12 @@ export interface LevelBlock {
 /** Petitions by authority level, then by field, in the taxonomy's order (unclassified last). */
 export function byLevelAndField(
   petitions: ReportPetition[],
-  labels: { levelIds: string[]; fieldIds: string[]; level(id: string | null): string; field(id: string | null): string },
+  labels: {
+    levelIds: string[];
+    fieldIds: string[];
+    level(id: string | null): string;
+    field(id: string | null): string;
+  },
   orderIn: (ids: string[], id: string | null) => number,
 ): LevelBlock[] {
   const levels = new Map<string | null, ReportPetition[]>();

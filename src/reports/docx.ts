@@ -10,7 +10,10 @@ import { byLevelAndField, type ReportData } from './data.ts';
 const FONT = 'Times New Roman';
 const MAX_CODES = 30;
 
-function line(text: string, options: { bold?: boolean; italics?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {}) {
+function line(
+  text: string,
+  options: { bold?: boolean; italics?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {},
+) {
   return new Paragraph({
     alignment: options.align,
     spacing: { after: 80 },
@@ -19,7 +22,11 @@ function line(text: string, options: { bold?: boolean; italics?: boolean; align?
 }
 
 function heading(text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel]) {
-  return new Paragraph({ heading: level, spacing: { before: 200, after: 100 }, children: [new TextRun({ text, bold: true, font: FONT })] });
+  return new Paragraph({
+    heading: level,
+    spacing: { before: 200, after: 100 },
+    children: [new TextRun({ text, bold: true, font: FONT })],
+  });
 }
 
 function meetingsPart(data: ReportData, timeZone: string): Paragraph[] {
@@ -34,7 +41,21 @@ function meetingsPart(data: ReportData, timeZone: string): Paragraph[] {
     out.push(
       new Paragraph({
         bullet: { level: 0 },
-        children: [new TextRun({ text: reportText.meetingLine(m.startsAt, timeZone, m.title, m.place, m.expectedVoters, m.voters, m.petitions), font: FONT, size: 26 })],
+        children: [
+          new TextRun({
+            text: reportText.meetingLine(
+              m.startsAt,
+              timeZone,
+              m.title,
+              m.place,
+              m.expectedVoters,
+              m.voters,
+              m.petitions,
+            ),
+            font: FONT,
+            size: 26,
+          }),
+        ],
       }),
     );
   }
@@ -54,15 +75,31 @@ function petitionsPart(data: ReportData, labels: Labels): Paragraph[] {
         out.push(
           new Paragraph({
             bullet: { level: 0 },
-            children: [new TextRun({ text: reportText.theme(theme.title, theme.voters, theme.meetings, theme.petitions), font: FONT, size: 26 })],
+            children: [
+              new TextRun({
+                text: reportText.theme(theme.title, theme.voters, theme.meetings, theme.petitions),
+                font: FONT,
+                size: 26,
+              }),
+            ],
           }),
         );
         for (const quote of theme.quotes) {
-          out.push(new Paragraph({ indent: { left: 720 }, children: [new TextRun({ text: `«${quote}»`, italics: true, font: FONT, size: 24 })] }));
+          out.push(
+            new Paragraph({
+              indent: { left: 720 },
+              children: [new TextRun({ text: `«${quote}»`, italics: true, font: FONT, size: 24 })],
+            }),
+          );
         }
         const list = theme.petitionIds.map((id) => codes.get(id)!);
         const shown = list.length > MAX_CODES ? [...list.slice(0, MAX_CODES), '…'] : list;
-        out.push(new Paragraph({ indent: { left: 720 }, children: [new TextRun({ text: reportText.codes(shown), font: FONT, size: 20 })] }));
+        out.push(
+          new Paragraph({
+            indent: { left: 720 },
+            children: [new TextRun({ text: reportText.codes(shown), font: FONT, size: 20 })],
+          }),
+        );
       }
     }
   }
@@ -80,7 +117,9 @@ export async function buildDocx(data: ReportData, labels: Labels, timeZone: stri
       children: [new TextRun({ text: reportText.title, bold: true, font: FONT, size: 30 })],
     }),
     line(reportText.period(data.from, data.to), { align: AlignmentType.CENTER, italics: true }),
-    ...(data.meeting ? [line(reportText.forMeeting(data.meeting.code, data.meeting.title), { align: AlignmentType.CENTER })] : []),
+    ...(data.meeting
+      ? [line(reportText.forMeeting(data.meeting.code, data.meeting.title), { align: AlignmentType.CENTER })]
+      : []),
     ...meetingsPart(data, timeZone),
     ...petitionsPart(data, labels),
     line(reportText.footer(now, timeZone), { italics: true }),

@@ -21,10 +21,31 @@ export interface ExportOptions {
 }
 
 const BASE_COLUMNS = [
-  'trackingCode', 'receivedAt', 'meetingCode', 'channel', 'anonymous', 'text', 'summary',
-  'authority', 'field', 'agency', 'taxonomy', 'classifier', 'confidence', 'classifiedAt', 'needsReview',
-  'status', 'statusChangedAt', 'groupId', 'groupTitle', 'forwardedTo', 'forwardedAt',
-  'answerRef', 'answerText', 'answeredAt', 'resolvedAt',
+  'trackingCode',
+  'receivedAt',
+  'meetingCode',
+  'channel',
+  'anonymous',
+  'text',
+  'summary',
+  'authority',
+  'field',
+  'agency',
+  'taxonomy',
+  'classifier',
+  'confidence',
+  'classifiedAt',
+  'needsReview',
+  'status',
+  'statusChangedAt',
+  'groupId',
+  'groupTitle',
+  'forwardedTo',
+  'forwardedAt',
+  'answerRef',
+  'answerText',
+  'answeredAt',
+  'resolvedAt',
 ] as const;
 const PERSONAL_COLUMNS = ['voterName', 'voterWard', 'voterPhone'] as const;
 
@@ -112,7 +133,10 @@ export async function exportPetitions(db: Db, out: Writable, options: ExportOpti
   if (options.format === 'csv') await write(out, `\uFEFF${columns.join(',')}\r\n`);
   let count = 0;
   for await (const row of rows(db, options)) {
-    const line = options.format === 'csv' ? `${columns.map((c) => csvCell(row[c] ?? null)).join(',')}\r\n` : `${JSON.stringify(row)}\n`;
+    const line =
+      options.format === 'csv'
+        ? `${columns.map((c) => csvCell(row[c] ?? null)).join(',')}\r\n`
+        : `${JSON.stringify(row)}\n`;
     await write(out, line);
     count++;
   }
@@ -124,7 +148,9 @@ export async function exportPetitions(db: Db, out: Writable, options: ExportOpti
     from: options.from?.toISOString() ?? null,
     to: options.to?.toISOString() ?? null,
   };
-  await db.auditLog.create({ data: { actor: options.actor, action: 'export', entity: 'Petition', after: JSON.stringify(record) } });
+  await db.auditLog.create({
+    data: { actor: options.actor, action: 'export', entity: 'Petition', after: JSON.stringify(record) },
+  });
   log.info({ ...record, actor: options.actor }, 'petitions exported');
   return count;
 }

@@ -21,7 +21,12 @@ export interface BuiltReport {
   meetings: number;
 }
 
-export async function buildReport(db: Db | Tx, config: Config, request: ReportRequest, now = new Date()): Promise<BuiltReport> {
+export async function buildReport(
+  db: Db | Tx,
+  config: Config,
+  request: ReportRequest,
+  now = new Date(),
+): Promise<BuiltReport> {
   if (request.from > request.to) throw new ReportError('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.');
   const data = await loadReportData(db, { ...request, timeZone: config.TZ });
   const labels = taxonomyLabels(config.TAXONOMY);

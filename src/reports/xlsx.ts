@@ -33,7 +33,11 @@ const COLUMNS: { key: Column; width: number }[] = [
 
 /** Excel forbids : \ / ? * [ ] in sheet names and allows 31 characters. */
 export function sheetName(label: string, taken: Set<string>): string {
-  const base = label.replace(/[:\\/?*[\]]/g, '-').slice(0, 31).trim() || 'Sheet';
+  const base =
+    label
+      .replace(/[:\\/?*[\]]/g, '-')
+      .slice(0, 31)
+      .trim() || 'Sheet';
   let name = base;
   for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 27)} (${n})`;
   taken.add(name.toLowerCase());
@@ -65,7 +69,13 @@ function row(p: ReportPetition, labels: Labels, tz: string): Record<Column, stri
   };
 }
 
-function petitionSheet(workbook: ExcelJS.Workbook, name: string, petitions: ReportPetition[], labels: Labels, tz: string): void {
+function petitionSheet(
+  workbook: ExcelJS.Workbook,
+  name: string,
+  petitions: ReportPetition[],
+  labels: Labels,
+  tz: string,
+): void {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
   sheet.columns = COLUMNS.map((c) => ({ header: reportText.columns[c.key], key: c.key, width: c.width }));
   sheet.getRow(1).font = { bold: true };

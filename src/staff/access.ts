@@ -5,14 +5,7 @@ import { staffMsg } from '../core/messages-staff.ts';
 import type { Role } from '../core/roles.ts';
 import type { Db, Tx } from '../db/client.ts';
 
-export type Permission =
-  | 'schedule'
-  | 'stats'
-  | 'assistant'
-  | 'manageMeetings'
-  | 'review'
-  | 'petitions'
-  | 'invite';
+export type Permission = 'schedule' | 'stats' | 'assistant' | 'manageMeetings' | 'review' | 'petitions' | 'invite';
 
 const ALLOWED: Record<Permission, readonly Role[]> = {
   // The public schedule: voters may ask about their ward too.

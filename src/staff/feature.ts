@@ -16,7 +16,8 @@ export interface StaffFeatureOptions {
 }
 
 export function staffFeature(options: StaffFeatureOptions = {}): Feature {
-  const flush = (channel: Parameters<Outbox['flush']>[0], chatId: string) => void options.outbox?.flush(channel, chatId);
+  const flush = (channel: Parameters<Outbox['flush']>[0], chatId: string) =>
+    void options.outbox?.flush(channel, chatId);
   return {
     name: 'staff',
     commands: {
@@ -26,7 +27,8 @@ export function staffFeature(options: StaffFeatureOptions = {}): Feature {
       canbo: async (turn) => turn.reply(can(turn.role, 'stats') ? staffMsg.help(turn.role) : staffMsg.notAllowed()),
     },
     // An invite code typed on its own, by anyone, outside a conversation step.
-    wantsInput: (turn) => turn.conversation.state === 'idle' && turn.event.kind === 'text' && INVITE_PATTERN.test(turn.event.text.trim()),
+    wantsInput: (turn) =>
+      turn.conversation.state === 'idle' && turn.event.kind === 'text' && INVITE_PATTERN.test(turn.event.text.trim()),
     async onInput(turn: Turn) {
       if (turn.conversation.state.startsWith('staff.review')) return onReviewInput(turn);
       if (turn.event.kind === 'text') return redeemInvite(turn, turn.event.text);

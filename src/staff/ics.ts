@@ -5,11 +5,17 @@ import { MEETING_STATUS_LABELS } from '../core/messages-staff.ts';
 const DEFAULT_LENGTH_MS = 2 * 3_600_000;
 
 function icsTime(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function escapeText(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\r?\n/g, '\\n').replace(/[,;]/g, (c) => `\\${c}`);
+  return text
+    .replace(/\\/g, '\\\\')
+    .replace(/\r?\n/g, '\\n')
+    .replace(/[,;]/g, (c) => `\\${c}`);
 }
 
 /** Lines longer than 75 octets are folded, never inside a UTF-8 character. */
@@ -33,7 +39,14 @@ function fold(line: string): string {
 }
 
 export function renderIcs(meetings: ScheduleItem[], now: Date, host = 'kiennghi'): string {
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//kiennghi//Lich tiep xuc cu tri//VI', 'CALSCALE:GREGORIAN', 'METHOD:PUBLISH', 'X-WR-CALNAME:Lịch tiếp xúc cử tri'];
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//kiennghi//Lich tiep xuc cu tri//VI',
+    'CALSCALE:GREGORIAN',
+    'METHOD:PUBLISH',
+    'X-WR-CALNAME:Lịch tiếp xúc cử tri',
+  ];
   for (const meeting of meetings) {
     const end = meeting.endsAt ?? new Date(meeting.startsAt.getTime() + DEFAULT_LENGTH_MS);
     const description = [

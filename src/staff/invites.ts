@@ -20,7 +20,8 @@ function newInviteCode(): string {
 async function invite(turn: Turn, args: string): Promise<void> {
   const [kind, ...rest] = normalizeText(args).split(/\s+/);
   const role = foldDiacritics(kind ?? '');
-  const wanted = role === 'staff' || role === 'canbo' ? 'staff' : role === 'deputy' || role === 'daibieu' ? 'deputy' : null;
+  const wanted =
+    role === 'staff' || role === 'canbo' ? 'staff' : role === 'deputy' || role === 'daibieu' ? 'deputy' : null;
   const deputyName = rest.join(' ');
   if (!wanted || (wanted === 'deputy' && !deputyName)) return turn.reply(staffMsg.inviteUsage());
   let deputy: { id: number; name: string } | null = null;
@@ -35,7 +36,13 @@ async function invite(turn: Turn, args: string): Promise<void> {
   const row = await turn.tx.invite.create({
     data: { code, role: wanted, deputyId: deputy?.id ?? null, createdBy: actorOf(turn), expiresAt },
   });
-  await audit(turn.tx, { actor: actorOf(turn), action: 'invite.create', entity: 'Invite', entityId: row.id, after: { role: wanted, deputyId: deputy?.id ?? null, expiresAt } });
+  await audit(turn.tx, {
+    actor: actorOf(turn),
+    action: 'invite.create',
+    entity: 'Invite',
+    entityId: row.id,
+    after: { role: wanted, deputyId: deputy?.id ?? null, expiresAt },
+  });
   turn.reply(staffMsg.inviteCreated(code, wanted, deputy?.name ?? null, expiresAt, turn.config.TZ, created));
 }
 
@@ -43,7 +50,10 @@ async function invite(turn: Turn, args: string): Promise<void> {
 async function findOrCreateDeputy(
   turn: Turn,
   name: string,
-): Promise<{ deputy: { id: number; name: string }; created: boolean; ambiguous?: undefined } | { ambiguous: string[]; deputy?: undefined; created?: undefined }> {
+): Promise<
+  | { deputy: { id: number; name: string }; created: boolean; ambiguous?: undefined }
+  | { ambiguous: string[]; deputy?: undefined; created?: undefined }
+> {
   const key = deputyKey(name);
   const exact = await turn.tx.deputy.findUnique({ where: { nameKey: key } });
   if (exact) return { deputy: exact, created: false };
@@ -51,7 +61,13 @@ async function findOrCreateDeputy(
   if (partial.length === 1) return { deputy: partial[0]!, created: false };
   if (partial.length > 1) return { ambiguous: partial.map((d) => d.name) };
   const deputy = await turn.tx.deputy.create({ data: { name: normalizeText(name), nameKey: key } });
-  await audit(turn.tx, { actor: actorOf(turn), action: 'deputy.create', entity: 'Deputy', entityId: deputy.id, after: { name: deputy.name } });
+  await audit(turn.tx, {
+    actor: actorOf(turn),
+    action: 'deputy.create',
+    entity: 'Deputy',
+    entityId: deputy.id,
+    after: { name: deputy.name },
+  });
   return { deputy, created: true };
 }
 
@@ -69,9 +85,14 @@ export async function redeemInviteCode(turn: Turn, typed: string): Promise<boole
   const { channel, userId } = turn.event;
   const account = `${channel}:${userId}`;
   // Marked used first and conditionally: a code sent twice at once grants one account only.
-  const claimed = await turn.tx.invite.updateMany({ where: { id: row.id, usedAt: null }, data: { usedAt: turn.now, usedBy: account } });
+  const claimed = await turn.tx.invite.updateMany({
+    where: { id: row.id, usedAt: null },
+    data: { usedAt: turn.now, usedBy: account },
+  });
   if (claimed.count === 0) return refuse(turn, staffMsg.inviteInvalid());
-  const before = await turn.tx.staffMember.findUnique({ where: { channel_channelUserId: { channel, channelUserId: userId } } });
+  const before = await turn.tx.staffMember.findUnique({
+    where: { channel_channelUserId: { channel, channelUserId: userId } },
+  });
   const data = { role: row.role, deputyId: row.deputyId, revokedAt: null };
   const member = await turn.tx.staffMember.upsert({
     where: { channel_channelUserId: { channel, channelUserId: userId } },
@@ -120,7 +141,9 @@ async function revoke(turn: Turn, args: string): Promise<void> {
 async function findMemberByAccount(turn: Turn, target: string) {
   const match = /^(telegram|zalo|local):(.+)$/.exec(target);
   if (!match) return null;
-  return turn.tx.staffMember.findUnique({ where: { channel_channelUserId: { channel: match[1]!, channelUserId: match[2]! } } });
+  return turn.tx.staffMember.findUnique({
+    where: { channel_channelUserId: { channel: match[1]!, channelUserId: match[2]! } },
+  });
 }
 
 async function revokeInvite(turn: Turn, code: string): Promise<void> {
@@ -128,15 +151,32 @@ async function revokeInvite(turn: Turn, code: string): Promise<void> {
   if (!row || row.usedAt || row.expiresAt <= turn.now) return turn.reply(staffMsg.revokeNotFound(code));
   // An invite is withdrawn by expiring it now: the row stays as the record of who made it.
   await turn.tx.invite.update({ where: { id: row.id }, data: { expiresAt: turn.now } });
-  await audit(turn.tx, { actor: actorOf(turn), action: 'invite.revoke', entity: 'Invite', entityId: row.id, before: { expiresAt: row.expiresAt }, after: { expiresAt: turn.now } });
+  await audit(turn.tx, {
+    actor: actorOf(turn),
+    action: 'invite.revoke',
+    entity: 'Invite',
+    entityId: row.id,
+    before: { expiresAt: row.expiresAt },
+    after: { expiresAt: turn.now },
+  });
   turn.reply(staffMsg.inviteRevoked(code));
 }
 
 async function listStaff(turn: Turn): Promise<void> {
-  const members = await turn.tx.staffMember.findMany({ where: { revokedAt: null }, include: { deputy: true }, orderBy: { id: 'asc' } });
+  const members = await turn.tx.staffMember.findMany({
+    where: { revokedAt: null },
+    include: { deputy: true },
+    orderBy: { id: 'asc' },
+  });
   turn.reply(
     staffMsg.staffList(
-      members.map((m) => ({ id: m.id, role: m.role, account: `${m.channel}:${m.channelUserId}`, deputy: m.deputy?.name ?? null, since: m.createdAt })),
+      members.map((m) => ({
+        id: m.id,
+        role: m.role,
+        account: `${m.channel}:${m.channelUserId}`,
+        deputy: m.deputy?.name ?? null,
+        since: m.createdAt,
+      })),
       turn.config.TZ,
     ),
   );

@@ -137,7 +137,10 @@ export async function onReviewInput(turn: Turn): Promise<void> {
     if (event.kind !== 'choice') return turn.reply(staffMsg.askAgency());
   }
   if (event.kind !== 'choice') {
-    return turn.reply({ text: staffMsg.reviewChooseAgain(), choices: turn.conversation.data.choices ?? cardChoices(draft) });
+    return turn.reply({
+      text: staffMsg.reviewChooseAgain(),
+      choices: turn.conversation.data.choices ?? cardChoices(draft),
+    });
   }
   const [kind, value] = event.choiceId.split(':') as [string, string];
   turn.conversation.state = REVIEW_STATE;
@@ -175,11 +178,17 @@ function applyDraft(turn: Turn, draft: Draft, change: Partial<Draft>): Promise<v
 
 function levelChoices(turn: Turn): Choice[] {
   const levels = labelsOf(turn).levels.filter((level) => turn.config.TAXONOMY === 'legacy' || level.id !== 'district');
-  return [...levels.map((level) => ({ id: `lvl:${level.id}`, label: level.label })), { id: 'rv:back', label: reviewLabels.back }];
+  return [
+    ...levels.map((level) => ({ id: `lvl:${level.id}`, label: level.label })),
+    { id: 'rv:back', label: reviewLabels.back },
+  ];
 }
 
 function fieldChoices(turn: Turn): Choice[] {
-  return [...labelsOf(turn).fields.map((field) => ({ id: `fld:${field.id}`, label: field.label })), { id: 'rv:back', label: reviewLabels.back }];
+  return [
+    ...labelsOf(turn).fields.map((field) => ({ id: `fld:${field.id}`, label: field.label })),
+    { id: 'rv:back', label: reviewLabels.back },
+  ];
 }
 
 /** A staff decision is a classification like any other, kept in the history with its author. */
@@ -193,7 +202,9 @@ async function saveReview(turn: Turn, draft: Draft): Promise<void> {
   const note = draft.notPetition ? 'xác nhận là kiến nghị' : draft.changed ? 'sửa phân loại' : 'xác nhận phân loại';
   await recordCorrection(tx, before.id, { authority, field, agency: draft.agency }, actor, {
     taxonomy: turn.config.TAXONOMY,
-    reason: draft.notPetition ? 'cán bộ xác nhận là kiến nghị' : `cán bộ ${draft.changed ? 'sửa' : 'xác nhận'} khi rà soát`,
+    reason: draft.notPetition
+      ? 'cán bộ xác nhận là kiến nghị'
+      : `cán bộ ${draft.changed ? 'sửa' : 'xác nhận'} khi rà soát`,
   });
   const status = REVIEWABLE.includes(before.status) ? 'reviewed' : before.status;
   await tx.petition.update({ where: { id: before.id }, data: { status } });
@@ -252,7 +263,12 @@ async function history(turn: Turn, args: string): Promise<void> {
   const labels = labelsOf(turn);
   const p = await turn.tx.petition.findUnique({
     where: { trackingCode: code },
-    include: { meeting: true, voter: true, events: { orderBy: { id: 'asc' } }, classifications: { orderBy: { id: 'asc' } } },
+    include: {
+      meeting: true,
+      voter: true,
+      events: { orderBy: { id: 'asc' } },
+      classifications: { orderBy: { id: 'asc' } },
+    },
   });
   if (!p) return turn.reply(staffMsg.petitionUnknown(code));
   const duplicate = p.duplicateOfId ? await turn.tx.petition.findUnique({ where: { id: p.duplicateOfId } }) : null;
@@ -282,7 +298,13 @@ async function history(turn: Turn, args: string): Promise<void> {
         answerNotifiedAt: p.answerNotifiedAt,
         rejectReason: p.rejectReason,
         duplicateOf: duplicate?.trackingCode ?? null,
-        events: p.events.map((e) => ({ at: e.createdAt, from: e.fromStatus, to: e.toStatus, note: e.note, actor: e.actor })),
+        events: p.events.map((e) => ({
+          at: e.createdAt,
+          from: e.fromStatus,
+          to: e.toStatus,
+          note: e.note,
+          actor: e.actor,
+        })),
         classifications: p.classifications.map((c) => ({
           at: c.createdAt,
           classifier: c.classifier,
@@ -370,14 +392,23 @@ function statusCommand(kind: StatusKind, afterNotify: (channel: Channel, chatId:
         break;
     }
     const actor = actorOf(turn);
-    const updated = await turn.tx.petition.update({ where: { id: petition.id }, data: { ...data, status: kind, needsReview: false } });
-    await turn.tx.petitionEvent.create({ data: { petitionId: petition.id, fromStatus: petition.status, toStatus: kind, note, actor } });
+    const updated = await turn.tx.petition.update({
+      where: { id: petition.id },
+      data: { ...data, status: kind, needsReview: false },
+    });
+    await turn.tx.petitionEvent.create({
+      data: { petitionId: petition.id, fromStatus: petition.status, toStatus: kind, note, actor },
+    });
     await audit(turn.tx, {
       actor,
       action: `petition.${kind}`,
       entity: 'Petition',
       entityId: code,
-      before: Object.fromEntries(Object.keys(data).map((key) => [key, (petition as Record<string, unknown>)[key]]).concat([['status', petition.status]])),
+      before: Object.fromEntries(
+        Object.keys(data)
+          .map((key) => [key, (petition as Record<string, unknown>)[key]])
+          .concat([['status', petition.status]]),
+      ),
       after: { ...data, status: kind },
     });
     const notified = kind === 'answered' ? await notifyVoter(turn.tx, updated.id, turn.now, turn.config.TZ) : null;
@@ -392,21 +423,39 @@ function statusCommand(kind: StatusKind, afterNotify: (channel: Channel, chatId:
  * sends it again. Anonymous senders who consented get it too (only staff must not see them);
  * a voter who withdrew consent, or a petition without a voter, gets nothing.
  */
-export async function notifyVoter(tx: Tx, petitionId: number, now: Date, timeZone: string): Promise<{ channel: Channel; chatId: string } | null> {
+export async function notifyVoter(
+  tx: Tx,
+  petitionId: number,
+  now: Date,
+  timeZone: string,
+): Promise<{ channel: Channel; chatId: string } | null> {
   const petition = await tx.petition.findUniqueOrThrow({ where: { id: petitionId }, include: { voter: true } });
   const voter = petition.voter;
   if (petition.answerNotifiedAt || !voter) return null;
   if (voter.consent !== 'agreed' && voter.consent !== 'anonymous') return null;
-  const claimed = await tx.petition.updateMany({ where: { id: petition.id, answerNotifiedAt: null }, data: { answerNotifiedAt: now } });
+  const claimed = await tx.petition.updateMany({
+    where: { id: petition.id, answerNotifiedAt: null },
+    data: { answerNotifiedAt: now },
+  });
   if (claimed.count === 0) return null;
   const channel = voter.channel as Channel;
   await addToOutbox(tx, channel, voter.chatId, [
-    { text: staffMsg.answerToVoter(petition.trackingCode, petition.answerText, petition.answerRef, petition.answeredAt ?? now, timeZone) },
+    {
+      text: staffMsg.answerToVoter(
+        petition.trackingCode,
+        petition.answerText,
+        petition.answerRef,
+        petition.answeredAt ?? now,
+        timeZone,
+      ),
+    },
   ]);
   return { channel, chatId: voter.chatId };
 }
 
-export function reviewCommands(afterNotify: (channel: Channel, chatId: string) => void): Record<string, CommandHandler> {
+export function reviewCommands(
+  afterNotify: (channel: Channel, chatId: string) => void,
+): Record<string, CommandHandler> {
   return {
     duyet: guarded('review', startReview),
     kn: guarded('petitions', history),

@@ -6,7 +6,15 @@ import { parseDateTime } from '../core/dates.ts';
 import { staffMsg, type ScheduleItem } from '../core/messages-staff.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { CODE_PATTERN, deepLink, deputyKey, meetingInput, normaliseCode, saveMeetingIn, type MeetingInput } from '../meetings/service.ts';
+import {
+  CODE_PATTERN,
+  deepLink,
+  deputyKey,
+  meetingInput,
+  normaliseCode,
+  saveMeetingIn,
+  type MeetingInput,
+} from '../meetings/service.ts';
 import { wardKey } from '../meetings/wards.ts';
 import { dayPeriod, parsePeriod, zonedYmd, type Period } from '../stats/period.ts';
 import { actorOf, audit, guarded } from './access.ts';
@@ -29,8 +37,14 @@ export function nextWeek(now: Date, timeZone: string): Period {
 }
 
 /** Meetings in the period that match the query; a query alone looks at the next 90 days. */
-export async function findSchedule(db: Db | Tx, spec: ScheduleQuery, now: Date, timeZone: string): Promise<ScheduleItem[]> {
-  const period = spec.period ?? (spec.query ? dayPeriod(zonedYmd(now, timeZone), UPCOMING_DAYS, timeZone) : nextWeek(now, timeZone));
+export async function findSchedule(
+  db: Db | Tx,
+  spec: ScheduleQuery,
+  now: Date,
+  timeZone: string,
+): Promise<ScheduleItem[]> {
+  const period =
+    spec.period ?? (spec.query ? dayPeriod(zonedYmd(now, timeZone), UPCOMING_DAYS, timeZone) : nextWeek(now, timeZone));
   const meetings = await db.meeting.findMany({
     where: { startsAt: { gte: period.from, lt: period.to } },
     orderBy: { startsAt: 'asc' },
@@ -80,7 +94,10 @@ function firstIssue(input: MeetingInput, timeZone: string): string | null {
 }
 
 async function snapshot(tx: Tx, code: string) {
-  const meeting = await tx.meeting.findUnique({ where: { code }, include: { deputies: { include: { deputy: true } } } });
+  const meeting = await tx.meeting.findUnique({
+    where: { code },
+    include: { deputies: { include: { deputy: true } } },
+  });
   if (!meeting) return null;
   const { deputies, createdAt: _c, updatedAt: _u, ...rest } = meeting;
   return { ...rest, deputies: deputies.map((d) => d.deputy.name) };
@@ -99,7 +116,13 @@ async function createMeeting(turn: Turn, args: string): Promise<void> {
   const problem = firstIssue(input, turn.config.TZ);
   if (problem) return turn.reply(staffMsg.meetingInvalid(problem));
   const meeting = await saveMeetingIn(turn.tx, input, turn.config.TZ);
-  await audit(turn.tx, { actor: actorOf(turn), action: 'meeting.create', entity: 'Meeting', entityId: meeting.code, after: await snapshot(turn.tx, meeting.code) });
+  await audit(turn.tx, {
+    actor: actorOf(turn),
+    action: 'meeting.create',
+    entity: 'Meeting',
+    entityId: meeting.code,
+    after: await snapshot(turn.tx, meeting.code),
+  });
   turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, true));
 }
 
@@ -153,11 +176,22 @@ async function editMeeting(turn: Turn, args: string): Promise<void> {
   const problem = firstIssue(input, turn.config.TZ);
   if (problem) return turn.reply(staffMsg.meetingInvalid(problem));
   const meeting = await saveMeetingIn(turn.tx, input, turn.config.TZ);
-  await audit(turn.tx, { actor: actorOf(turn), action: 'meeting.edit', entity: 'Meeting', entityId: meeting.code, before, after: await snapshot(turn.tx, meeting.code) });
+  await audit(turn.tx, {
+    actor: actorOf(turn),
+    action: 'meeting.edit',
+    entity: 'Meeting',
+    entityId: meeting.code,
+    before,
+    after: await snapshot(turn.tx, meeting.code),
+  });
   turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, false));
 }
 
-function statusCommand(command: string, status: 'open' | 'closed' | 'cancelled', botUsername: () => string | undefined): CommandHandler {
+function statusCommand(
+  command: string,
+  status: 'open' | 'closed' | 'cancelled',
+  botUsername: () => string | undefined,
+): CommandHandler {
   return async (turn, args) => {
     const code = normaliseCode(args.split(/\s+/)[0] ?? '');
     if (!code) return turn.reply(staffMsg.meetingCodeUsage(command));
@@ -166,7 +200,14 @@ function statusCommand(command: string, status: 'open' | 'closed' | 'cancelled',
     if (status === 'open' && meeting.status === 'cancelled') return turn.reply(staffMsg.meetingCancelledNoOpen(code));
     if (meeting.status !== status) {
       await turn.tx.meeting.update({ where: { id: meeting.id }, data: { status } });
-      await audit(turn.tx, { actor: actorOf(turn), action: `meeting.${status}`, entity: 'Meeting', entityId: code, before: { status: meeting.status }, after: { status } });
+      await audit(turn.tx, {
+        actor: actorOf(turn),
+        action: `meeting.${status}`,
+        entity: 'Meeting',
+        entityId: code,
+        before: { status: meeting.status },
+        after: { status },
+      });
     } else if (status !== 'open') {
       return turn.reply(staffMsg.meetingStatusSame(code, status));
     }

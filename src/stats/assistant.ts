@@ -67,7 +67,9 @@ export function numbersBacked(answer: string, sources: string[]): boolean {
 }
 
 function factsOf(results: { name: string; result: string }[]): string {
-  return results.map((r) => `• ${r.name}: ${r.result.length > 1500 ? `${r.result.slice(0, 1500)}…` : r.result}`).join('\n');
+  return results
+    .map((r) => `• ${r.name}: ${r.result.length > 1500 ? `${r.result.slice(0, 1500)}…` : r.result}`)
+    .join('\n');
 }
 
 export async function answerQuestion(deps: AssistantDeps, question: Question): Promise<string> {

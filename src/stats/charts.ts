@@ -86,7 +86,13 @@ export async function lineChartPng(title: string, rows: CountRow[]): Promise<Buf
       { name: 'y', type: 'linear', domain: { data: 'rows', field: 'count' }, range: 'height', nice: true, zero: true },
     ],
     axes: [
-      { orient: 'bottom', scale: 'x', labelAngle: values.length > 10 ? -45 : 0, labelAlign: values.length > 10 ? 'right' : 'center', labelOverlap: true },
+      {
+        orient: 'bottom',
+        scale: 'x',
+        labelAngle: values.length > 10 ? -45 : 0,
+        labelAlign: values.length > 10 ? 'right' : 'center',
+        labelOverlap: true,
+      },
       { orient: 'left', scale: 'y', tickMinStep: 1, format: 'd', grid: true },
     ],
     marks: [

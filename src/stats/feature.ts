@@ -90,13 +90,18 @@ async function charts(turn: Turn, args: string): Promise<void> {
   const byField = await breakdown(turn.tx, filter.where, 'field', labels, 20);
   turn.reply(photo('linh-vuc.png', staffMsg.chartField(scope), await barChartPng(staffMsg.chartField(scope), byField)));
   const byLevel = await breakdown(turn.tx, filter.where, 'authority', labels, 10);
-  turn.reply(photo('cap-tham-quyen.png', staffMsg.chartLevel(scope), await barChartPng(staffMsg.chartLevel(scope), byLevel)));
+  turn.reply(
+    photo('cap-tham-quyen.png', staffMsg.chartLevel(scope), await barChartPng(staffMsg.chartLevel(scope), byLevel)),
+  );
   // A line needs a period: without one, the last 30 days.
   const tz = turn.config.TZ;
-  const period = spec.period ?? dayPeriod(addDays(zonedYmd(turn.now, tz), 1 - DAILY_DEFAULT_DAYS), DAILY_DEFAULT_DAYS, tz);
+  const period =
+    spec.period ?? dayPeriod(addDays(zonedYmd(turn.now, tz), 1 - DAILY_DEFAULT_DAYS), DAILY_DEFAULT_DAYS, tz);
   const daily = await perDay(turn.tx, filter.where, period, tz);
   const dailyScope = spec.period ? scope : [period.label, ...filter.parts].join('; ');
-  turn.reply(photo('theo-ngay.png', staffMsg.chartDaily(dailyScope), await lineChartPng(staffMsg.chartDaily(dailyScope), daily)));
+  turn.reply(
+    photo('theo-ngay.png', staffMsg.chartDaily(dailyScope), await lineChartPng(staffMsg.chartDaily(dailyScope), daily)),
+  );
 }
 
 export function statsFeature(options: StatsFeatureOptions): Feature {
@@ -117,10 +122,12 @@ export function statsFeature(options: StatsFeatureOptions): Feature {
     let text: string;
     if (!can(role, 'assistant')) text = staffMsg.notAllowed();
     else {
-      text = await answerQuestion({ db, config, log }, { text: payload.question, role, now: new Date() }).catch((error: unknown) => {
-        log.error({ err: error }, 'assistant question failed');
-        return staffMsg.answerFailed();
-      });
+      text = await answerQuestion({ db, config, log }, { text: payload.question, role, now: new Date() }).catch(
+        (error: unknown) => {
+          log.error({ err: error }, 'assistant question failed');
+          return staffMsg.answerFailed();
+        },
+      );
     }
     await addToOutbox(db, payload.channel, payload.chatId, [{ text }]);
     await outbox.flush(payload.channel, payload.chatId);
@@ -132,7 +139,9 @@ export function statsFeature(options: StatsFeatureOptions): Feature {
     if (!question) return;
     if (!turn.config.llmEnabled) return turn.reply(staffMsg.noLlm(suggestCommands(question)));
     const { channel, chatId, userId } = turn.event;
-    await enqueueJob(turn.tx, QUESTION_JOB, { channel, chatId, userId, question } satisfies QuestionPayload, { maxAttempts: 1 });
+    await enqueueJob(turn.tx, QUESTION_JOB, { channel, chatId, userId, question } satisfies QuestionPayload, {
+      maxAttempts: 1,
+    });
     turn.afterCommit(() => queue.kick(QUESTION_JOB));
     turn.reply(staffMsg.thinking());
   }

@@ -210,7 +210,6 @@ async function petitionWards(db: Db | Tx): Promise<string[]> {
   return rows.map((row) => row.ward);
 }
 
-
 async function deputyFilter(db: Db | Tx, typed: string) {
   const deputies = await db.deputy.findMany({
     where: { nameKey: { contains: deputyKey(typed) } },

@@ -115,15 +115,29 @@ async function petitionGroups(
   });
   // COUNT(column) leaves out the unclassified group when ordering, so the order is made here.
   return groups
-    .map((group) => ({ key: (group as Record<string, unknown>)[column] as string | number | null, count: group._count._all }))
+    .map((group) => ({
+      key: (group as Record<string, unknown>)[column] as string | number | null,
+      count: group._count._all,
+    }))
     .sort((a, b) => b.count - a.count);
 }
 
-export async function breakdown(db: Db | Tx, where: StatsWhere, by: Breakdown, labels: Labels, limit = 50): Promise<CountRow[]> {
+export async function breakdown(
+  db: Db | Tx,
+  where: StatsWhere,
+  by: Breakdown,
+  labels: Labels,
+  limit = 50,
+): Promise<CountRow[]> {
   if (by === 'meeting') return byMeeting(db, where, limit);
-  const label = by === 'status' ? (id: string | null) => labels.status(id ?? '') : by === 'authority' ? labels.level : labels.field;
+  const label =
+    by === 'status' ? (id: string | null) => labels.status(id ?? '') : by === 'authority' ? labels.level : labels.field;
   const groups = await groupCounts(db, where, by, limit);
-  return groups.map(({ key, count }) => ({ key: (key as string | null) ?? 'none', label: label(key as string | null), count }));
+  return groups.map(({ key, count }) => ({
+    key: (key as string | null) ?? 'none',
+    label: label(key as string | null),
+    count,
+  }));
 }
 
 async function byMeeting(db: Db | Tx, where: StatsWhere, limit: number): Promise<CountRow[]> {
@@ -159,8 +173,15 @@ export async function perDay(db: Db | Tx, filter: StatsWhere, period: Period, ti
   const where = countedOnly(filter);
   const buckets = dayBuckets(period, timeZone);
   const aligned = buckets.every((bucket) => startsTallyDay(bucket.from) && startsTallyDay(bucket.to));
-  const counts = where.tally && aligned ? await tallyPerBucket(db, where.tally, period, buckets) : await petitionsPerBucket(db, where.petition, buckets);
-  return buckets.map((bucket, i) => ({ key: bucket.from.toISOString(), label: formatDate(bucket.from, timeZone).slice(0, 5), count: counts[i]! }));
+  const counts =
+    where.tally && aligned
+      ? await tallyPerBucket(db, where.tally, period, buckets)
+      : await petitionsPerBucket(db, where.petition, buckets);
+  return buckets.map((bucket, i) => ({
+    key: bucket.from.toISOString(),
+    label: formatDate(bucket.from, timeZone).slice(0, 5),
+    count: counts[i]!,
+  }));
 }
 
 interface Bucket {
@@ -181,7 +202,12 @@ function dayBuckets(period: Period, timeZone: string): Bucket[] {
   return buckets;
 }
 
-async function tallyPerBucket(db: Db | Tx, where: Prisma.PetitionTallyWhereInput, period: Period, buckets: Bucket[]): Promise<number[]> {
+async function tallyPerBucket(
+  db: Db | Tx,
+  where: Prisma.PetitionTallyWhereInput,
+  period: Period,
+  buckets: Bucket[],
+): Promise<number[]> {
   await foldTally(db);
   const days = await db.petitionTally.groupBy({
     by: ['day'],
@@ -198,7 +224,8 @@ async function tallyPerBucket(db: Db | Tx, where: Prisma.PetitionTallyWhereInput
 
 async function petitionsPerBucket(db: Db | Tx, where: Prisma.PetitionWhereInput, buckets: Bucket[]): Promise<number[]> {
   const counts: number[] = [];
-  for (const { from, to } of buckets) counts.push(await db.petition.count({ where: { AND: [where, { receivedAt: { gte: from, lt: to } }] } }));
+  for (const { from, to } of buckets)
+    counts.push(await db.petition.count({ where: { AND: [where, { receivedAt: { gte: from, lt: to } }] } }));
   return counts;
 }
 
@@ -217,7 +244,15 @@ export async function meetingsAbove(db: Db | Tx, min: number, where: StatsWhere,
   return groups.flatMap((group) => {
     const meeting = meetings.find((m) => m.id === group.key);
     return meeting
-      ? [{ code: meeting.code, title: meeting.title, startsAt: meeting.startsAt, ward: meeting.ward, petitions: group.count }]
+      ? [
+          {
+            code: meeting.code,
+            title: meeting.title,
+            startsAt: meeting.startsAt,
+            ward: meeting.ward,
+            petitions: group.count,
+          },
+        ]
       : [];
   });
 }

@@ -55,7 +55,10 @@ function tool<S extends z.ZodType>(def: ToolDef<S>): ToolDef<S> {
   return def;
 }
 
-function periodOf(args: { period?: (typeof PERIOD_NAMES)[number]; from?: string; to?: string }, ctx: ToolContext): Period | undefined {
+function periodOf(
+  args: { period?: (typeof PERIOD_NAMES)[number]; from?: string; to?: string },
+  ctx: ToolContext,
+): Period | undefined {
   if (args.from || args.to) return rangePeriod(args.from ?? args.to!, args.to ?? args.from!, ctx.timeZone);
   return args.period ? namedPeriod(args.period, ctx.now, ctx.timeZone) : undefined;
 }
@@ -87,7 +90,8 @@ async function noteVoterNames(ctx: ToolContext, trackingCodes: string[]): Promis
 export const TOOLS = [
   tool({
     name: 'count_petitions',
-    description: 'Đếm số kiến nghị thỏa mãn các điều kiện (thời gian, phường/xã, đại biểu, hội nghị, cấp, lĩnh vực, trạng thái).',
+    description:
+      'Đếm số kiến nghị thỏa mãn các điều kiện (thời gian, phường/xã, đại biểu, hội nghị, cấp, lĩnh vực, trạng thái).',
     permission: 'stats',
     schema: filterArgs,
     async run(args, ctx) {
@@ -99,18 +103,24 @@ export const TOOLS = [
   }),
   tool({
     name: 'petition_breakdown',
-    description: 'Số kiến nghị chia theo lĩnh vực, cấp thẩm quyền, trạng thái hoặc hội nghị, với cùng các điều kiện lọc.',
+    description:
+      'Số kiến nghị chia theo lĩnh vực, cấp thẩm quyền, trạng thái hoặc hội nghị, với cùng các điều kiện lọc.',
     permission: 'stats',
     schema: filterArgs.extend({ by: z.enum(['field', 'authority', 'status', 'meeting']) }),
     async run(args, ctx) {
       const filter = await filterOf(args, ctx);
       const rows = await breakdown(ctx.db, filter.where, args.by, ctx.labels, 30);
-      return { by: args.by, rows: rows.map((row) => ({ key: row.key, label: row.label, count: row.count })), ...filter.scope };
+      return {
+        by: args.by,
+        rows: rows.map((row) => ({ key: row.key, label: row.label, count: row.count })),
+        ...filter.scope,
+      };
     },
   }),
   tool({
     name: 'meetings_with_min_petitions',
-    description: 'Các hội nghị tiếp xúc cử tri có NHIỀU HƠN min_petitions ý kiến, kiến nghị (lọc thêm được theo thời gian, phường, lĩnh vực…).',
+    description:
+      'Các hội nghị tiếp xúc cử tri có NHIỀU HƠN min_petitions ý kiến, kiến nghị (lọc thêm được theo thời gian, phường, lĩnh vực…).',
     permission: 'stats',
     schema: filterArgs.extend({ min_petitions: z.number().int().min(0).max(1_000_000) }),
     async run(args, ctx) {
@@ -118,18 +128,30 @@ export const TOOLS = [
       const rows = await meetingsAbove(ctx.db, args.min_petitions, filter.where, 50);
       return {
         more_than: args.min_petitions,
-        meetings: rows.map((m) => ({ code: m.code, title: m.title, ward: m.ward, starts_at: formatDateTime(m.startsAt, ctx.timeZone), petitions: m.petitions })),
+        meetings: rows.map((m) => ({
+          code: m.code,
+          title: m.title,
+          ward: m.ward,
+          starts_at: formatDateTime(m.startsAt, ctx.timeZone),
+          petitions: m.petitions,
+        })),
         ...filter.scope,
       };
     },
   }),
   tool({
     name: 'list_meetings',
-    description: 'Lịch các hội nghị tiếp xúc cử tri: thời gian, địa điểm, đại biểu, tình trạng. query: tên phường/xã, họ tên đại biểu, địa điểm hoặc mã hội nghị.',
+    description:
+      'Lịch các hội nghị tiếp xúc cử tri: thời gian, địa điểm, đại biểu, tình trạng. query: tên phường/xã, họ tên đại biểu, địa điểm hoặc mã hội nghị.',
     permission: 'schedule',
     schema: z.object({ ...periodArgs, query: z.string().max(100).optional() }),
     async run(args, ctx) {
-      const items = await findSchedule(ctx.db, { period: periodOf(args, ctx), query: args.query }, ctx.now, ctx.timeZone);
+      const items = await findSchedule(
+        ctx.db,
+        { period: periodOf(args, ctx), query: args.query },
+        ctx.now,
+        ctx.timeZone,
+      );
       return {
         meetings: items.map((m) => ({
           code: m.code,
@@ -144,13 +166,17 @@ export const TOOLS = [
   }),
   tool({
     name: 'search_petitions',
-    description: 'Danh sách kiến nghị (mã, tình trạng, phân loại, tóm tắt nội dung; không có thông tin người gửi), mới nhất trước.',
+    description:
+      'Danh sách kiến nghị (mã, tình trạng, phân loại, tóm tắt nội dung; không có thông tin người gửi), mới nhất trước.',
     permission: 'petitions',
     schema: filterArgs.extend({ limit: z.number().int().min(1).max(20).default(10) }),
     async run(args, ctx) {
       const filter = await filterOf(args, ctx);
       const petitions = await listPetitions(ctx.db, filter.where.petition, ctx.labels, ctx.timeZone, args.limit);
-      await noteVoterNames(ctx, petitions.map((p) => p.trackingCode));
+      await noteVoterNames(
+        ctx,
+        petitions.map((p) => p.trackingCode),
+      );
       return { petitions, ...filter.scope };
     },
   }),
@@ -167,7 +193,8 @@ export function toolsFor(role: Role) {
 /** Runs one tool call; refusals and bad arguments come back as `{error}` for the model. */
 export async function runTool(name: string, rawArgs: string, ctx: ToolContext): Promise<unknown> {
   const def = TOOLS.find((t) => t.name === name);
-  if (!def || !can(ctx.role, def.permission)) return { error: `Công cụ ${name} không có hoặc vai trò này không được dùng.` };
+  if (!def || !can(ctx.role, def.permission))
+    return { error: `Công cụ ${name} không có hoặc vai trò này không được dùng.` };
   let json: unknown;
   try {
     json = rawArgs.trim() ? JSON.parse(rawArgs) : {};
@@ -175,6 +202,9 @@ export async function runTool(name: string, rawArgs: string, ctx: ToolContext): 
     return { error: 'Tham số không phải JSON hợp lệ.' };
   }
   const parsed = def.schema.safeParse(json);
-  if (!parsed.success) return { error: `Tham số không hợp lệ: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` };
+  if (!parsed.success)
+    return {
+      error: `Tham số không hợp lệ: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    };
   return (def.run as (args: unknown, ctx: ToolContext) => Promise<unknown>)(parsed.data, ctx);
 }

@@ -49,7 +49,10 @@ describe('kiennghi classify', () => {
     ].join('\n');
     const result = await run(['classify', '--offline'], input);
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.map((l) => [l.id, l.authority])).toEqual([
       [1, 'central'],
       ['b', 'commune'],
@@ -65,15 +68,27 @@ describe('kiennghi classify', () => {
   }, 30_000);
 
   it('uses the current taxonomy when asked', async () => {
-    const result = await run(['classify', '--offline', '--taxonomy', 'current'], JSON.stringify({ id: 1, text: 'Đề nghị UBND huyện cấp sổ đỏ.' }));
+    const result = await run(
+      ['classify', '--offline', '--taxonomy', 'current'],
+      JSON.stringify({ id: 1, text: 'Đề nghị UBND huyện cấp sổ đỏ.' }),
+    );
     expect(JSON.parse(result.stdout).authority).toBe('commune');
   }, 30_000);
 
   it('calls the LLM when OPENAI_API_KEY is set', async () => {
-    const input = [1, 2, 3].map((id) => JSON.stringify({ id, text: `Kiến nghị số ${id} về ô nhiễm sông Tô Lịch đoạn ${id}` })).join('\n');
-    const result = await run(['classify'], input, { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, CLASSIFY_BATCH_SIZE: '10' });
+    const input = [1, 2, 3]
+      .map((id) => JSON.stringify({ id, text: `Kiến nghị số ${id} về ô nhiễm sông Tô Lịch đoạn ${id}` }))
+      .join('\n');
+    const result = await run(['classify'], input, {
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: fake.baseURL,
+      CLASSIFY_BATCH_SIZE: '10',
+    });
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ id: 1, authority: 'city', field: 'environment', classifier: 'llm' });
     expect(fake.requests).toHaveLength(1);
@@ -82,17 +97,24 @@ describe('kiennghi classify', () => {
 
 describe('kiennghi eval', () => {
   it('prints a JSON report with the agreed keys', async () => {
-    const result = await run(['eval', '--dataset', 'test/fixtures/classify-dev-legacy.jsonl', '--offline', '--json'], '');
+    const result = await run(
+      ['eval', '--dataset', 'test/fixtures/classify-dev-legacy.jsonl', '--offline', '--json'],
+      '',
+    );
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
-    for (const key of ['accuracy', 'central_vs_local_accuracy', 'field_accuracy', 'per_level', 'confusion', 'n']) expect(report).toHaveProperty(key);
+    for (const key of ['accuracy', 'central_vs_local_accuracy', 'field_accuracy', 'per_level', 'confusion', 'n'])
+      expect(report).toHaveProperty(key);
     expect(report.n).toBeGreaterThanOrEqual(150);
     expect(report.accuracy).toBeGreaterThan(0.9);
     expect(report.confusion.central.central).toBeGreaterThan(40);
   }, 30_000);
 
   it('prints a readable report with a confusion matrix', async () => {
-    const result = await run(['eval', '--dataset', 'test/fixtures/classify-dev-current.jsonl', '--offline', '--taxonomy', 'current'], '');
+    const result = await run(
+      ['eval', '--dataset', 'test/fixtures/classify-dev-current.jsonl', '--offline', '--taxonomy', 'current'],
+      '',
+    );
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/central_vs_local_accuracy/);
     expect(result.stdout).toMatch(/Ma trận nhầm lẫn/);

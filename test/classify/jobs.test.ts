@@ -34,7 +34,9 @@ afterAll(async () => {
 
 beforeEach(async () => {
   fake.requests.length = 0;
-  fake.respond(answerWith(() => ({ authority: 'commune', field: 'traffic_infrastructure', agency: 'UBND phường Láng' })));
+  fake.respond(
+    answerWith(() => ({ authority: 'commune', field: 'traffic_infrastructure', agency: 'UBND phường Láng' })),
+  );
   await db.job.deleteMany();
 });
 
@@ -43,10 +45,23 @@ async function storePetition(text: string, voterName = 'Nguyễn Văn Bình'): P
   counter++;
   return db.$transaction(async (tx) => {
     const voter = await tx.voter.create({
-      data: { channel: 'local', channelUserId: `u${counter}`, chatId: `c${counter}`, name: voterName, ward: 'phường Láng', consent: 'agreed' },
+      data: {
+        channel: 'local',
+        channelUserId: `u${counter}`,
+        chatId: `c${counter}`,
+        name: voterName,
+        ward: 'phường Láng',
+        consent: 'agreed',
+      },
     });
     const petition = await tx.petition.create({
-      data: { trackingCode: `KN-2026-${String(counter).padStart(6, '0')}`, voterId: voter.id, channel: 'local', text, textNormalized: text },
+      data: {
+        trackingCode: `KN-2026-${String(counter).padStart(6, '0')}`,
+        voterId: voter.id,
+        channel: 'local',
+        text,
+        textNormalized: text,
+      },
     });
     await enqueueClassification(tx, petition.id);
     return petition.id;
@@ -72,20 +87,44 @@ describe('classify jobs', () => {
   it('stores a good LLM answer, copies it onto the petition and records the status change', async () => {
     const id = await storePetition('Đề nghị phường lắp đèn chiếu sáng trong ngõ 75 Giải Phóng, tối quá.');
     await makeQueue().drain();
-    const petition = await db.petition.findUniqueOrThrow({ where: { id }, include: { events: true, classifications: true } });
-    expect(petition).toMatchObject({ status: 'classified', authority: 'commune', field: 'traffic_infrastructure', agency: 'UBND phường Láng', needsReview: false });
+    const petition = await db.petition.findUniqueOrThrow({
+      where: { id },
+      include: { events: true, classifications: true },
+    });
+    expect(petition).toMatchObject({
+      status: 'classified',
+      authority: 'commune',
+      field: 'traffic_infrastructure',
+      agency: 'UBND phường Láng',
+      needsReview: false,
+    });
     expect(petition.summary).toBeTruthy();
     expect(petition.classifications).toHaveLength(1);
-    expect(petition.classifications[0]).toMatchObject({ classifier: 'llm', taxonomy: 'legacy', model: 'fake-model', promptVersion: 'classify.v1' });
+    expect(petition.classifications[0]).toMatchObject({
+      classifier: 'llm',
+      taxonomy: 'legacy',
+      model: 'fake-model',
+      promptVersion: 'classify.v1',
+    });
     expect(petition.classifications[0]!.tokensIn).toBeGreaterThan(0);
-    expect(petition.events).toEqual([expect.objectContaining({ fromStatus: 'received', toStatus: 'classified', actor: 'classifier' })]);
+    expect(petition.events).toEqual([
+      expect.objectContaining({ fromStatus: 'received', toStatus: 'classified', actor: 'classifier' }),
+    ]);
     expect(await db.job.findFirst({ where: { type: CLASSIFY_JOB } })).toMatchObject({ status: 'done' });
     // The voter's name never left the process.
     expect(fake.requests.map((r) => r.body).join('')).not.toContain('Nguyễn Văn Bình');
   });
 
   it('batches petitions: fewer requests than petitions', async () => {
-    const texts = ['ngõ 1 Láng mất đèn', 'cống ở chợ Kim Liên tắc', 'rác tồn đọng ở phố Hào Nam', 'vỉa hè Tây Sơn bị lấn chiếm', 'karaoke ồn ở Thái Hà', 'đường Chùa Bộc ngập', 'hố ga Xã Đàn vỡ'];
+    const texts = [
+      'ngõ 1 Láng mất đèn',
+      'cống ở chợ Kim Liên tắc',
+      'rác tồn đọng ở phố Hào Nam',
+      'vỉa hè Tây Sơn bị lấn chiếm',
+      'karaoke ồn ở Thái Hà',
+      'đường Chùa Bộc ngập',
+      'hố ga Xã Đàn vỡ',
+    ];
     const ids = [];
     for (const text of texts) ids.push(await storePetition(`Đề nghị xử lý: ${text}.`));
     await makeQueue(llmConfig(fake.baseURL, { CLASSIFY_BATCH_SIZE: '5' })).drain();
@@ -99,7 +138,10 @@ describe('classify jobs', () => {
     const queue = makeQueue();
     await queue.drain();
     expect((await latest(id))!).toMatchObject({ classifier: 'rules', authority: 'central' });
-    expect(await db.petition.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: 'classified', authority: 'central' });
+    expect(await db.petition.findUniqueOrThrow({ where: { id } })).toMatchObject({
+      status: 'classified',
+      authority: 'central',
+    });
     const job = await db.job.findFirstOrThrow({ where: { type: CLASSIFY_JOB } });
     expect(job.status).toBe('pending');
     expect(job.runAt.getTime()).toBeGreaterThan(Date.now());
@@ -119,7 +161,10 @@ describe('classify jobs', () => {
     const id = await storePetition('Đề nghị UBND huyện nâng cấp đường liên xã đã xuống cấp.');
     await makeQueue().drain();
     expect((await latest(id))!).toMatchObject({ classifier: 'rules', authority: 'district' });
-    expect(await db.job.findFirstOrThrow({ where: { type: CLASSIFY_JOB } })).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(await db.job.findFirstOrThrow({ where: { type: CLASSIFY_JOB } })).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+    });
   });
 
   it('honours a 429 retry-after', async () => {
@@ -143,7 +188,13 @@ describe('classify jobs', () => {
   });
 
   it('marks low confidence and LLM/rules disagreement for review', async () => {
-    fake.respond(answerWith((p) => (p.text.includes('lương hưu') ? { authority: 'commune', field: 'other', confidence: 0.95 } : { authority: 'commune', field: 'other', confidence: 0.3 })));
+    fake.respond(
+      answerWith((p) =>
+        p.text.includes('lương hưu')
+          ? { authority: 'commune', field: 'other', confidence: 0.95 }
+          : { authority: 'commune', field: 'other', confidence: 0.3 },
+      ),
+    );
     const disagree = await storePetition('Đề nghị Quốc hội sửa đổi quy định về lương hưu.');
     const unsure = await storePetition('Đề nghị xã sửa đường ngõ xóm 3.');
     await makeQueue().drain();
@@ -177,11 +228,18 @@ describe('classify jobs', () => {
   it('records staff corrections as history and exports them as labelled data', async () => {
     const id = await storePetition('Tôi là Lê Văn Tám, đề nghị sửa cống ngõ 8 gọi 0987654321.', 'Lê Văn Tám');
     await makeQueue(testConfig()).drain();
-    await recordCorrection(db, id, { authority: 'district', field: 'traffic_infrastructure', agency: 'UBND quận Đống Đa' }, 'staff:42');
+    await recordCorrection(
+      db,
+      id,
+      { authority: 'district', field: 'traffic_infrastructure', agency: 'UBND quận Đống Đa' },
+      'staff:42',
+    );
     const petition = await db.petition.findUniqueOrThrow({ where: { id } });
     expect(petition).toMatchObject({ authority: 'district', agency: 'UBND quận Đống Đa', needsReview: false });
     expect((await latest(id))!).toMatchObject({ classifier: 'staff', createdBy: 'staff:42', taxonomy: 'legacy' });
-    await expect(recordCorrection(db, id, { authority: 'galaxy', field: 'land' }, 'staff:42')).rejects.toThrow(/Cấp không hợp lệ/);
+    await expect(recordCorrection(db, id, { authority: 'galaxy', field: 'land' }, 'staff:42')).rejects.toThrow(
+      /Cấp không hợp lệ/,
+    );
 
     // A later job must not overwrite what staff decided.
     await enqueueClassification(db, id);
@@ -190,10 +248,15 @@ describe('classify jobs', () => {
 
     const lines = (await exportLabelled(db)).map((line) => JSON.parse(line));
     const mine = lines.find((line) => line.text.includes('sửa cống'));
-    expect(mine).toEqual({ text: 'Tôi là [tên], đề nghị sửa cống ngõ 8 gọi [số điện thoại].', authority: 'district', field: 'traffic_infrastructure' });
+    expect(mine).toEqual({
+      text: 'Tôi là [tên], đề nghị sửa cống ngõ 8 gọi [số điện thoại].',
+      authority: 'district',
+      field: 'traffic_infrastructure',
+    });
   });
   it('stores the redacted text as the summary when no model wrote it, offline and after an LLM failure', async () => {
-    const text = 'Trần Văn Hùng, CCCD 001085012345, điện thoại 0912 345 678, đề nghị sửa đường ngõ 5 bị ngập. Xin cảm ơn.';
+    const text =
+      'Trần Văn Hùng, CCCD 001085012345, điện thoại 0912 345 678, đề nghị sửa đường ngõ 5 bị ngập. Xin cảm ơn.';
     const offline = await storePetition(text, 'Trần Văn Hùng');
     await makeQueue(testConfig()).drain();
     fake.respond(() => ({ kind: 'status', status: 500, body: { error: { message: 'down' } } }));
@@ -213,18 +276,27 @@ describe('classify jobs', () => {
   it('marks a text that is not a petition, offline or by the LLM, and a later LLM answer may count it back in', async () => {
     const emoji = await storePetition('😀😀👍');
     await makeQueue(testConfig()).drain();
-    expect(await db.petition.findUniqueOrThrow({ where: { id: emoji } })).toMatchObject({ status: 'not_petition', needsReview: true });
+    expect(await db.petition.findUniqueOrThrow({ where: { id: emoji } })).toMatchObject({
+      status: 'not_petition',
+      needsReview: true,
+    });
     expect((await latest(emoji))!).toMatchObject({ classifier: 'rules', isPetition: false });
 
     fake.respond(answerWith(() => ({ authority: 'commune', field: 'other', is_petition: false })));
     const llmSaysNo = await storePetition('Hôm nay trời đẹp, chúc các đại biểu mạnh khỏe và thành công');
     await makeQueue().drain();
-    expect(await db.petition.findUniqueOrThrow({ where: { id: llmSaysNo } })).toMatchObject({ status: 'not_petition', needsReview: true });
+    expect(await db.petition.findUniqueOrThrow({ where: { id: llmSaysNo } })).toMatchObject({
+      status: 'not_petition',
+      needsReview: true,
+    });
 
     fake.respond(answerWith(() => ({ authority: 'commune', field: 'traffic_infrastructure', is_petition: true })));
     await enqueueClassification(db, emoji);
     await makeQueue().drain();
-    const back = await db.petition.findUniqueOrThrow({ where: { id: emoji }, include: { events: { orderBy: { id: 'asc' } } } });
+    const back = await db.petition.findUniqueOrThrow({
+      where: { id: emoji },
+      include: { events: { orderBy: { id: 'asc' } } },
+    });
     expect(back.status).toBe('classified');
     expect(back.events.map((e) => [e.fromStatus, e.toStatus])).toEqual([
       ['received', 'not_petition'],

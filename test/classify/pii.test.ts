@@ -6,7 +6,14 @@ describe('redactPersonalData', () => {
     const text =
       'Tôi là Nguyễn Văn An, nhà số 12 ngõ 34 phố Huế, điện thoại 0912 345 678, email an.nguyen@gmail.com, CCCD 001203004567, CMND 123456789.';
     const out = redactPersonalData(text, { names: ['Nguyễn Văn An'] });
-    for (const secret of ['Nguyễn Văn An', '0912 345 678', 'an.nguyen@gmail.com', '001203004567', '123456789', 'số 12']) {
+    for (const secret of [
+      'Nguyễn Văn An',
+      '0912 345 678',
+      'an.nguyen@gmail.com',
+      '001203004567',
+      '123456789',
+      'số 12',
+    ]) {
       expect(out).not.toContain(secret);
     }
     expect(out).toBe(
@@ -46,7 +53,9 @@ describe('redactPersonalData', () => {
   });
 
   it('removes phones glued to a word, landlines and every grouping', () => {
-    const out = redactPersonalData('ĐT0912345678, sđt:0987.654.321, Tel.0912 345 678, (024) 3823 4567, 0084 912 345 678');
+    const out = redactPersonalData(
+      'ĐT0912345678, sđt:0987.654.321, Tel.0912 345 678, (024) 3823 4567, 0084 912 345 678',
+    );
     expect(out).toBe('ĐT[số điện thoại], sđt:[số điện thoại], Tel.[số điện thoại], [số điện thoại], [số điện thoại]');
   });
 

@@ -70,25 +70,51 @@ describe('offline classifier behaviour', () => {
   });
 
   it('classifies by who resolves, not by whom the petition is addressed to', () => {
-    expect(classifyWithRules('Đề nghị UBND phường xem xét tăng lương hưu cho người nghỉ hưu trước năm 1995.', legacy).authority).toBe('central');
-    expect(classifyWithRules('Đề nghị Bộ Giao thông vận tải cho lắp đèn chiếu sáng trong ngõ 75.', legacy).authority).toBe('commune');
+    expect(
+      classifyWithRules('Đề nghị UBND phường xem xét tăng lương hưu cho người nghỉ hưu trước năm 1995.', legacy)
+        .authority,
+    ).toBe('central');
+    expect(
+      classifyWithRules('Đề nghị Bộ Giao thông vận tải cho lắp đèn chiếu sáng trong ngõ 75.', legacy).authority,
+    ).toBe('commune');
   });
 
   it('lets the object of the request outweigh a local addressee', () => {
     // Voters ask "Thành phố" for a lower secondary school or an inter-commune road; the district answers.
-    expect(classifyWithRules('Cử tri đề nghị Thành phố xem xét xây dựng trường mầm non công lập tại xã Đại Áng.', legacy).authority).toBe('district');
-    expect(classifyWithRules('Đề nghị quận sớm cải tạo vườn hoa, sân chơi tại khu tập thể đã xuống cấp.', legacy).authority).toBe('district');
-    expect(classifyWithRules('Đề nghị bồi thường cho các hộ bị ảnh hưởng bởi dự án cải tạo kênh tiêu do huyện làm chủ đầu tư.', legacy).authority).toBe('district');
+    expect(
+      classifyWithRules('Cử tri đề nghị Thành phố xem xét xây dựng trường mầm non công lập tại xã Đại Áng.', legacy)
+        .authority,
+    ).toBe('district');
+    expect(
+      classifyWithRules('Đề nghị quận sớm cải tạo vườn hoa, sân chơi tại khu tập thể đã xuống cấp.', legacy).authority,
+    ).toBe('district');
+    expect(
+      classifyWithRules(
+        'Đề nghị bồi thường cho các hộ bị ảnh hưởng bởi dự án cải tạo kênh tiêu do huyện làm chủ đầu tư.',
+        legacy,
+      ).authority,
+    ).toBe('district');
   });
 
   it('counts a list of addressees at one level once', () => {
-    const text = 'Cử tri đề nghị Quốc hội, Chính phủ chỉ đạo giải quyết dứt điểm việc bồi thường cho các hộ bị thu hồi đất thực hiện dự án Khu công nghiệp Phụng Hiệp.';
+    const text =
+      'Cử tri đề nghị Quốc hội, Chính phủ chỉ đạo giải quyết dứt điểm việc bồi thường cho các hộ bị thu hồi đất thực hiện dự án Khu công nghiệp Phụng Hiệp.';
     expect(classifyWithRules(text, legacy).authority).toBe('city');
   });
 
   it('reads several districts as the city, and a policy for a group of officials as central', () => {
-    expect(classifyWithRules('Đề nghị Thành phố cải tạo trạm bơm tiêu và kênh tiêu chính để chống úng cho các huyện phía Tây.', legacy).authority).toBe('city');
-    expect(classifyWithRules('Đề nghị có chính sách đối với lực lượng công an xã bán chuyên trách sau khi nghỉ việc.', legacy).authority).toBe('central');
+    expect(
+      classifyWithRules(
+        'Đề nghị Thành phố cải tạo trạm bơm tiêu và kênh tiêu chính để chống úng cho các huyện phía Tây.',
+        legacy,
+      ).authority,
+    ).toBe('city');
+    expect(
+      classifyWithRules(
+        'Đề nghị có chính sách đối với lực lượng công an xã bán chuyên trách sau khi nghỉ việc.',
+        legacy,
+      ).authority,
+    ).toBe('central');
   });
 
   it('maps the old district level onto communes in the current taxonomy', () => {
@@ -98,7 +124,10 @@ describe('offline classifier behaviour', () => {
   });
 
   it('explains itself with the words that decided, quoted as written', () => {
-    const result = classifyWithRules('Cử tri đề nghị Quốc hội sửa đổi Luật Đất đai về bồi thường khi thu hồi đất.', legacy);
+    const result = classifyWithRules(
+      'Cử tri đề nghị Quốc hội sửa đổi Luật Đất đai về bồi thường khi thu hồi đất.',
+      legacy,
+    );
     expect(result.authority).toBe('central');
     expect(result.reason).toContain('Quốc hội');
     expect(result.reason).toContain('Luật');
@@ -124,7 +153,12 @@ describe('offline classifier behaviour', () => {
   });
 
   it('recognises greetings and thanks as not petitions', () => {
-    for (const text of ['Xin chào', 'cam on ban nhieu nhe', 'Xin cảm ơn các đại biểu đã lắng nghe ý kiến của bà con.', 'ok']) {
+    for (const text of [
+      'Xin chào',
+      'cam on ban nhieu nhe',
+      'Xin cảm ơn các đại biểu đã lắng nghe ý kiến của bà con.',
+      'ok',
+    ]) {
       const result = classifyWithRules(text, legacy);
       expect(result.isPetition, text).toBe(false);
       expect(result.confidence).toBeLessThanOrEqual(0.3);
@@ -133,14 +167,23 @@ describe('offline classifier behaviour', () => {
   });
 
   it('marks emoji, a mistyped code, greetings and texts without any civic cue as not petitions', () => {
-    for (const text of ['😀😀👍', 'HN-CG-O1', 'xin chào', 'alo alo', 'Bạn là ai?', 'hôm nay trời đẹp quá nhỉ mọi người']) {
+    for (const text of [
+      '😀😀👍',
+      'HN-CG-O1',
+      'xin chào',
+      'alo alo',
+      'Bạn là ai?',
+      'hôm nay trời đẹp quá nhỉ mọi người',
+    ]) {
       const result = classifyWithRules(text, legacy);
       expect(result.isPetition, text).toBe(false);
       expect(result.summary, text).toBeNull();
       expect(result.reason, text).toContain('không phải kiến nghị');
     }
     // The intake screen's "question" or "too short" does not overrule a civic cue.
-    expect(classifyWithRules('Hướng dẫn giúp tôi làm lại giấy khai sinh cho cháu, bị mất bản chính', legacy).isPetition).toBe(true);
+    expect(
+      classifyWithRules('Hướng dẫn giúp tôi làm lại giấy khai sinh cho cháu, bị mất bản chính', legacy).isPetition,
+    ).toBe(true);
   });
 
   it('summarises with personal data removed', () => {

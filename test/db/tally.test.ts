@@ -8,7 +8,15 @@ import type { Db } from '../../src/db/client.ts';
 import { mergeGroups } from '../../src/digests/grouping.ts';
 import { storePetition } from '../../src/intake/petitions.ts';
 import { saveMeeting } from '../../src/meetings/service.ts';
-import { EVERYTHING, allOf, receivedIn, resolveFilter, statusIn, type FilterSpec, type StatsWhere } from '../../src/stats/filters.ts';
+import {
+  EVERYTHING,
+  allOf,
+  receivedIn,
+  resolveFilter,
+  statusIn,
+  type FilterSpec,
+  type StatsWhere,
+} from '../../src/stats/filters.ts';
 import { dayPeriod, rangePeriod } from '../../src/stats/period.ts';
 import { breakdown, countPetitions, meetingsAbove, perDay, summary } from '../../src/stats/queries.ts';
 import { foldTally } from '../../src/stats/tally.ts';
@@ -22,8 +30,22 @@ let meetings: number[];
 
 beforeEach(async () => {
   db = await openDb(freshDatabaseUrl());
-  const cg = await saveMeeting(db, { code: 'CG', title: 'Cầu Giấy', start: '2026-11-02T08:00:00+07:00', place: 'UBND', ward: 'Phường Cầu Giấy', deputies: 'Nguyễn Văn An' });
-  const nd = await saveMeeting(db, { code: 'ND', title: 'Nghĩa Đô', start: '2026-11-03T08:00:00+07:00', place: 'UBND', ward: 'Phường Nghĩa Đô', deputies: 'Trần Thị Bình' });
+  const cg = await saveMeeting(db, {
+    code: 'CG',
+    title: 'Cầu Giấy',
+    start: '2026-11-02T08:00:00+07:00',
+    place: 'UBND',
+    ward: 'Phường Cầu Giấy',
+    deputies: 'Nguyễn Văn An',
+  });
+  const nd = await saveMeeting(db, {
+    code: 'ND',
+    title: 'Nghĩa Đô',
+    start: '2026-11-03T08:00:00+07:00',
+    place: 'UBND',
+    ward: 'Phường Nghĩa Đô',
+    deputies: 'Trần Thị Bình',
+  });
   meetings = [cg.id, nd.id];
 });
 afterEach(async () => {
@@ -35,15 +57,29 @@ const MIDNIGHT = new Date('2026-11-20T00:00:00+07:00');
 
 async function intake(voterId: number, ward: string | null, meetingId: number | null, at: Date): Promise<number> {
   return db.$transaction(async (tx) => {
-    const stored = await storePetition(tx, { channel: 'telegram', voterId, anonymous: false, meetingId, ward, text: `Kiến nghị ${at.toISOString()}`, media: [], now: at, timeZone: TZ });
+    const stored = await storePetition(tx, {
+      channel: 'telegram',
+      voterId,
+      anonymous: false,
+      meetingId,
+      ward,
+      text: `Kiến nghị ${at.toISOString()}`,
+      media: [],
+      now: at,
+      timeZone: TZ,
+    });
     return stored.id;
   });
 }
 
 /** A deterministic mix of writes, with folds in between so upserts and zero rows are exercised. */
 async function writeEverything(): Promise<void> {
-  const cauGiay = await db.voter.create({ data: { channel: 'telegram', channelUserId: 'v1', chatId: 'v1', ward: 'Cầu Giấy', consent: 'agreed' } });
-  const nghiaDo = await db.voter.create({ data: { channel: 'zalo', channelUserId: 'v2', chatId: 'v2', ward: 'Phường Nghĩa Đô', consent: 'agreed' } });
+  const cauGiay = await db.voter.create({
+    data: { channel: 'telegram', channelUserId: 'v1', chatId: 'v1', ward: 'Cầu Giấy', consent: 'agreed' },
+  });
+  const nghiaDo = await db.voter.create({
+    data: { channel: 'zalo', channelUserId: 'v2', chatId: 'v2', ward: 'Phường Nghĩa Đô', consent: 'agreed' },
+  });
   const ids: number[] = [];
   const instants = [-1, 0, 1, 5 * HOUR, -30 * HOUR, 50 * HOUR].map((offset) => new Date(MIDNIGHT.getTime() + offset));
   for (const [i, at] of instants.entries()) {
@@ -71,7 +107,10 @@ async function writeEverything(): Promise<void> {
      SELECT 'KN-2026-8' || "trackingCode", "channel", "text", "textNormalized", 'received', "receivedAt", "updatedAt" FROM "Petition" WHERE "field" = 'land'`,
   );
   // Classification, then staff moving petitions along.
-  await db.petition.updateMany({ where: { status: 'received', id: { in: ids } }, data: { status: 'classified', authority: 'city', field: 'land' } });
+  await db.petition.updateMany({
+    where: { status: 'received', id: { in: ids } },
+    data: { status: 'classified', authority: 'city', field: 'land' },
+  });
   await foldTally(db);
   await db.petition.updateMany({ where: { field: 'environment' }, data: { status: 'forwarded', forwardedTo: 'UBND' } });
   await db.petition.updateMany({ where: { field: 'health' }, data: { summary: 'chỉ tóm tắt, không đổi số đếm' } });
@@ -83,7 +122,10 @@ async function writeEverything(): Promise<void> {
   await db.petition.updateMany({ where: { field: 'traffic_infrastructure' }, data: { groupId: groups[1]!.id } });
   await mergeGroups(db, groups[0]!.id, [groups[1]!.id], 'test');
   // The voter's "forget me" (src/intake/flow.ts): petitions stay, unlinked and without ward.
-  await db.petition.updateMany({ where: { voterId: cauGiay.id }, data: { voterId: null, ward: null, anonymous: true } });
+  await db.petition.updateMany({
+    where: { voterId: cauGiay.id },
+    data: { voterId: null, ward: null, anonymous: true },
+  });
   // A petition moved across the day boundary, one to another meeting, and deletes.
   await db.petition.update({ where: { id: ids[2]! }, data: { receivedAt: new Date(MIDNIGHT.getTime() - 2 * HOUR) } });
   await db.petition.update({ where: { id: ids[3]! }, data: { meetingId: meetings[1]! } });
@@ -99,10 +141,19 @@ function localDay(at: Date): number {
 
 /** The tally as it must be: a GROUP BY over every petition, computed here. */
 async function expectedTally(): Promise<Map<string, number>> {
-  const rows = await db.petition.findMany({ select: { receivedAt: true, meetingId: true, ward: true, status: true, authority: true, field: true } });
+  const rows = await db.petition.findMany({
+    select: { receivedAt: true, meetingId: true, ward: true, status: true, authority: true, field: true },
+  });
   const counts = new Map<string, number>();
   for (const row of rows) {
-    const key = [localDay(row.receivedAt), row.meetingId ?? 0, row.ward ?? '', row.status, row.authority ?? '', row.field ?? ''].join('|');
+    const key = [
+      localDay(row.receivedAt),
+      row.meetingId ?? 0,
+      row.ward ?? '',
+      row.status,
+      row.authority ?? '',
+      row.field ?? '',
+    ].join('|');
     counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;
@@ -111,7 +162,12 @@ async function expectedTally(): Promise<Map<string, number>> {
 async function actualTally(): Promise<Map<string, number>> {
   await foldTally(db);
   const rows = await db.petitionTally.findMany();
-  return new Map(rows.map((row) => [[row.day.getTime(), row.meetingId, row.ward, row.status, row.authority, row.field].join('|'), row.n]));
+  return new Map(
+    rows.map((row) => [
+      [row.day.getTime(), row.meetingId, row.ward, row.status, row.authority, row.field].join('|'),
+      row.n,
+    ]),
+  );
 }
 
 /** Counts straight from Petition, as the statistics were computed before the tally. */
@@ -134,7 +190,9 @@ async function expectQueriesExact(where: StatsWhere): Promise<void> {
   const rows = await breakdown(db, where, 'meeting', labels);
   expect(new Map(rows.map((row) => [codes.get(row.key), row.count]))).toEqual(byMeeting);
   const above = await meetingsAbove(db, 3, where);
-  expect(new Map(above.map((m) => [codes.get(m.code), m.petitions]))).toEqual(new Map([...byMeeting].filter(([, n]) => n > 3)));
+  expect(new Map(above.map((m) => [codes.get(m.code), m.petitions]))).toEqual(
+    new Map([...byMeeting].filter(([, n]) => n > 3)),
+  );
   const all = await summary(db, where, labels);
   expect(all.total).toBe(await db.petition.count({ where: where.petition }));
 }
@@ -164,7 +222,9 @@ describe('petition tally', () => {
     const days = await perDay(db, EVERYTHING, period, TZ);
     for (const day of days) {
       const from = new Date(day.key);
-      const count = await db.petition.count({ where: { receivedAt: { gte: from, lt: new Date(from.getTime() + 86_400_000) } } });
+      const count = await db.petition.count({
+        where: { receivedAt: { gte: from, lt: new Date(from.getTime() + 86_400_000) } },
+      });
       expect(day.count, day.label).toBe(count);
     }
   });
@@ -179,8 +239,12 @@ describe('petition tally', () => {
   });
 
   it('stays exact under concurrent intake and folds', async () => {
-    const voter = await db.voter.create({ data: { channel: 'telegram', channelUserId: 'v9', chatId: 'v9', ward: 'Cầu Giấy', consent: 'agreed' } });
-    const writes = Array.from({ length: 12 }, (_, i) => intake(voter.id, voter.ward, meetings[i % 2]!, new Date(MIDNIGHT.getTime() + i * 5 * HOUR)));
+    const voter = await db.voter.create({
+      data: { channel: 'telegram', channelUserId: 'v9', chatId: 'v9', ward: 'Cầu Giấy', consent: 'agreed' },
+    });
+    const writes = Array.from({ length: 12 }, (_, i) =>
+      intake(voter.id, voter.ward, meetings[i % 2]!, new Date(MIDNIGHT.getTime() + i * 5 * HOUR)),
+    );
     const folds = Array.from({ length: 4 }, () => foldTally(db));
     await Promise.all([...writes, ...folds]);
     expect(await actualTally()).toEqual(await expectedTally());

@@ -10,7 +10,11 @@ import { taxonomyLabels } from '../../src/classify/labels.ts';
 import { freshDatabaseUrl, openDb } from '../helpers/app.ts';
 import { seedFixedSet, SINCE, TEXTS, UNTIL, type Seeded } from './seed.ts';
 
-const config = parseConfig({ SESSION_OPENS: '2026-12-10', SESSION_CLOSES: '2026-12-20', DATABASE_URL: 'file:/dev/null' });
+const config = parseConfig({
+  SESSION_OPENS: '2026-12-10',
+  SESSION_CLOSES: '2026-12-20',
+  DATABASE_URL: 'file:/dev/null',
+});
 let db: Db;
 let seeded: Seeded;
 let digest: DigestContent;
@@ -94,11 +98,19 @@ describe('digest of a fixed set of petitions', () => {
   });
 
   it('titles a stored group’s theme with the group’s title', async () => {
-    const group = await db.petitionGroup.create({ data: { title: 'Điều chỉnh lương hưu trước 1995', confirmed: true } });
-    await db.petition.updateMany({ where: { id: { in: [seeded.petitions.pension1, seeded.petitions.pension2] } }, data: { groupId: group.id } });
+    const group = await db.petitionGroup.create({
+      data: { title: 'Điều chỉnh lương hưu trước 1995', confirmed: true },
+    });
+    await db.petition.updateMany({
+      where: { id: { in: [seeded.petitions.pension1, seeded.petitions.pension2] } },
+      data: { groupId: group.id },
+    });
     const data = await loadDigestData(db, seeded.deputyId, { key: 'x', since: SINCE, until: UNTIL });
     const content = buildDigest(data, { labels: taxonomyLabels('current'), deadlines: config });
-    expect(content.themes.find((t) => t.groupId === group.id)).toMatchObject({ title: 'Điều chỉnh lương hưu trước 1995', petitions: 2 });
+    expect(content.themes.find((t) => t.groupId === group.id)).toMatchObject({
+      title: 'Điều chỉnh lương hưu trước 1995',
+      petitions: 2,
+    });
     await db.petition.updateMany({ where: { groupId: group.id }, data: { groupId: null } });
   });
 
@@ -125,7 +137,11 @@ describe('digest of a fixed set of petitions', () => {
   });
 
   it('says so when nothing is new', async () => {
-    const data = await loadDigestData(db, seeded.otherDeputyId, { key: 'x', since: UNTIL, until: new Date(UNTIL.getTime() + 1000) });
+    const data = await loadDigestData(db, seeded.otherDeputyId, {
+      key: 'x',
+      since: UNTIL,
+      until: new Date(UNTIL.getTime() + 1000),
+    });
     const content = buildDigest(data, { labels: taxonomyLabels('current'), deadlines: config });
     expect(content.petitions).toBe(0);
     expect(content.text).toContain('Không có ý kiến mới trong kỳ này.');

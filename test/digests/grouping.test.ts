@@ -46,13 +46,17 @@ describe('text-similarity grouping (fixed set)', () => {
 
   it('does not depend on the order the petitions arrive in', () => {
     const { items, expected } = numbered();
-    const sorted = (groups: number[][]) => groups.map((g) => [...g].sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
+    const sorted = (groups: number[][]) =>
+      groups.map((g) => [...g].sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
     expect(sorted(clusterBySimilarity([...items].reverse()))).toEqual(sorted(expected));
   });
 
   it('lets a new petition join an existing group without breaking the group up', () => {
     const { items } = numbered();
-    const joined = clusterBySimilarity([...items, { id: 99, text: 'Ngõ 12 Trần Duy Hưng ngập khi mưa, đề nghị sửa đường' }], { seeds: [[1, 2, 3]] });
+    const joined = clusterBySimilarity(
+      [...items, { id: 99, text: 'Ngõ 12 Trần Duy Hưng ngập khi mưa, đề nghị sửa đường' }],
+      { seeds: [[1, 2, 3]] },
+    );
     expect(joined[0]).toEqual([1, 2, 3, 99]);
   });
 });
@@ -70,7 +74,12 @@ async function storeFixedSet(target: Db): Promise<number[]> {
   const ids: number[] = [];
   for (const [index, text] of FIXED_SET.flat().entries()) {
     const p = await target.petition.create({
-      data: { trackingCode: `KN-2026-${String(index + 1).padStart(6, '0')}`, channel: 'telegram', text, textNormalized: text },
+      data: {
+        trackingCode: `KN-2026-${String(index + 1).padStart(6, '0')}`,
+        channel: 'telegram',
+        text,
+        textNormalized: text,
+      },
     });
     ids.push(p.id);
   }
@@ -81,20 +90,41 @@ describe('stored groups', () => {
   it('groups in the database, keeps the originals untouched, and staff can split, merge and confirm', async () => {
     db = await openDb(freshDatabaseUrl());
     const ids = await storeFixedSet(db);
-    const before = await db.petition.findMany({ orderBy: { id: 'asc' }, select: { id: true, text: true, trackingCode: true } });
+    const before = await db.petition.findMany({
+      orderBy: { id: 'asc' },
+      select: { id: true, text: true, trackingCode: true },
+    });
     const run = await groupPetitions(db, parseConfig({ DATABASE_URL: 'file:/dev/null' }));
     expect(run).toEqual({ method: 'similarity', created: 3, joined: 0 });
-    const groups = await db.petitionGroup.findMany({ include: { petitions: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } });
-    expect(groups.map((g) => g.petitions.map((p) => p.id))).toEqual([ids.slice(0, 3), ids.slice(3, 5), ids.slice(6, 9)]);
+    const groups = await db.petitionGroup.findMany({
+      include: { petitions: { orderBy: { id: 'asc' } } },
+      orderBy: { id: 'asc' },
+    });
+    expect(groups.map((g) => g.petitions.map((p) => p.id))).toEqual([
+      ids.slice(0, 3),
+      ids.slice(3, 5),
+      ids.slice(6, 9),
+    ]);
     expect(groups[0]!.title).toBe(FIXED_SET[0]![0]);
-    const after = await db.petition.findMany({ orderBy: { id: 'asc' }, select: { id: true, text: true, trackingCode: true } });
+    const after = await db.petition.findMany({
+      orderBy: { id: 'asc' },
+      select: { id: true, text: true, trackingCode: true },
+    });
     expect(after).toEqual(before);
 
     // A second run only adds newcomers to open groups.
     const late = await db.petition.create({
-      data: { trackingCode: 'KN-2026-000100', channel: 'zalo', text: 'Đề nghị tăng lương hưu cho người về hưu trước 1995', textNormalized: '' },
+      data: {
+        trackingCode: 'KN-2026-000100',
+        channel: 'zalo',
+        text: 'Đề nghị tăng lương hưu cho người về hưu trước 1995',
+        textNormalized: '',
+      },
     });
-    expect(await groupPetitions(db, parseConfig({ DATABASE_URL: 'file:/dev/null' }))).toMatchObject({ created: 0, joined: 1 });
+    expect(await groupPetitions(db, parseConfig({ DATABASE_URL: 'file:/dev/null' }))).toMatchObject({
+      created: 0,
+      joined: 1,
+    });
     expect((await db.petition.findUniqueOrThrow({ where: { id: late.id } })).groupId).toBe(groups[1]!.id);
 
     const newGroup = await splitGroup(db, groups[0]!.id, ['kn-2026-000003'], 'staff:1', 'Cống thoát nước ngõ 12');
@@ -103,7 +133,10 @@ describe('stored groups', () => {
     expect(moved).toBe(1);
     expect(await db.petition.count({ where: { groupId: groups[0]!.id } })).toBe(3);
     await confirmGroup(db, groups[2]!.id, 'staff:1', 'Thu gom rác chợ Nghĩa Tân');
-    expect(await db.petitionGroup.findUniqueOrThrow({ where: { id: groups[2]!.id } })).toMatchObject({ confirmed: true, title: 'Thu gom rác chợ Nghĩa Tân' });
+    expect(await db.petitionGroup.findUniqueOrThrow({ where: { id: groups[2]!.id } })).toMatchObject({
+      confirmed: true,
+      title: 'Thu gom rác chợ Nghĩa Tân',
+    });
     expect(await db.auditLog.count({ where: { action: { startsWith: 'group.' } } })).toBe(3);
   });
 });
@@ -123,9 +156,16 @@ describe('LLM grouping', () => {
         ],
       }),
     }));
-    const config = parseConfig({ DATABASE_URL: 'file:/dev/null', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseURL });
+    const config = parseConfig({
+      DATABASE_URL: 'file:/dev/null',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: llm.baseURL,
+    });
     expect(await groupPetitions(db, config)).toEqual({ method: 'llm', created: 2, joined: 0 });
-    const groups = await db.petitionGroup.findMany({ include: { petitions: { orderBy: { id: 'asc' } } }, orderBy: { id: 'asc' } });
+    const groups = await db.petitionGroup.findMany({
+      include: { petitions: { orderBy: { id: 'asc' } } },
+      orderBy: { id: 'asc' },
+    });
     expect(groups.map((g) => [g.title, g.petitions.map((p) => p.id)])).toEqual([
       ['Ngập ngõ 12 Trần Duy Hưng', ids.slice(0, 3)],
       ['Lương hưu trước 1995', ids.slice(3, 5)],
@@ -140,12 +180,18 @@ describe('LLM grouping', () => {
     await storeFixedSet(db);
     llm = await startFakeOpenAI();
     llm.respond(() => ({ kind: 'answer', content: '{"groups": "không"}' }));
-    const config = parseConfig({ DATABASE_URL: 'file:/dev/null', OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseURL });
+    const config = parseConfig({
+      DATABASE_URL: 'file:/dev/null',
+      OPENAI_API_KEY: 'sk-test',
+      OPENAI_BASE_URL: llm.baseURL,
+    });
     expect(await groupPetitions(db, config)).toEqual({ method: 'similarity', created: 3, joined: 0 });
   });
 
   it('validateProposal rejects malformed answers', () => {
     expect(() => validateProposal({ groups: [{ title: '', ids: [1, 2] }] }, new Set([1, 2]))).toThrow();
-    expect(validateProposal({ groups: [{ title: 'x', ids: ['1', '2', '3'] }] }, new Set([1, 2]))).toEqual([{ title: 'x', ids: [1, 2] }]);
+    expect(validateProposal({ groups: [{ title: 'x', ids: ['1', '2', '3'] }] }, new Set([1, 2]))).toEqual([
+      { title: 'x', ids: [1, 2] },
+    ]);
   });
 });

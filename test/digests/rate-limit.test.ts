@@ -46,7 +46,13 @@ describe('sending many digests at once', () => {
     });
     const deputies = await app.db.deputy.findMany({ orderBy: { id: 'asc' } });
     await app.db.digestSubscription.createMany({
-      data: deputies.map((d, i) => ({ deputyId: d.id, channel: 'telegram', chatId: String(70_000 + (i % DEPUTIES)), frequency: 'daily', createdAt: subscribedAt })),
+      data: deputies.map((d, i) => ({
+        deputyId: d.id,
+        channel: 'telegram',
+        chatId: String(70_000 + (i % DEPUTIES)),
+        frequency: 'daily',
+        createdAt: subscribedAt,
+      })),
     });
 
     const at = new Date(nextFire(DAILY_PATTERN, app.config.TZ, subscribedAt).getTime() + 60_000);
@@ -54,13 +60,17 @@ describe('sending many digests at once', () => {
     expect(due).toHaveLength(total);
     const expected = total;
 
-    await waitUntil(async () => (await app!.db.outboxMessage.count({ where: { status: 'sent' } })) === expected, 90_000);
+    await waitUntil(
+      async () => (await app!.db.outboxMessage.count({ where: { status: 'sent' } })) === expected,
+      90_000,
+    );
     const sent = telegram.sent;
     expect(await app.db.digest.count()).toBe(expected);
     expect(sent).toHaveLength(expected);
     expect(busiestSecond(sent)).toBeLessThanOrEqual(30);
     const byChat = new Map<string, number[]>();
-    for (const call of sent) byChat.set(String(call.body.chat_id), [...(byChat.get(String(call.body.chat_id)) ?? []), call.at!]);
+    for (const call of sent)
+      byChat.set(String(call.body.chat_id), [...(byChat.get(String(call.body.chat_id)) ?? []), call.at!]);
     expect(byChat.size).toBe(DEPUTIES);
     for (const [chat, times] of byChat) {
       expect(times.length).toBe(Number(chat) - 70_000 < 10 ? 2 : 1);
@@ -73,9 +83,13 @@ describe('SendRateLimiter', () => {
   it('lets through at most the rate per second, counted from each answer, and a chat once per gap', async () => {
     let now = 0;
     const granted: [string, number][] = [];
-    const limiter = new SendRateLimiter({ perSecond: 3, perChatGapMs: 1000 }, () => now, async (ms) => {
-      now += ms;
-    });
+    const limiter = new SendRateLimiter(
+      { perSecond: 3, perChatGapMs: 1000 },
+      () => now,
+      async (ms) => {
+        now += ms;
+      },
+    );
     for (const chat of ['a', 'b', 'c', 'd', 'a']) {
       const release = await limiter.acquire(chat);
       granted.push([chat, now]);
@@ -84,6 +98,12 @@ describe('SendRateLimiter', () => {
     }
     // a, b, c answered at 100, 200, 300: d may go at 1100; a again 1000 ms after its answer
     // and after b's answer has left the window.
-    expect(granted).toEqual([['a', 0], ['b', 100], ['c', 200], ['d', 1100], ['a', 1200]]);
+    expect(granted).toEqual([
+      ['a', 0],
+      ['b', 100],
+      ['c', 200],
+      ['d', 1100],
+      ['a', 1200],
+    ]);
   });
 });

@@ -107,7 +107,13 @@ describe('scheduled digests', () => {
     await say(telegram, textMessage(user, '/dangky sau moi hop'));
     const start = new Date(Date.now() + 24 * HOUR);
     const meeting = await app.db.meeting.create({
-      data: { code: 'HN-SAU', title: 'Tiếp xúc cử tri sau kỳ họp', startsAt: start, endsAt: new Date(start.getTime() + 2 * HOUR), place: 'Nhà văn hóa' },
+      data: {
+        code: 'HN-SAU',
+        title: 'Tiếp xúc cử tri sau kỳ họp',
+        startsAt: start,
+        endsAt: new Date(start.getTime() + 2 * HOUR),
+        place: 'Nhà văn hóa',
+      },
     });
     await app.db.meetingDeputy.create({ data: { meetingId: meeting.id, deputyId } });
     expect(await schedulerOf(app).tick(new Date(start.getTime() + HOUR))).toEqual([]);

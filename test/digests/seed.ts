@@ -62,10 +62,22 @@ async function petition(
 }
 
 export async function seedFixedSet(db: Db): Promise<Seeded> {
-  const deputy = await db.deputy.create({ data: { name: 'Nguyễn Văn An', nameKey: deputyKey('Nguyễn Văn An'), constituency: CONSTITUENCY } });
-  const other = await db.deputy.create({ data: { name: 'Lê Thị Cúc', nameKey: deputyKey('Lê Thị Cúc'), constituency: 'Đơn vị bầu cử số 9' } });
+  const deputy = await db.deputy.create({
+    data: { name: 'Nguyễn Văn An', nameKey: deputyKey('Nguyễn Văn An'), constituency: CONSTITUENCY },
+  });
+  const other = await db.deputy.create({
+    data: { name: 'Lê Thị Cúc', nameKey: deputyKey('Lê Thị Cúc'), constituency: 'Đơn vị bầu cử số 9' },
+  });
   const meeting = async (code: string, start: string, deputies: string, constituency: string, expected?: number) => {
-    const saved = await saveMeeting(db, { code, title: `Tiếp xúc cử tri ${code}`, start, place: 'Hội trường UBND phường', ward: 'Phường Dịch Vọng', constituency, deputies });
+    const saved = await saveMeeting(db, {
+      code,
+      title: `Tiếp xúc cử tri ${code}`,
+      start,
+      place: 'Hội trường UBND phường',
+      ward: 'Phường Dịch Vọng',
+      constituency,
+      deputies,
+    });
     if (expected) await db.meeting.update({ where: { id: saved.id }, data: { expectedVoters: expected } });
     return saved.id;
   };
@@ -78,27 +90,136 @@ export async function seedFixedSet(db: Db): Promise<Seeded> {
   };
   await db.meeting.update({ where: { id: meetings.cancelled }, data: { status: 'cancelled' } });
   const voter = async (n: number, consent = 'agreed') =>
-    (await db.voter.create({ data: { channel: 'telegram', channelUserId: `v${n}`, chatId: `v${n}`, name: `Cử tri ${n}`, ward: 'Dịch Vọng', consent } })).id;
-  const v = [await voter(1), await voter(2), await voter(3, 'anonymous'), await voter(4), await voter(5), await voter(6)];
+    (
+      await db.voter.create({
+        data: {
+          channel: 'telegram',
+          channelUserId: `v${n}`,
+          chatId: `v${n}`,
+          name: `Cử tri ${n}`,
+          ward: 'Dịch Vọng',
+          consent,
+        },
+      })
+    ).id;
+  const v = [
+    await voter(1),
+    await voter(2),
+    await voter(3, 'anonymous'),
+    await voter(4),
+    await voter(5),
+    await voter(6),
+  ];
   const inWindow = '2026-11-28T10:00:00+07:00';
   const petitions = {
-    flood1: await petition(db, { text: TEXTS.flood1, meetingId: meetings.attended, voterId: v[0]!, receivedAt: inWindow, authority: 'commune', field: 'traffic_infrastructure' }),
-    flood2: await petition(db, { text: TEXTS.flood2, meetingId: meetings.attended, voterId: v[1]!, receivedAt: inWindow, authority: 'commune', field: 'traffic_infrastructure' }),
-    flood3: await petition(db, { text: TEXTS.flood3, meetingId: meetings.constituency, voterId: v[2]!, anonymous: true, receivedAt: inWindow, authority: 'commune', field: 'traffic_infrastructure' }),
-    pension1: await petition(db, { text: TEXTS.pension1, meetingId: meetings.attended, voterId: v[0]!, receivedAt: inWindow, authority: 'central', field: 'social_insurance_labour' }),
-    pension2: await petition(db, { text: TEXTS.pension2, meetingId: meetings.constituency, voterId: v[3]!, receivedAt: inWindow, authority: 'central', field: 'social_insurance_labour' }),
-    light: await petition(db, { text: TEXTS.light, meetingId: meetings.attended, voterId: v[4]!, receivedAt: inWindow, status: 'received' }),
-    other: await petition(db, { text: TEXTS.other, meetingId: meetings.elsewhere, voterId: v[5]!, receivedAt: inWindow, authority: 'city', field: 'education' }),
-    old: await petition(db, { text: TEXTS.old, meetingId: meetings.attended, voterId: v[5]!, receivedAt: '2026-11-20T09:00:00+07:00', status: 'received', authority: 'commune', field: 'economy_finance_tax' }),
-    answered: await petition(db, { text: TEXTS.answered, meetingId: meetings.attended, voterId: v[3]!, receivedAt: '2026-11-15T09:00:00+07:00', status: 'answered', authority: 'commune', field: 'traffic_infrastructure' }),
-    rejected: await petition(db, { text: TEXTS.rejected, meetingId: meetings.attended, voterId: v[4]!, receivedAt: inWindow, status: 'rejected' }),
+    flood1: await petition(db, {
+      text: TEXTS.flood1,
+      meetingId: meetings.attended,
+      voterId: v[0]!,
+      receivedAt: inWindow,
+      authority: 'commune',
+      field: 'traffic_infrastructure',
+    }),
+    flood2: await petition(db, {
+      text: TEXTS.flood2,
+      meetingId: meetings.attended,
+      voterId: v[1]!,
+      receivedAt: inWindow,
+      authority: 'commune',
+      field: 'traffic_infrastructure',
+    }),
+    flood3: await petition(db, {
+      text: TEXTS.flood3,
+      meetingId: meetings.constituency,
+      voterId: v[2]!,
+      anonymous: true,
+      receivedAt: inWindow,
+      authority: 'commune',
+      field: 'traffic_infrastructure',
+    }),
+    pension1: await petition(db, {
+      text: TEXTS.pension1,
+      meetingId: meetings.attended,
+      voterId: v[0]!,
+      receivedAt: inWindow,
+      authority: 'central',
+      field: 'social_insurance_labour',
+    }),
+    pension2: await petition(db, {
+      text: TEXTS.pension2,
+      meetingId: meetings.constituency,
+      voterId: v[3]!,
+      receivedAt: inWindow,
+      authority: 'central',
+      field: 'social_insurance_labour',
+    }),
+    light: await petition(db, {
+      text: TEXTS.light,
+      meetingId: meetings.attended,
+      voterId: v[4]!,
+      receivedAt: inWindow,
+      status: 'received',
+    }),
+    other: await petition(db, {
+      text: TEXTS.other,
+      meetingId: meetings.elsewhere,
+      voterId: v[5]!,
+      receivedAt: inWindow,
+      authority: 'city',
+      field: 'education',
+    }),
+    old: await petition(db, {
+      text: TEXTS.old,
+      meetingId: meetings.attended,
+      voterId: v[5]!,
+      receivedAt: '2026-11-20T09:00:00+07:00',
+      status: 'received',
+      authority: 'commune',
+      field: 'economy_finance_tax',
+    }),
+    answered: await petition(db, {
+      text: TEXTS.answered,
+      meetingId: meetings.attended,
+      voterId: v[3]!,
+      receivedAt: '2026-11-15T09:00:00+07:00',
+      status: 'answered',
+      authority: 'commune',
+      field: 'traffic_infrastructure',
+    }),
+    rejected: await petition(db, {
+      text: TEXTS.rejected,
+      meetingId: meetings.attended,
+      voterId: v[4]!,
+      receivedAt: inWindow,
+      status: 'rejected',
+    }),
   };
   await db.petitionEvent.createMany({
     data: [
-      { petitionId: petitions.answered, fromStatus: 'reviewed', toStatus: 'forwarded', createdAt: new Date('2026-11-28T09:00:00+07:00') },
-      { petitionId: petitions.answered, fromStatus: 'forwarded', toStatus: 'answered', createdAt: new Date('2026-11-28T15:00:00+07:00') },
-      { petitionId: petitions.other, fromStatus: 'reviewed', toStatus: 'answered', createdAt: new Date('2026-11-28T15:00:00+07:00') },
-      { petitionId: petitions.old, fromStatus: null, toStatus: 'received', createdAt: new Date('2026-11-20T09:00:00+07:00') },
+      {
+        petitionId: petitions.answered,
+        fromStatus: 'reviewed',
+        toStatus: 'forwarded',
+        createdAt: new Date('2026-11-28T09:00:00+07:00'),
+      },
+      {
+        petitionId: petitions.answered,
+        fromStatus: 'forwarded',
+        toStatus: 'answered',
+        createdAt: new Date('2026-11-28T15:00:00+07:00'),
+      },
+      {
+        petitionId: petitions.other,
+        fromStatus: 'reviewed',
+        toStatus: 'answered',
+        createdAt: new Date('2026-11-28T15:00:00+07:00'),
+      },
+      {
+        petitionId: petitions.old,
+        fromStatus: null,
+        toStatus: 'received',
+        createdAt: new Date('2026-11-20T09:00:00+07:00'),
+      },
     ],
   });
   return { deputyId: deputy.id, otherDeputyId: other.id, meetings, petitions };

@@ -5,8 +5,12 @@ import { deputyKey } from '../../src/meetings/service.ts';
 import type { FakeTelegram } from '../fakes/telegram.ts';
 
 export async function linkDeputy(app: App, telegramUserId: number, name: string): Promise<number> {
-  const deputy = await app.db.deputy.create({ data: { name, nameKey: deputyKey(name), constituency: 'Đơn vị bầu cử số 1' } });
-  await app.db.staffMember.create({ data: { channel: 'telegram', channelUserId: String(telegramUserId), role: 'deputy', deputyId: deputy.id } });
+  const deputy = await app.db.deputy.create({
+    data: { name, nameKey: deputyKey(name), constituency: 'Đơn vị bầu cử số 1' },
+  });
+  await app.db.staffMember.create({
+    data: { channel: 'telegram', channelUserId: String(telegramUserId), role: 'deputy', deputyId: deputy.id },
+  });
   return deputy.id;
 }
 

@@ -19,26 +19,47 @@ it('subscribes a deputy on Zalo with numbered answers and delivers the digest th
   zalo = await new FakeZalo().start();
   app = await startTestApp({ ZALO_BOT_TOKEN: zalo.token, ZALO_API_ROOT: zalo.apiRoot });
   const user = newZaloUserId();
-  const deputy = await app.db.deputy.create({ data: { name: 'Lê Thị Hà', nameKey: deputyKey('Lê Thị Hà'), constituency: 'Đơn vị bầu cử số 2' } });
-  await app.db.staffMember.create({ data: { channel: 'zalo', channelUserId: user, role: 'deputy', deputyId: deputy.id } });
+  const deputy = await app.db.deputy.create({
+    data: { name: 'Lê Thị Hà', nameKey: deputyKey('Lê Thị Hà'), constituency: 'Đơn vị bầu cử số 2' },
+  });
+  await app.db.staffMember.create({
+    data: { channel: 'zalo', channelUserId: user, role: 'deputy', deputyId: deputy.id },
+  });
 
   zalo.push(zaloText(user, '/dangky'));
   const [ask] = await zalo.waitForSent(1);
   expect(String(ask!.body.text)).toMatch(/\n {2}1\. /);
   zalo.push(zaloText(user, '1'));
-  await waitUntil(async () => (await app!.db.digestSubscription.count({ where: { deputyId: deputy.id, cancelledAt: null } })) === 1);
+  await waitUntil(
+    async () => (await app!.db.digestSubscription.count({ where: { deputyId: deputy.id, cancelledAt: null } })) === 1,
+  );
   const subscription = await app.db.digestSubscription.findFirstOrThrow();
   expect(subscription).toMatchObject({ channel: 'zalo', chatId: user });
 
   // Petitions from the deputy's meeting.
   const meeting = await app.db.meeting.create({
-    data: { code: 'ZL-01', title: 'Tiếp xúc cử tri', startsAt: new Date(Date.now() - 3_600_000), place: 'Nhà văn hóa', constituency: 'Đơn vị bầu cử số 2' },
+    data: {
+      code: 'ZL-01',
+      title: 'Tiếp xúc cử tri',
+      startsAt: new Date(Date.now() - 3_600_000),
+      place: 'Nhà văn hóa',
+      constituency: 'Đơn vị bầu cử số 2',
+    },
   });
   await app.db.meetingDeputy.create({ data: { meetingId: meeting.id, deputyId: deputy.id } });
   for (let i = 0; i < 40; i++) {
     const text = `Đề nghị sửa chữa tuyến đường số ${i} qua khu dân cư ${i}, mặt đường hư hỏng nặng, ảnh hưởng đi lại của người dân.`;
     await app.db.petition.create({
-      data: { trackingCode: `KN-2026-7${String(i).padStart(5, '0')}`, channel: 'zalo', text, textNormalized: text, meetingId: meeting.id, field: 'traffic_infrastructure', authority: 'commune', status: 'classified' },
+      data: {
+        trackingCode: `KN-2026-7${String(i).padStart(5, '0')}`,
+        channel: 'zalo',
+        text,
+        textNormalized: text,
+        meetingId: meeting.id,
+        field: 'traffic_infrastructure',
+        authority: 'commune',
+        status: 'classified',
+      },
     });
   }
 

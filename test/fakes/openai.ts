@@ -27,7 +27,11 @@ export type FakeReply =
   | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
   | { kind: 'hang'; ms: number };
 
-export type Responder = (petitions: FakePetition[], request: ReceivedRequest, index: number) => FakeReply | Promise<FakeReply>;
+export type Responder = (
+  petitions: FakePetition[],
+  request: ReceivedRequest,
+  index: number,
+) => FakeReply | Promise<FakeReply>;
 
 export interface FakeOpenAI {
   baseURL: string;
@@ -39,8 +43,15 @@ export interface FakeOpenAI {
 
 /** The petitions a request carried, read back from the <petition> blocks of the user message. */
 export function petitionsIn(request: ReceivedRequest): FakePetition[] {
-  const user = request.json.messages?.filter((m) => m.role === 'user').map((m) => m.content).join('\n') ?? '';
-  return [...user.matchAll(/<petition id="([^"]+)"[^>]*>\n([\s\S]*?)\n<\/petition>/g)].map((m) => ({ id: m[1]!, text: m[2]! }));
+  const user =
+    request.json.messages
+      ?.filter((m) => m.role === 'user')
+      .map((m) => m.content)
+      .join('\n') ?? '';
+  return [...user.matchAll(/<petition id="([^"]+)"[^>]*>\n([\s\S]*?)\n<\/petition>/g)].map((m) => ({
+    id: m[1]!,
+    text: m[2]!,
+  }));
 }
 
 export interface FakeLabel {
@@ -87,7 +98,9 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-export async function startFakeOpenAI(initial: Responder = answerWith(() => ({ authority: 'city', field: 'other' }))): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(
+  initial: Responder = answerWith(() => ({ authority: 'city', field: 'other' })),
+): Promise<FakeOpenAI> {
   let responder = initial;
   const requests: ReceivedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
@@ -97,7 +110,7 @@ export async function startFakeOpenAI(initial: Responder = answerWith(() => ({ a
       send(res, 404, { error: { message: 'not found' } });
       return;
     }
-    let json: ReceivedRequest['json'] = {};
+    let json: ReceivedRequest['json'];
     try {
       json = JSON.parse(body);
     } catch {
@@ -122,7 +135,12 @@ export async function startFakeOpenAI(initial: Responder = answerWith(() => ({ a
       return;
     }
     if (reply.kind === 'status') {
-      send(res, reply.status, reply.body ?? { error: { message: `fake ${reply.status}`, type: 'fake' } }, reply.headers);
+      send(
+        res,
+        reply.status,
+        reply.body ?? { error: { message: `fake ${reply.status}`, type: 'fake' } },
+        reply.headers,
+      );
       return;
     }
     const prompt = (json.messages ?? []).map((m) => m.content).join('\n');
@@ -131,8 +149,14 @@ export async function startFakeOpenAI(initial: Responder = answerWith(() => ({ a
       object: 'chat.completion',
       created: Math.floor(Date.now() / 1000),
       model: json.model ?? 'fake',
-      choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: reply.content, refusal: null } }],
-      usage: { prompt_tokens: tokens(prompt), completion_tokens: tokens(reply.content), total_tokens: tokens(prompt) + tokens(reply.content) },
+      choices: [
+        { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: reply.content, refusal: null } },
+      ],
+      usage: {
+        prompt_tokens: tokens(prompt),
+        completion_tokens: tokens(reply.content),
+        total_tokens: tokens(prompt) + tokens(reply.content),
+      },
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -57,7 +57,9 @@ export class FakeTelegram {
   }
 
   textsTo(chatId: number | string): string[] {
-    return this.sent.filter((call) => String(call.body.chat_id) === String(chatId)).map((call) => String(call.body.text ?? call.body.caption ?? ''));
+    return this.sent
+      .filter((call) => String(call.body.chat_id) === String(chatId))
+      .map((call) => String(call.body.text ?? call.body.caption ?? ''));
   }
 
   /** Makes the next calls of a method fail once each, in order. */
@@ -86,7 +88,8 @@ export class FakeTelegram {
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const body = await readBody(req);
-    if (!match || match[1] !== this.token) return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    if (!match || match[1] !== this.token)
+      return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = match[2]!;
     const failure = this.failures.findIndex((f) => f.method === method);
     if (failure >= 0) {
@@ -107,13 +110,26 @@ export class FakeTelegram {
   private async answer(method: string, body: Record<string, unknown>): Promise<unknown> {
     switch (method) {
       case 'getMe':
-        return { id: 123456, is_bot: true, first_name: 'Kiến nghị', username: BOT_USERNAME, can_join_groups: false, can_read_all_group_messages: false, supports_inline_queries: false };
+        return {
+          id: 123456,
+          is_bot: true,
+          first_name: 'Kiến nghị',
+          username: BOT_USERNAME,
+          can_join_groups: false,
+          can_read_all_group_messages: false,
+          supports_inline_queries: false,
+        };
       case 'getUpdates':
         return this.getUpdates(Number(body.offset ?? 0), Number(body.timeout ?? 0));
       case 'sendMessage':
       case 'sendPhoto':
       case 'sendDocument':
-        return { message_id: this.nextMessageId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(body.chat_id), type: 'private' }, text: body.text };
+        return {
+          message_id: this.nextMessageId++,
+          date: Math.floor(Date.now() / 1000),
+          chat: { id: Number(body.chat_id), type: 'private' },
+          text: body.text,
+        };
       default:
         return true;
     }
@@ -164,7 +180,15 @@ export function newUserId(): number {
 }
 
 export function textMessage(userId: number, text: string) {
-  return { message: { message_id: Math.floor(Math.random() * 1e6), date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private' as const, first_name: 'Cử tri' }, from: { id: userId, is_bot: false, first_name: 'Cử tri' }, text } };
+  return {
+    message: {
+      message_id: Math.floor(Math.random() * 1e6),
+      date: Math.floor(Date.now() / 1000),
+      chat: { id: userId, type: 'private' as const, first_name: 'Cử tri' },
+      from: { id: userId, is_bot: false, first_name: 'Cử tri' },
+      text,
+    },
+  };
 }
 
 export function callback(userId: number, data: string) {
@@ -174,7 +198,12 @@ export function callback(userId: number, data: string) {
       chat_instance: '1',
       data,
       from: { id: userId, is_bot: false, first_name: 'Cử tri' },
-      message: { message_id: 1, date: Math.floor(Date.now() / 1000), chat: { id: userId, type: 'private' as const, first_name: 'Cử tri' }, text: '…' },
+      message: {
+        message_id: 1,
+        date: Math.floor(Date.now() / 1000),
+        chat: { id: userId, type: 'private' as const, first_name: 'Cử tri' },
+        text: '…',
+      },
     },
   };
 }
@@ -182,11 +211,33 @@ export function callback(userId: number, data: string) {
 export function stickerMessage(userId: number) {
   const base = textMessage(userId, '');
   const { text: _text, ...message } = base.message;
-  return { message: { ...message, sticker: { file_id: 'STK1', file_unique_id: 'u1', type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } } };
+  return {
+    message: {
+      ...message,
+      sticker: {
+        file_id: 'STK1',
+        file_unique_id: 'u1',
+        type: 'regular',
+        width: 512,
+        height: 512,
+        is_animated: false,
+        is_video: false,
+      },
+    },
+  };
 }
 
 export function photoMessage(userId: number, caption: string) {
   const base = textMessage(userId, '');
   const { text: _text, ...message } = base.message;
-  return { message: { ...message, caption, photo: [{ file_id: 'PHOTO-small', file_unique_id: 'p1', width: 90, height: 90 }, { file_id: 'PHOTO-large', file_unique_id: 'p2', width: 1280, height: 960 }] } };
+  return {
+    message: {
+      ...message,
+      caption,
+      photo: [
+        { file_id: 'PHOTO-small', file_unique_id: 'p1', width: 90, height: 90 },
+        { file_id: 'PHOTO-large', file_unique_id: 'p2', width: 1280, height: 960 },
+      ],
+    },
+  };
 }

@@ -7,7 +7,9 @@ export async function waitForCount<T extends { body: Record<string, unknown> }>(
   const deadline = Date.now() + timeoutMs;
   while (sent().length < count) {
     if (Date.now() > deadline) {
-      throw new Error(`expected ${count} messages, got ${sent().length}: ${JSON.stringify(sent().map((c) => c.body.text))}`);
+      throw new Error(
+        `expected ${count} messages, got ${sent().length}: ${JSON.stringify(sent().map((c) => c.body.text))}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

@@ -104,8 +104,10 @@ export class FakeZalo {
     this.paths.push(req.url ?? '');
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const body = await readJson(req);
-    if (req.method !== 'POST') return reply(res, 405, { ok: false, error_code: 405, description: 'Method Not Allowed' });
-    if (!match || match[1] !== this.token) return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    if (req.method !== 'POST')
+      return reply(res, 405, { ok: false, error_code: 405, description: 'Method Not Allowed' });
+    if (!match || match[1] !== this.token)
+      return reply(res, 401, { ok: false, error_code: 401, description: 'Unauthorized' });
     const method = match[2]!;
     const index = this.failures.findIndex((f) => f.method === method);
     if (index >= 0) {
@@ -136,7 +138,8 @@ export class FakeZalo {
     }
     if (method === 'sendMessage') {
       const text = body.text;
-      if (typeof text !== 'string' || text.length < 1 || text.length > TEXT_LIMIT) return 'text must be 1-2000 characters';
+      if (typeof text !== 'string' || text.length < 1 || text.length > TEXT_LIMIT)
+        return 'text must be 1-2000 characters';
     }
     if (method === 'sendPhoto' && typeof body.photo !== 'string') return 'photo must be a URL';
     if (method === 'setWebhook') {
@@ -155,7 +158,12 @@ export class FakeZalo {
   private answer(method: string, body: Record<string, unknown>): unknown {
     switch (method) {
       case 'getMe':
-        return { id: '3141592653589793238', account_name: 'bot.kiennghi', account_type: 'BASIC', can_join_groups: false };
+        return {
+          id: '3141592653589793238',
+          account_name: 'bot.kiennghi',
+          account_type: 'BASIC',
+          can_join_groups: false,
+        };
       case 'setWebhook':
         this.webhook = { url: String(body.url), secret_token: String(body.secret_token) };
         return { url: this.webhook.url, updated_at: Date.now() };
@@ -241,7 +249,10 @@ export function zaloImage(userId: string, photo: string, caption: string): ZaloU
 }
 
 export function zaloSticker(userId: string): ZaloUpdateBody {
-  return { event_name: 'message.sticker.received', message: message(userId, { sticker: 'stk-1', url: 'https://zalo.example/stk-1.png' }) };
+  return {
+    event_name: 'message.sticker.received',
+    message: message(userId, { sticker: 'stk-1', url: 'https://zalo.example/stk-1.png' }),
+  };
 }
 
 export function zaloVoice(userId: string, voiceUrl: string): ZaloUpdateBody {

@@ -126,7 +126,12 @@ describe('updates of shapes the bot does not handle', () => {
     const user = newUserId();
     const { message } = textMessage(user, 'Đề nghị sửa đèn đường');
     const { chat: _chat, ...withoutChat } = message;
-    const callbackWithoutFrom = { id: 'cb1', chat_instance: '1', data: 'consent:agree', message: { ...message, text: '…' } };
+    const callbackWithoutFrom = {
+      id: 'cb1',
+      chat_instance: '1',
+      data: 'consent:agree',
+      message: { ...message, text: '…' },
+    };
 
     for (const update of [
       { update_id: 8001, message: withoutChat },
@@ -160,7 +165,9 @@ describe('updates of shapes the bot does not handle', () => {
     expect(await postZalo(reaction)).toBe(200);
     expect(await postZalo({ ok: true, result: reaction })).toBe(200);
     expect(await postZalo({ event_name: 'message.text.received' })).toBe(200);
-    expect(await postZalo({ ok: true, result: { event_name: 'message.reaction.received', message: { id: 1 } } })).toBe(200);
+    expect(await postZalo({ ok: true, result: { event_name: 'message.reaction.received', message: { id: 1 } } })).toBe(
+      200,
+    );
     expect(await app.db.processedUpdate.count()).toBe(0);
 
     expect(await postZalo(zaloText(user, '/trogiup', newMessageId()))).toBe(200);

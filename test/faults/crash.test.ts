@@ -46,52 +46,65 @@ async function burst(port: number, updates: object[], onAck: (count: number) => 
   return acked;
 }
 
-it('keeps every acknowledged petition exactly once across a SIGKILL and accepts the retries', { timeout: 240_000 }, async () => {
-  telegram = await new FakeTelegram().start();
-  const databaseUrl = freshDatabaseUrl();
-  const db = await connectDb(databaseUrl);
-  // Voters who already consented: each update below is one petition.
-  const userIds = Array.from({ length: VOTERS }, (_, i) => 900_000 + i);
-  await db.voter.createMany({
-    data: userIds.map((id) => ({ channel: 'telegram', channelUserId: String(id), chatId: String(id), consent: 'anonymous', consentAt: new Date() })),
-  });
-  const updates = userIds.map((id, i) => ({ update_id: 70_000 + i, ...textMessage(id, `Kiến nghị số ${i}: sửa đường ngõ ${i}`) }));
-  const env = {
-    DATABASE_URL: databaseUrl,
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    PUBLIC_URL: 'https://bot.example.test',
-    TELEGRAM_WEBHOOK_SECRET: SECRET,
-    FLOOD_MAX_MESSAGES: '1000',
-  };
+it(
+  'keeps every acknowledged petition exactly once across a SIGKILL and accepts the retries',
+  { timeout: 240_000 },
+  async () => {
+    telegram = await new FakeTelegram().start();
+    const databaseUrl = freshDatabaseUrl();
+    const db = await connectDb(databaseUrl);
+    // Voters who already consented: each update below is one petition.
+    const userIds = Array.from({ length: VOTERS }, (_, i) => 900_000 + i);
+    await db.voter.createMany({
+      data: userIds.map((id) => ({
+        channel: 'telegram',
+        channelUserId: String(id),
+        chatId: String(id),
+        consent: 'anonymous',
+        consentAt: new Date(),
+      })),
+    });
+    const updates = userIds.map((id, i) => ({
+      update_id: 70_000 + i,
+      ...textMessage(id, `Kiến nghị số ${i}: sửa đường ngõ ${i}`),
+    }));
+    const env = {
+      DATABASE_URL: databaseUrl,
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      PUBLIC_URL: 'https://bot.example.test',
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+      FLOOD_MAX_MESSAGES: '1000',
+    };
 
-  bot = await startBotProcess(env);
-  const victim = bot;
-  const acked = await burst(victim.port, updates, (count) => {
-    if (count === 150) victim.child.kill('SIGKILL');
-  });
-  await victim.exited;
-  const ackedCount = acked.filter(Boolean).length;
-  expect(ackedCount).toBeGreaterThanOrEqual(150);
-  expect(ackedCount).toBeLessThan(VOTERS);
+    bot = await startBotProcess(env);
+    const victim = bot;
+    const acked = await burst(victim.port, updates, (count) => {
+      if (count === 150) victim.child.kill('SIGKILL');
+    });
+    await victim.exited;
+    const ackedCount = acked.filter(Boolean).length;
+    expect(ackedCount).toBeGreaterThanOrEqual(150);
+    expect(ackedCount).toBeLessThan(VOTERS);
 
-  // The platform retries what was not acknowledged (and, being at-least-once, some that
-  // were), and keeps retrying a delivery answered 5xx, as Telegram does.
-  bot = await startBotProcess(env);
-  let pending = updates.filter((_, i) => !acked[i] || i % 10 === 0);
-  for (let round = 0; round < 5 && pending.length > 0; round++) {
-    const answered = await burst(bot.port, pending, () => undefined);
-    pending = pending.filter((_, i) => !answered[i]);
-  }
-  expect(pending).toHaveLength(0);
+    // The platform retries what was not acknowledged (and, being at-least-once, some that
+    // were), and keeps retrying a delivery answered 5xx, as Telegram does.
+    bot = await startBotProcess(env);
+    let pending = updates.filter((_, i) => !acked[i] || i % 10 === 0);
+    for (let round = 0; round < 5 && pending.length > 0; round++) {
+      const answered = await burst(bot.port, pending, () => undefined);
+      pending = pending.filter((_, i) => !answered[i]);
+    }
+    expect(pending).toHaveLength(0);
 
-  const stored = await db.petition.findMany({ select: { text: true } });
-  const texts = new Set(stored.map((p) => p.text));
-  expect(stored).toHaveLength(VOTERS);
-  expect(texts.size).toBe(VOTERS);
-  for (const [i] of updates.entries()) expect(texts.has(`Kiến nghị số ${i}: sửa đường ngõ ${i}`)).toBe(true);
-  await db.$disconnect();
-});
+    const stored = await db.petition.findMany({ select: { text: true } });
+    const texts = new Set(stored.map((p) => p.text));
+    expect(stored).toHaveLength(VOTERS);
+    expect(texts.size).toBe(VOTERS);
+    for (const [i] of updates.entries()) expect(texts.has(`Kiến nghị số ${i}: sửa đường ngõ ${i}`)).toBe(true);
+    await db.$disconnect();
+  },
+);
 
 /** Per chat, how many of the replies stored for it the fake received twice or more, and how many not at all. */
 function deliveryCounts(stored: { chatId: string; payload: string }[], sent: SentCall[]) {
@@ -111,7 +124,8 @@ function deliveryCounts(stored: { chatId: string; payload: string }[], sent: Sen
   return { missing, repeats };
 }
 
-const REPEATS_TITLE = 'repeats at most one reply per chat after a SIGKILL mid-delivery and sends the rest within a minute';
+const REPEATS_TITLE =
+  'repeats at most one reply per chat after a SIGKILL mid-delivery and sends the rest within a minute';
 it(REPEATS_TITLE, { timeout: 240_000 }, async () => {
   telegram = await new FakeTelegram().start();
   // A slow platform: each chat's three replies (welcome, meeting, privacy notice) take over a second.
@@ -120,7 +134,9 @@ it(REPEATS_TITLE, { timeout: 240_000 }, async () => {
   const databaseUrl = freshDatabaseUrl();
   const db = await connectDb(databaseUrl);
   const startsAt = new Date(Date.now() + 86_400_000);
-  await db.meeting.create({ data: { code: 'HN-CRASH', title: 'Tiếp xúc cử tri phường Láng', startsAt, place: 'Nhà văn hóa tổ 5' } });
+  await db.meeting.create({
+    data: { code: 'HN-CRASH', title: 'Tiếp xúc cử tri phường Láng', startsAt, place: 'Nhà văn hóa tổ 5' },
+  });
   const chats = 150;
   // New voters typing the meeting code: each is answered in three messages.
   const updates = Array.from({ length: chats }, (_, i) => ({
@@ -160,7 +176,13 @@ it('finishes the updates in flight and exits cleanly on SIGTERM', { timeout: 120
   const db = await connectDb(databaseUrl);
   const userIds = Array.from({ length: 40 }, (_, i) => 800_000 + i);
   await db.voter.createMany({
-    data: userIds.map((id) => ({ channel: 'telegram', channelUserId: String(id), chatId: String(id), consent: 'anonymous', consentAt: new Date() })),
+    data: userIds.map((id) => ({
+      channel: 'telegram',
+      channelUserId: String(id),
+      chatId: String(id),
+      consent: 'anonymous',
+      consentAt: new Date(),
+    })),
   });
   bot = await startBotProcess({
     DATABASE_URL: databaseUrl,

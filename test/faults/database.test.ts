@@ -27,7 +27,12 @@ it('answers 5xx while the database is unavailable, then accepts the retry', { ti
   const databaseUrl = freshDatabaseUrl();
   telegram = await new FakeTelegram().start();
   app = await startTestApp(
-    { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, PUBLIC_URL: 'https://bot.example.test', TELEGRAM_WEBHOOK_SECRET: SECRET },
+    {
+      TELEGRAM_BOT_TOKEN: telegram.token,
+      TELEGRAM_API_ROOT: telegram.apiRoot,
+      PUBLIC_URL: 'https://bot.example.test',
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+    },
     databaseUrl,
   );
   const user = newUserId();
@@ -47,19 +52,23 @@ it('answers 5xx while the database is unavailable, then accepts the retry', { ti
   expect(await app.db.processedUpdate.count()).toBe(1);
 });
 
-it('holds a polled update through a database outage and handles it once the database is back', { timeout: 60_000 }, async () => {
-  const databaseUrl = freshDatabaseUrl();
-  telegram = await new FakeTelegram().start();
-  app = await startTestApp({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot }, databaseUrl);
-  const user = newUserId();
+it(
+  'holds a polled update through a database outage and handles it once the database is back',
+  { timeout: 60_000 },
+  async () => {
+    const databaseUrl = freshDatabaseUrl();
+    telegram = await new FakeTelegram().start();
+    app = await startTestApp({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot }, databaseUrl);
+    const user = newUserId();
 
-  const bringBack = await takeDatabaseDown(databaseUrl);
-  telegram.push(textMessage(user, '/trogiup') as never);
-  await new Promise((resolve) => setTimeout(resolve, 2500));
-  expect(telegram.sent).toHaveLength(0);
-  await bringBack();
+    const bringBack = await takeDatabaseDown(databaseUrl);
+    telegram.push(textMessage(user, '/trogiup') as never);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(telegram.sent).toHaveLength(0);
+    await bringBack();
 
-  await telegram.waitForSent(1, 30_000);
-  expect(telegram.textsTo(user)[0]).toContain('/tracuu');
-  expect(await app.db.processedUpdate.count()).toBe(1);
-});
+    await telegram.waitForSent(1, 30_000);
+    expect(telegram.textsTo(user)[0]).toContain('/tracuu');
+    expect(await app.db.processedUpdate.count()).toBe(1);
+  },
+);

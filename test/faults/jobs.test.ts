@@ -47,7 +47,12 @@ async function storePetitions(db: Db, count: number): Promise<number[]> {
 }
 
 function llmEnv(fake: FakeOpenAI) {
-  return { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: fake.baseURL, OPENAI_MODEL: 'fake-model', CLASSIFY_BATCH_SIZE: '5' };
+  return {
+    OPENAI_API_KEY: 'sk-test',
+    OPENAI_BASE_URL: fake.baseURL,
+    OPENAI_MODEL: 'fake-model',
+    CLASSIFY_BATCH_SIZE: '5',
+  };
 }
 
 it('runs each job once when two instances share the database', { timeout: 120_000 }, async () => {
@@ -58,7 +63,10 @@ it('runs each job once when two instances share the database', { timeout: 120_00
   const ids = await storePetitions(apps[0]!.db, 60);
   for (const app of apps) app.queue.kick();
 
-  await waitUntil(async () => (await apps[0]!.db.job.count({ where: { type: 'classify', status: { not: 'done' } } })) === 0, 100_000);
+  await waitUntil(
+    async () => (await apps[0]!.db.job.count({ where: { type: 'classify', status: { not: 'done' } } })) === 0,
+    100_000,
+  );
   const perPetition = await apps[0]!.db.classification.groupBy({ by: ['petitionId'], _count: { _all: true } });
   expect(perPetition).toHaveLength(ids.length);
   expect(perPetition.every((row) => row._count._all === 1)).toBe(true);
@@ -75,7 +83,12 @@ it('classifies every petition by the LLM once it recovers from an outage', { tim
     if (!outage) return good(petitions, request, index);
     const failures = [
       { kind: 'status' as const, status: 500, body: { error: { message: 'boom' } } },
-      { kind: 'status' as const, status: 429, headers: { 'retry-after': '1' }, body: { error: { message: 'slow down' } } },
+      {
+        kind: 'status' as const,
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { error: { message: 'slow down' } },
+      },
       { kind: 'answer' as const, content: 'Tôi không hiểu câu hỏi này.' },
     ];
     return failures[index % failures.length]!;
@@ -114,7 +127,7 @@ it('takes over the job of a crashed instance once its lease has expired', async 
   expect((await db.petition.findUniqueOrThrow({ where: { id } })).status).toBe('classified');
 });
 
-it('classifies a voter\'s petitions by the LLM while a staff question hangs on it', { timeout: 60_000 }, async () => {
+it("classifies a voter's petitions by the LLM while a staff question hangs on it", { timeout: 60_000 }, async () => {
   const classify = answerWith(() => ({ authority: 'commune', field: 'traffic_infrastructure' }));
   // The assistant's requests carry tools and never get an answer; classification requests do.
   llm = await startFakeOpenAI((petitions, request, index) =>

@@ -66,7 +66,15 @@ it('answers malformed Telegram and Zalo deliveries with a 4xx or ignores them, a
   // Unknown kinds of update are acknowledged and ignored, so the platform stops resending them.
   expect(await tg(JSON.stringify({ update_id: 99, poll: { id: '1' } }))).toBe(200);
   const unknownEvent = await za(
-    JSON.stringify({ event_name: 'message.location.received', message: { message_id: 'abc1', date: 1, chat: { id: 'c1', chat_type: 'PRIVATE' }, from: { id: 'u1', display_name: 'A', is_bot: false } } }),
+    JSON.stringify({
+      event_name: 'message.location.received',
+      message: {
+        message_id: 'abc1',
+        date: 1,
+        chat: { id: 'c1', chat_type: 'PRIVATE' },
+        from: { id: 'u1', display_name: 'A', is_bot: false },
+      },
+    }),
   );
   expect(unknownEvent).toBeLessThan(500);
 

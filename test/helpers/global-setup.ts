@@ -31,7 +31,9 @@ export default async function setup(project: TestProject) {
 }
 
 function dropTestDatabases(admin: string): void {
-  const names = psql(admin, "SELECT datname FROM pg_database WHERE datname LIKE 'kn_test_%'").split('\n').filter(Boolean);
+  const names = psql(admin, "SELECT datname FROM pg_database WHERE datname LIKE 'kn_test_%'")
+    .split('\n')
+    .filter(Boolean);
   for (const name of names) psql(admin, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
 }
 

@@ -26,7 +26,11 @@ it('lets a newcomer send a petition to the seeded demo meeting from the terminal
   const dir = mkdtempSync(join(tmpdir(), 'kiennghi-local-'));
   const databaseUrl = `file:${join(dir, 'local.db')}`;
   const lines = ['/start DEMO', '1', 'Phạm Thị Lan', '1', 'Đề nghị lắp camera ở ngã tư trước chợ.', '/tracuu'];
-  const result = await runCli(['start'], `${lines.join('\n')}\n`, { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'warn' });
+  const result = await runCli(['start'], `${lines.join('\n')}\n`, {
+    DATABASE_URL: databaseUrl,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+  });
 
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
@@ -36,7 +40,10 @@ it('lets a newcomer send a petition to the seeded demo meeting from the terminal
   expect(code).toBeDefined();
 
   const db = await connectDb(databaseUrl);
-  const petition = await db.petition.findUniqueOrThrow({ where: { trackingCode: code! }, include: { voter: true, meeting: true } });
+  const petition = await db.petition.findUniqueOrThrow({
+    where: { trackingCode: code! },
+    include: { voter: true, meeting: true },
+  });
   expect(petition.text).toBe('Đề nghị lắp camera ở ngã tư trước chợ.');
   expect(petition.voter?.name).toBe('Phạm Thị Lan');
   expect(petition.meeting?.code).toBe('DEMO');
@@ -54,7 +61,22 @@ it('adds, imports and lists meetings and writes a QR code from the command line'
   const dir = mkdtempSync(join(tmpdir(), 'kiennghi-cli-'));
   const env = { DATABASE_URL: `file:${join(dir, 'cli.db')}`, LOG_LEVEL: 'warn' };
   const added = await runCli(
-    ['meeting', 'add', '--code', 'tx-01', '--title', 'Tiếp xúc cử tri phường Láng', '--start', '2026-12-10T08:00:00+07:00', '--place', 'Nhà văn hóa tổ 5', '--ward', 'Phường Láng', '--deputies', 'Nguyễn Văn An; Lê Thị Bình'],
+    [
+      'meeting',
+      'add',
+      '--code',
+      'tx-01',
+      '--title',
+      'Tiếp xúc cử tri phường Láng',
+      '--start',
+      '2026-12-10T08:00:00+07:00',
+      '--place',
+      'Nhà văn hóa tổ 5',
+      '--ward',
+      'Phường Láng',
+      '--deputies',
+      'Nguyễn Văn An; Lê Thị Bình',
+    ],
     '',
     env,
   );

@@ -72,7 +72,13 @@ it.skipIf(onPostgres && !findPgTool('pg_dump'))(
     // Voters who already chose to send anonymously: each update below is one petition.
     const userIds = Array.from({ length: VOTERS }, (_, i) => 700_000 + i);
     await app.db.voter.createMany({
-      data: userIds.map((id) => ({ channel: 'telegram', channelUserId: String(id), chatId: String(id), consent: 'anonymous', consentAt: new Date() })),
+      data: userIds.map((id) => ({
+        channel: 'telegram',
+        channelUserId: String(id),
+        chatId: String(id),
+        consent: 'anonymous',
+        consentAt: new Date(),
+      })),
     });
     const dir = mkdtempSync(join(tmpdir(), 'kiennghi-backup-'));
     const file = join(dir, onPostgres ? 'during-burst.dump' : 'during-burst.db');
@@ -100,7 +106,10 @@ it.skipIf(onPostgres && !findPgTool('pg_dump'))(
     expect(readdirSync(dir)).toEqual([onPostgres ? 'during-burst.dump' : 'during-burst.db']);
 
     const codes = new Map(
-      (await app.db.petition.findMany({ select: { text: true, trackingCode: true } })).map((p) => [p.text, p.trackingCode]),
+      (await app.db.petition.findMany({ select: { text: true, trackingCode: true } })).map((p) => [
+        p.text,
+        p.trackingCode,
+      ]),
     );
     const expected = ackedAtStart!.map((i) => ({ text: petitionText(i), trackingCode: codes.get(petitionText(i))! }));
 
@@ -139,35 +148,40 @@ it('refuses to verify a file that is not a complete backup', async () => {
   expect(result.out).toContain('KHÔNG');
 });
 
-it.skipIf(onPostgres && !findPgTool('pg_dump'))('books scheduled backups as durable jobs and keeps BACKUP_KEEP of them', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kiennghi-backups-'));
-  const env = { BACKUP_DIR: dir, BACKUP_KEEP: '2', BACKUP_SCHEDULE: '0 2 * * *', METRICS_TOKEN: 'metrics-token' };
-  const databaseUrl = freshDatabaseUrl();
-  app = await startTestApp(env, databaseUrl);
-  // A second instance on the same database books the same slot: one job.
-  const second = await startTestApp(env, databaseUrl);
-  await second.stop();
-  const booked = await app.db.job.findMany({ where: { type: BACKUP_JOB } });
-  expect(booked).toHaveLength(1);
-  expect(booked[0]!.runAt.getTime()).toBeGreaterThan(Date.now());
-  expect(booked[0]!.uniqueKey).toBe(slotKey(BACKUP_JOB, booked[0]!.runAt));
+it.skipIf(onPostgres && !findPgTool('pg_dump'))(
+  'books scheduled backups as durable jobs and keeps BACKUP_KEEP of them',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiennghi-backups-'));
+    const env = { BACKUP_DIR: dir, BACKUP_KEEP: '2', BACKUP_SCHEDULE: '0 2 * * *', METRICS_TOKEN: 'metrics-token' };
+    const databaseUrl = freshDatabaseUrl();
+    app = await startTestApp(env, databaseUrl);
+    // A second instance on the same database books the same slot: one job.
+    const second = await startTestApp(env, databaseUrl);
+    await second.stop();
+    const booked = await app.db.job.findMany({ where: { type: BACKUP_JOB } });
+    expect(booked).toHaveLength(1);
+    expect(booked[0]!.runAt.getTime()).toBeGreaterThan(Date.now());
+    expect(booked[0]!.uniqueKey).toBe(slotKey(BACKUP_JOB, booked[0]!.runAt));
 
-  // The slot comes due: the worker writes the backup and books the following slot.
-  await app.db.job.update({ where: { id: booked[0]!.id }, data: { runAt: new Date(Date.now() - 1000) } });
-  app.queue.kick(BACKUP_JOB);
-  const kind = onPostgres ? 'postgresql' : 'sqlite';
-  const first = backupFileName(booked[0]!.runAt, app.config.TZ, kind);
-  await waitUntil(() => Promise.resolve(readdirSync(dir).includes(first)), 30_000);
-  await waitUntil(async () => (await app!.db.job.count({ where: { type: BACKUP_JOB, status: 'pending' } })) === 1);
+    // The slot comes due: the worker writes the backup and books the following slot.
+    await app.db.job.update({ where: { id: booked[0]!.id }, data: { runAt: new Date(Date.now() - 1000) } });
+    app.queue.kick(BACKUP_JOB);
+    const kind = onPostgres ? 'postgresql' : 'sqlite';
+    const first = backupFileName(booked[0]!.runAt, app.config.TZ, kind);
+    await waitUntil(() => Promise.resolve(readdirSync(dir).includes(first)), 30_000);
+    await waitUntil(async () => (await app!.db.job.count({ where: { type: BACKUP_JOB, status: 'pending' } })) === 1);
 
-  const deps = { db: app.db, config: app.config, log: app.log };
-  for (const day of [1, 2]) await scheduledBackup(deps, dir, new Date(booked[0]!.runAt.getTime() + day * 86_400_000));
-  const names = readdirSync(dir).sort();
-  expect(names).toHaveLength(2);
-  expect(names).not.toContain(first);
+    const deps = { db: app.db, config: app.config, log: app.log };
+    for (const day of [1, 2]) await scheduledBackup(deps, dir, new Date(booked[0]!.runAt.getTime() + day * 86_400_000));
+    const names = readdirSync(dir).sort();
+    expect(names).toHaveLength(2);
+    expect(names).not.toContain(first);
 
-  const metrics = await (await fetch(`http://127.0.0.1:${app.port}/metrics`, { headers: { Authorization: 'Bearer metrics-token' } })).text();
-  const last = Number(/^kiennghi_backup_last_success_timestamp_seconds (\S+)$/m.exec(metrics)?.[1]);
-  expect(last).toBeGreaterThan(Date.now() / 1000 - 60);
-  expect(metrics).toMatch(/^kiennghi_backups_total\{outcome="success"\} [1-9]/m);
-});
+    const metrics = await (
+      await fetch(`http://127.0.0.1:${app.port}/metrics`, { headers: { Authorization: 'Bearer metrics-token' } })
+    ).text();
+    const last = Number(/^kiennghi_backup_last_success_timestamp_seconds (\S+)$/m.exec(metrics)?.[1]);
+    expect(last).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(metrics).toMatch(/^kiennghi_backups_total\{outcome="success"\} [1-9]/m);
+  },
+);

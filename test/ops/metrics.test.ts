@@ -17,7 +17,9 @@ afterEach(async () => {
 });
 
 async function scrape(target: App, token = TOKEN): Promise<{ status: number; text: string }> {
-  const response = await fetch(`http://127.0.0.1:${target.port}/metrics`, { headers: { Authorization: `Bearer ${token}` } });
+  const response = await fetch(`http://127.0.0.1:${target.port}/metrics`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
   return { status: response.status, text: await response.text() };
 }
 
@@ -28,7 +30,11 @@ function sample(text: string, series: string): number | undefined {
 
 it('serves counters and database gauges to a scraper holding the token', async () => {
   telegram = await new FakeTelegram().start();
-  app = await startTestApp({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, METRICS_TOKEN: TOKEN });
+  app = await startTestApp({
+    TELEGRAM_BOT_TOKEN: telegram.token,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    METRICS_TOKEN: TOKEN,
+  });
   expect((await fetch(`http://127.0.0.1:${app.port}/metrics`)).status).toBe(401);
   expect((await scrape(app, 'wrong')).status).toBe(401);
 
@@ -38,7 +44,9 @@ it('serves counters and database gauges to a scraper holding the token', async (
   const petitionsBefore = sample(before.text, 'kiennghi_petitions_total{channel="telegram"}') ?? 0;
 
   const user = newUserId();
-  await app.db.voter.create({ data: { channel: 'telegram', channelUserId: String(user), chatId: String(user), consent: 'anonymous' } });
+  await app.db.voter.create({
+    data: { channel: 'telegram', channelUserId: String(user), chatId: String(user), consent: 'anonymous' },
+  });
   telegram.push(textMessage(user, 'Đề nghị sửa đường ngõ 7 bị ngập.'));
   await waitUntil(async () => (await app!.db.petition.count()) === 1);
   // A job that is due but waits, and a reply no sender can deliver.

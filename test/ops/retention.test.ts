@@ -18,16 +18,36 @@ afterEach(async () => {
 
 async function voter(on: Db, id: string, name: string | null) {
   return on.voter.create({
-    data: { channel: 'telegram', channelUserId: id, chatId: id, name, ward: 'Phường Láng', phone: '0912345678', consent: 'agreed', updatedAt: ago(200) },
+    data: {
+      channel: 'telegram',
+      channelUserId: id,
+      chatId: id,
+      name,
+      ward: 'Phường Láng',
+      phone: '0912345678',
+      consent: 'agreed',
+      updatedAt: ago(200),
+    },
   });
 }
 
 async function petition(on: Db, voterId: number, code: string, text: string, status: string, closedDaysAgo?: number) {
   const created = await on.petition.create({
-    data: { trackingCode: code, voterId, channel: 'telegram', text, textNormalized: text, status, ward: 'Phường Láng', receivedAt: ago(300) },
+    data: {
+      trackingCode: code,
+      voterId,
+      channel: 'telegram',
+      text,
+      textNormalized: text,
+      status,
+      ward: 'Phường Láng',
+      receivedAt: ago(300),
+    },
   });
   if (closedDaysAgo !== undefined) {
-    await on.petitionEvent.create({ data: { petitionId: created.id, fromStatus: 'forwarded', toStatus: status, createdAt: ago(closedDaysAgo) } });
+    await on.petitionEvent.create({
+      data: { petitionId: created.id, fromStatus: 'forwarded', toStatus: status, createdAt: ago(closedDaysAgo) },
+    });
   }
   return created;
 }
@@ -44,15 +64,31 @@ it('removes personal data from petitions closed longer ago than RETENTION_PERSON
   const recent = await petition(db, cuong.id, 'KN-2026-000004', 'Ông Lê Văn Cường đề nghị làm vỉa hè.', 'duplicate', 5);
   // Idle conversations: one holding a text typed before consent (no voter record), one mid-flow.
   await db.conversation.create({
-    data: { channel: 'telegram', channelUserId: '599', state: 'intake.consent', data: '{"pendingText":"Rác ở chợ"}', updatedAt: ago(40) },
+    data: {
+      channel: 'telegram',
+      channelUserId: '599',
+      state: 'intake.consent',
+      data: '{"pendingText":"Rác ở chợ"}',
+      updatedAt: ago(40),
+    },
   });
-  await db.conversation.create({ data: { channel: 'telegram', channelUserId: '501', state: 'intake.text', data: '{}', updatedAt: ago(40) } });
-  await db.conversation.create({ data: { channel: 'telegram', channelUserId: '503', state: 'intake.text', data: '{}', updatedAt: ago(1) } });
+  await db.conversation.create({
+    data: { channel: 'telegram', channelUserId: '501', state: 'intake.text', data: '{}', updatedAt: ago(40) },
+  });
+  await db.conversation.create({
+    data: { channel: 'telegram', channelUserId: '503', state: 'intake.text', data: '{}', updatedAt: ago(1) },
+  });
   const config = { RETENTION_PERSONAL_DAYS: 90, RETENTION_CONVERSATION_DAYS: 30 };
   const statsBefore = await statistics(db);
 
   const dry = await runRetention(db, config, { now: NOW, dryRun: true, actor: 'test' });
-  const expected = { petitionsRedacted: 2, votersRemoved: 1, conversationsCleared: 1, conversationsRemoved: 1, outboxMessagesRemoved: 0 };
+  const expected = {
+    petitionsRedacted: 2,
+    votersRemoved: 1,
+    conversationsCleared: 1,
+    conversationsRemoved: 1,
+    outboxMessagesRemoved: 0,
+  };
   expect(dry.counts).toEqual(expected);
   expect((await db.petition.findUniqueOrThrow({ where: { id: old.id } })).text).toBe(text);
   expect(await db.voter.count()).toBe(3);
@@ -94,7 +130,11 @@ it('keeps personal data when RETENTION_PERSONAL_DAYS is unset, and 0 applies as 
   db = await connectDb(freshDatabaseUrl());
   const an = await voter(db, '601', 'Phạm Văn Dũng');
   const closed = await petition(db, an.id, 'KN-2026-000010', 'Ông Phạm Văn Dũng đề nghị sửa cầu.', 'resolved', 0);
-  const unset = await runRetention(db, { RETENTION_PERSONAL_DAYS: undefined, RETENTION_CONVERSATION_DAYS: 30 }, { now: NOW });
+  const unset = await runRetention(
+    db,
+    { RETENTION_PERSONAL_DAYS: undefined, RETENTION_CONVERSATION_DAYS: 30 },
+    { now: NOW },
+  );
   expect(unset.counts.petitionsRedacted).toBe(0);
   expect((await db.petition.findUniqueOrThrow({ where: { id: closed.id } })).voterId).toBe(an.id);
   const zero = await runRetention(db, { RETENTION_PERSONAL_DAYS: 0, RETENTION_CONVERSATION_DAYS: 30 }, { now: NOW });
@@ -106,7 +146,10 @@ it('keeps personal data when RETENTION_PERSONAL_DAYS is unset, and 0 applies as 
 
 /** What statistics read: petitions by day, meeting, ward, status, level and field (the tally's key). */
 async function statistics(on: Db) {
-  const rows = await on.petition.groupBy({ by: ['receivedAt', 'meetingId', 'ward', 'status', 'authority', 'field'], _count: { _all: true } });
+  const rows = await on.petition.groupBy({
+    by: ['receivedAt', 'meetingId', 'ward', 'status', 'authority', 'field'],
+    _count: { _all: true },
+  });
   const deltas = await on.petitionTallyDelta.count();
   return { rows: rows.map((row) => JSON.stringify(row)).sort(), deltas };
 }

@@ -61,7 +61,10 @@ function kindOf(request: ChatRequest): Kind {
 }
 
 function userText(request: ChatRequest): string {
-  return request.messages.filter((m) => m.role === 'user').map((m) => m.content ?? '').join('\n');
+  return request.messages
+    .filter((m) => m.role === 'user')
+    .map((m) => m.content ?? '')
+    .join('\n');
 }
 
 /** A model that classifies (or fails to), groups everything together, and lists petitions through search_petitions. */
@@ -250,7 +253,10 @@ describe('the gateway bounds every model call', () => {
   }
 
   async function failureOf(call: Promise<unknown>): Promise<LlmFailure> {
-    const error = await call.then(() => undefined, (e: unknown) => e);
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(LlmFailure);
     return error as LlmFailure;
   }

@@ -18,7 +18,13 @@ function corpus() {
 
 // The real binary with no database and no token in its environment.
 function kiennghi(args: string[]) {
-  const env = { ...process.env, DATABASE_URL: '', TELEGRAM_BOT_TOKEN: '', ZALO_OA_ACCESS_TOKEN: '', OPENAI_API_KEY: '' };
+  const env = {
+    ...process.env,
+    DATABASE_URL: '',
+    TELEGRAM_BOT_TOKEN: '',
+    ZALO_OA_ACCESS_TOKEN: '',
+    OPENAI_API_KEY: '',
+  };
   return spawnSync(process.execPath, ['bin/kiennghi.js', ...args], { cwd: ROOT, env, encoding: 'utf8' });
 }
 
@@ -62,7 +68,13 @@ describe('kiennghi pii-eval', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pii-eval-'));
     const file = join(dir, 'set.jsonl');
     const lines = [
-      JSON.stringify({ text: 'Bà Lê Thị Hoa, SĐT 0987 654 321, ở phường Kim Liên', pii: [{ text: 'Lê Thị Hoa', kind: 'name' }, { text: '0987 654 321', kind: 'phone' }] }),
+      JSON.stringify({
+        text: 'Bà Lê Thị Hoa, SĐT 0987 654 321, ở phường Kim Liên',
+        pii: [
+          { text: 'Lê Thị Hoa', kind: 'name' },
+          { text: '0987 654 321', kind: 'phone' },
+        ],
+      }),
       'không phải JSON',
     ];
     writeFileSync(file, lines.join('\n'));

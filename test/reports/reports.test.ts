@@ -89,7 +89,9 @@ describe('Word report', () => {
   it('narrows to one meeting', async () => {
     const report = await buildReport(db, config, { from: FROM, to: TO, format: 'docx', meetingCode: 'hn-02' });
     const meeting = await db.meeting.findUniqueOrThrow({ where: { code: 'HN-02' } });
-    expect(report.petitions).toBe(await db.petition.count({ where: { meetingId: meeting.id, status: { notIn: LEFT_OUT } } }));
+    expect(report.petitions).toBe(
+      await db.petition.count({ where: { meetingId: meeting.id, status: { notIn: LEFT_OUT } } }),
+    );
     expect(report.fileName).toBe('bao-cao-kien-nghi-2026-11-01-2026-11-30-HN-02.docx');
   });
 });
@@ -101,7 +103,14 @@ describe('Excel workbook', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.load(report.buffer as unknown as ArrayBuffer);
     const names = workbook.worksheets.map((s) => s.name);
-    expect(names).toEqual(['Tổng hợp', 'Tất cả ý kiến', 'Trung ương', 'Thành phố-tỉnh', 'Xã-phường-đặc khu', 'Chưa phân loại']);
+    expect(names).toEqual([
+      'Tổng hợp',
+      'Tất cả ý kiến',
+      'Trung ương',
+      'Thành phố-tỉnh',
+      'Xã-phường-đặc khu',
+      'Chưa phân loại',
+    ]);
     const all = workbook.getWorksheet('Tất cả ý kiến')!;
     expect(all.rowCount - 1).toBe(expected.total);
     expect(all.getRow(1).getCell(1).value).toBe('Mã ý kiến');
@@ -119,11 +128,23 @@ describe('Excel workbook', () => {
 describe('CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'kiennghi-report-'));
   const cli = (...args: string[]) =>
-    run(process.execPath, ['bin/kiennghi.js', ...args], { env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' } });
+    run(process.execPath, ['bin/kiennghi.js', ...args], {
+      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' },
+    });
 
   it('writes the report file', async () => {
     const out = join(dir, 'r.xlsx');
-    const { stdout } = await cli('report', '--from', '01/11/2026', '--to', '30/11/2026', '--format', 'xlsx', '--out', out);
+    const { stdout } = await cli(
+      'report',
+      '--from',
+      '01/11/2026',
+      '--to',
+      '30/11/2026',
+      '--format',
+      'xlsx',
+      '--out',
+      out,
+    );
     const expected = await expectedCounts();
     expect(stdout).toContain(`${expected.total} ý kiến`);
     const workbook = new ExcelJS.Workbook();
@@ -141,7 +162,10 @@ describe('CLI', () => {
 
   it('exports petitions, personal data only when asked, and logs every export', async () => {
     const plain = await cli('export', '--format', 'jsonl');
-    const rows = plain.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const rows = plain.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(rows).toHaveLength(await db.petition.count());
     expect(rows[0]).toHaveProperty('status');
     expect(rows[0]).toHaveProperty('authority');
@@ -184,9 +208,14 @@ describe('/baocao in the chat', () => {
     expect(call.method).toBe('sendDocument');
     expect(caption).toContain('01/11/2026');
     const { start, end } = dayRange(FROM, TO, config.TZ);
-    const total = await app.db.petition.count({ where: { receivedAt: { gte: start, lt: end }, status: { not: 'rejected' } } });
+    const total = await app.db.petition.count({
+      where: { receivedAt: { gte: start, lt: end }, status: { not: 'rejected' } },
+    });
     expect(caption).toContain(`${total} ý kiến`);
-    const outbox = await app.db.outboxMessage.findFirstOrThrow({ where: { chatId: String(staff) }, orderBy: { id: 'desc' } });
+    const outbox = await app.db.outboxMessage.findFirstOrThrow({
+      where: { chatId: String(staff) },
+      orderBy: { id: 'desc' },
+    });
     const file = JSON.parse(outbox.payload).file;
     expect(file).toMatchObject({ kind: 'document', name: 'bao-cao-kien-nghi-2026-11-01-2026-11-30.xlsx' });
     const workbook = new ExcelJS.Workbook();

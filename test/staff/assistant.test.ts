@@ -28,8 +28,20 @@ const SECRET_TEXT = 'Khói bụi từ xưởng gỗ cạnh trường mầm non';
 
 async function seed(harness: Harness) {
   const db = harness.app.db;
-  const cg = await saveMeeting(db, { code: 'CG', title: 'Cầu Giấy', start: new Date().toISOString(), place: 'UBND', ward: 'Phường Cầu Giấy' });
-  const nd = await saveMeeting(db, { code: 'ND', title: 'Nghĩa Đô', start: new Date().toISOString(), place: 'UBND', ward: 'Phường Nghĩa Đô' });
+  const cg = await saveMeeting(db, {
+    code: 'CG',
+    title: 'Cầu Giấy',
+    start: new Date().toISOString(),
+    place: 'UBND',
+    ward: 'Phường Cầu Giấy',
+  });
+  const nd = await saveMeeting(db, {
+    code: 'ND',
+    title: 'Nghĩa Đô',
+    start: new Date().toISOString(),
+    place: 'UBND',
+    ward: 'Phường Nghĩa Đô',
+  });
   const now = Date.now();
   const rows: [number, string, number][] = [
     [cg.id, 'environment', 0],
@@ -68,7 +80,12 @@ describe('free questions', () => {
     await h.grant(staff, 'staff');
     llm.script = (request) => {
       const done = results(request);
-      if (done.length === 0) return { toolCalls: [{ name: 'count_petitions', args: { period: 'this_week', ward: 'cau giay', field: 'environment' } }] };
+      if (done.length === 0)
+        return {
+          toolCalls: [
+            { name: 'count_petitions', args: { period: 'this_week', ward: 'cau giay', field: 'environment' } },
+          ],
+        };
       return { content: `Tuần này phường Cầu Giấy có ${String(done[0]!.total)} kiến nghị về môi trường.` };
     };
     const [thinking, answer] = await h.text(staff, COUNT_QUESTION, 2);
@@ -77,7 +94,13 @@ describe('free questions', () => {
     expect(llm.requests).toHaveLength(2);
     expect(llm.requests[0]!.model).toBe('fake-tools-model');
     expect(toolNames(llm.requests[0]!)).toEqual(
-      expect.arrayContaining(['count_petitions', 'petition_breakdown', 'meetings_with_min_petitions', 'list_meetings', 'search_petitions']),
+      expect.arrayContaining([
+        'count_petitions',
+        'petition_breakdown',
+        'meetings_with_min_petitions',
+        'list_meetings',
+        'search_petitions',
+      ]),
     );
     expect(results(llm.requests[1]!)[0]).toMatchObject({ total: 3 });
     // The question was a question, not a petition.
@@ -93,7 +116,12 @@ describe('free questions', () => {
     await h.grant(deputy, 'deputy');
     llm.script = (request) => {
       const done = results(request);
-      if (done.length === 0) return { toolCalls: [{ name: 'search_petitions', args: { period: 'this_week', ward: 'Cầu Giấy', field: 'environment' } }] };
+      if (done.length === 0)
+        return {
+          toolCalls: [
+            { name: 'search_petitions', args: { period: 'this_week', ward: 'Cầu Giấy', field: 'environment' } },
+          ],
+        };
       const first = done[0]!;
       if (first.error) return { content: 'Xin lỗi, vai trò của bạn không được xem danh sách kiến nghị.' };
       const petitions = first.petitions as { trackingCode: string; summary: string }[];
@@ -124,7 +152,11 @@ describe('free questions', () => {
     await h.grant(staff, 'staff');
     llm.script = (request) =>
       results(request).length === 0
-        ? { toolCalls: [{ name: 'count_petitions', args: { period: 'this_week', ward: 'Cầu Giấy', field: 'environment' } }] }
+        ? {
+            toolCalls: [
+              { name: 'count_petitions', args: { period: 'this_week', ward: 'Cầu Giấy', field: 'environment' } },
+            ],
+          }
         : { content: 'Tuần này phường Cầu Giấy có 42 kiến nghị về môi trường.' };
     const [, answer] = await h.text(staff, COUNT_QUESTION, 2);
     expect(answer).not.toContain('42');

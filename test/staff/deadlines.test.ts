@@ -25,7 +25,9 @@ it('counts petitions that missed the last deadline and shows the next one', asyn
   ];
   for (const [index, row] of rows.entries()) {
     const text = `Kiến nghị ${index}`;
-    await h.app.db.petition.create({ data: { trackingCode: `KN-2026-90000${index}`, channel: 'telegram', text, textNormalized: text, ...row } });
+    await h.app.db.petition.create({
+      data: { trackingCode: `KN-2026-90000${index}`, channel: 'telegram', text, textNormalized: text, ...row },
+    });
   }
 
   const [answer] = await h.text(staff, '/thongke');

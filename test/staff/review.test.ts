@@ -26,13 +26,25 @@ async function petitionToReview(harness: Harness, code: string, text: string, re
       status: 'classified',
       receivedAt,
       classifications: {
-        create: { taxonomy: 'current', authority: 'city', field: 'land', confidence: 0.41, classifier: 'llm', reason: 'LLM và luật không thống nhất' },
+        create: {
+          taxonomy: 'current',
+          authority: 'city',
+          field: 'land',
+          confidence: 0.41,
+          classifier: 'llm',
+          reason: 'LLM và luật không thống nhất',
+        },
       },
     },
   });
 }
 
-async function voterSends(harness: Harness, userId: number, consent: 'agree' | 'anonymous', text: string): Promise<string> {
+async function voterSends(
+  harness: Harness,
+  userId: number,
+  consent: 'agree' | 'anonymous',
+  text: string,
+): Promise<string> {
   await harness.text(userId, '/start', 2);
   await harness.press(userId, `consent:${consent}`);
   if (consent === 'agree') {
@@ -50,7 +62,9 @@ async function classifierDone(harness: Harness): Promise<void> {
 }
 
 async function settled(harness: Harness): Promise<void> {
-  await waitUntil(async () => (await harness.app.db.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0);
+  await waitUntil(
+    async () => (await harness.app.db.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } })) === 0,
+  );
 }
 
 describe('review queue', () => {
@@ -58,7 +72,12 @@ describe('review queue', () => {
     h = await startHarness();
     const staff = newUserId();
     await h.grant(staff, 'staff');
-    const first = await petitionToReview(h, 'KN-2026-000010', 'Khói bụi từ xưởng gỗ ở ngõ 68 Cầu Giấy gây ô nhiễm.', new Date(Date.now() - 60_000));
+    const first = await petitionToReview(
+      h,
+      'KN-2026-000010',
+      'Khói bụi từ xưởng gỗ ở ngõ 68 Cầu Giấy gây ô nhiễm.',
+      new Date(Date.now() - 60_000),
+    );
     await petitionToReview(h, 'KN-2026-000011', 'Đề nghị cấp sổ đỏ cho khu tập thể.', new Date());
 
     const [card] = await h.text(staff, '/duyet');
@@ -67,7 +86,15 @@ describe('review queue', () => {
     expect(card).toContain('Đất đai');
     expect(card).toContain('41%');
     expect(card).toContain('LLM và luật không thống nhất');
-    expect(h.buttons(staff)).toEqual(['rv:confirm', 'rv:level', 'rv:field', 'rv:agency', 'rv:notpetition', 'rv:skip', 'rv:stop']);
+    expect(h.buttons(staff)).toEqual([
+      'rv:confirm',
+      'rv:level',
+      'rv:field',
+      'rv:agency',
+      'rv:notpetition',
+      'rv:skip',
+      'rv:stop',
+    ]);
 
     await h.press(staff, 'rv:field');
     expect(h.buttons(staff)).toContain('fld:environment');
@@ -86,8 +113,17 @@ describe('review queue', () => {
     expect(saved).toContain('Đã lưu phân loại KN-2026-000010');
     expect(next).toContain('KN-2026-000011');
 
-    const petition = await h.app.db.petition.findUniqueOrThrow({ where: { id: first.id }, include: { classifications: { orderBy: { id: 'asc' } }, events: true } });
-    expect(petition).toMatchObject({ authority: 'commune', field: 'environment', agency: 'UBND phường Cầu Giấy', needsReview: false, status: 'reviewed' });
+    const petition = await h.app.db.petition.findUniqueOrThrow({
+      where: { id: first.id },
+      include: { classifications: { orderBy: { id: 'asc' } }, events: true },
+    });
+    expect(petition).toMatchObject({
+      authority: 'commune',
+      field: 'environment',
+      agency: 'UBND phường Cầu Giấy',
+      needsReview: false,
+      status: 'reviewed',
+    });
     expect(petition.classifications.map((c) => c.classifier)).toEqual(['llm', 'staff']);
     expect(petition.classifications[1]!.createdBy).toContain(String(staff));
     expect(petition.events.map((e) => [e.fromStatus, e.toStatus])).toEqual([['classified', 'reviewed']]);
@@ -134,9 +170,17 @@ describe('texts that are not petitions', () => {
     const staff = newUserId();
     await h.grant(staff, 'staff');
     const db = h.app.db;
-    const [emoji, greeting, road] = await storeAndClassify(h, ['😀😀👍', 'xin chào', 'Đề nghị sửa đường ngõ 5 phường Láng bị ngập khi mưa']);
+    const [emoji, greeting, road] = await storeAndClassify(h, [
+      '😀😀👍',
+      'xin chào',
+      'Đề nghị sửa đường ngõ 5 phường Láng bị ngập khi mưa',
+    ]);
     const status = async (id: number) => (await db.petition.findUniqueOrThrow({ where: { id } })).status;
-    expect([await status(emoji!), await status(greeting!), await status(road!)]).toEqual(['not_petition', 'not_petition', 'classified']);
+    expect([await status(emoji!), await status(greeting!), await status(road!)]).toEqual([
+      'not_petition',
+      'not_petition',
+      'classified',
+    ]);
     const [before] = await h.text(staff, '/thongke');
     expect(before).toContain('Tổng số: 1');
     expect(before).not.toContain('Không phải kiến nghị');
@@ -145,21 +189,38 @@ describe('texts that are not petitions', () => {
     expect(card).toContain('KN-2026-000900');
     expect(card).toContain('không phải kiến nghị');
     expect(card).toContain('chỉ có biểu tượng');
-    expect(h.buttons(staff)).toEqual(['rv:petition', 'rv:notpetition', 'rv:level', 'rv:field', 'rv:agency', 'rv:skip', 'rv:stop']);
+    expect(h.buttons(staff)).toEqual([
+      'rv:petition',
+      'rv:notpetition',
+      'rv:level',
+      'rv:field',
+      'rv:agency',
+      'rv:skip',
+      'rv:stop',
+    ]);
     const [left, next] = await h.press(staff, 'rv:notpetition', 2);
     expect(left).toContain('Đã ghi nhận KN-2026-000900 không phải kiến nghị');
     expect(next).toContain('KN-2026-000901');
     const [confirmed] = await h.press(staff, 'rv:petition', 2);
     expect(confirmed).toContain('Đã xác nhận KN-2026-000901 là kiến nghị');
 
-    const marked = await db.petition.findUniqueOrThrow({ where: { id: emoji! }, include: { classifications: { orderBy: { id: 'asc' } }, events: { orderBy: { id: 'asc' } } } });
+    const marked = await db.petition.findUniqueOrThrow({
+      where: { id: emoji! },
+      include: { classifications: { orderBy: { id: 'asc' } }, events: { orderBy: { id: 'asc' } } },
+    });
     expect(marked).toMatchObject({ status: 'not_petition', needsReview: false });
-    expect(marked.classifications.map((c) => [c.classifier, c.isPetition])).toEqual([['rules', false], ['staff', false]]);
+    expect(marked.classifications.map((c) => [c.classifier, c.isPetition])).toEqual([
+      ['rules', false],
+      ['staff', false],
+    ]);
     expect(marked.events.map((e) => [e.fromStatus, e.toStatus, e.actor === 'classifier'])).toEqual([
       ['received', 'not_petition', true],
       ['not_petition', 'not_petition', false],
     ]);
-    const back = await db.petition.findUniqueOrThrow({ where: { id: greeting! }, include: { classifications: { orderBy: { id: 'desc' }, take: 1 } } });
+    const back = await db.petition.findUniqueOrThrow({
+      where: { id: greeting! },
+      include: { classifications: { orderBy: { id: 'desc' }, take: 1 } },
+    });
     expect(back).toMatchObject({ status: 'reviewed', needsReview: false });
     expect(back.classifications[0]).toMatchObject({ classifier: 'staff', isPetition: true });
     const leftOut = await db.auditLog.findFirstOrThrow({ where: { action: 'petition.not_petition' } });
@@ -196,11 +257,17 @@ describe('follow-up and the answer to the voter', () => {
 
     // The platform refuses the first delivery (429): the answer is retried, and sent once.
     h.telegram.failNext('sendMessage', 429, 'Too Many Requests: retry after 1', 1);
-    const [answered] = await h.text(staff, `/traloi ${namedCode} | Đã lập dự án cải tạo thoát nước ngõ 12 | 123/UBND-QLĐT | 10/12/2026`);
+    const [answered] = await h.text(
+      staff,
+      `/traloi ${namedCode} | Đã lập dự án cải tạo thoát nước ngõ 12 | 123/UBND-QLĐT | 10/12/2026`,
+    );
     expect(answered).toContain('Cử tri sẽ nhận được thông báo');
     await waitUntil(async () => h!.telegram.textsTo(named).some((text) => text.includes('đã có trả lời')));
     // Answering again (a corrected text) does not notify twice.
-    const [again] = await h.text(staff, `/traloi ${namedCode} | Đã lập dự án cải tạo thoát nước ngõ 12, khởi công quý I | 123/UBND-QLĐT`);
+    const [again] = await h.text(
+      staff,
+      `/traloi ${namedCode} | Đã lập dự án cải tạo thoát nước ngõ 12, khởi công quý I | 123/UBND-QLĐT`,
+    );
     expect(again).not.toContain('Cử tri sẽ nhận');
     await h.text(staff, `/traloi ${anonymousCode} | Sở Y tế đã bổ sung thuốc`);
     const [noVoter] = await h.text(staff, `/traloi ${withdrawnCode} | Đã thay bóng đèn`);
@@ -216,7 +283,10 @@ describe('follow-up and the answer to the voter', () => {
     expect(answersTo(withdrawn)).toHaveLength(0);
     expect(h.telegram.failed.map((call) => call.method)).toEqual(['sendMessage']);
 
-    const namedPetition = await h.app.db.petition.findUniqueOrThrow({ where: { trackingCode: namedCode }, include: { events: { orderBy: { id: 'asc' } } } });
+    const namedPetition = await h.app.db.petition.findUniqueOrThrow({
+      where: { trackingCode: namedCode },
+      include: { events: { orderBy: { id: 'asc' } } },
+    });
     expect(namedPetition.answerNotifiedAt).toBeInstanceOf(Date);
     expect(namedPetition.forwardedTo).toBe('UBND phường Cầu Giấy');
     expect(namedPetition.answerRef).toBe('123/UBND-QLĐT');
@@ -238,7 +308,10 @@ describe('follow-up and the answer to the voter', () => {
     await h.text(staff, `/trung ${anonymousCode} ${namedCode}`);
     await h.text(staff, `/tuchoi ${withdrawnCode} | không thuộc phạm vi kiến nghị`);
     await h.text(staff, `/giaiquyet ${namedCode}`);
-    const statuses = await h.app.db.petition.findMany({ orderBy: { id: 'asc' }, select: { status: true, duplicateOfId: true, rejectReason: true } });
+    const statuses = await h.app.db.petition.findMany({
+      orderBy: { id: 'asc' },
+      select: { status: true, duplicateOfId: true, rejectReason: true },
+    });
     expect(statuses.map((s) => s.status)).toEqual(['resolved', 'duplicate', 'rejected']);
     expect(statuses[2]!.rejectReason).toBe('không thuộc phạm vi kiến nghị');
     const actions = (await h.app.db.auditLog.findMany({ orderBy: { id: 'asc' } })).map((a) => a.action);

@@ -22,7 +22,16 @@ describe('roles', () => {
     const other = newUserId();
     const code = await voterPetition(h, owner, 'Rác thải tồn đọng ở chợ Nghĩa Tân, đề nghị thu gom.');
     const refusals: string[] = [];
-    for (const command of ['/thongke', '/bieudo', `/kn ${code}`, '/duyet', '/moi staff', '/taohop X | y | 05/12/2026 08:00 | z', `/traloi ${code} | đã xử lý`, '/nhanvien']) {
+    for (const command of [
+      '/thongke',
+      '/bieudo',
+      `/kn ${code}`,
+      '/duyet',
+      '/moi staff',
+      '/taohop X | y | 05/12/2026 08:00 | z',
+      `/traloi ${code} | đã xử lý`,
+      '/nhanvien',
+    ]) {
       const [reply] = await h.text(other, command);
       refusals.push(reply!);
     }
@@ -36,7 +45,10 @@ describe('roles', () => {
     expect(own).toContain('chỉ dành cho cán bộ');
     const [otherLookup] = await h.text(other, `/tracuu ${code}`);
     expect(otherLookup).not.toContain('Nghĩa Tân');
-    const petition = await h.app.db.petition.findUniqueOrThrow({ where: { trackingCode: code }, include: { events: true } });
+    const petition = await h.app.db.petition.findUniqueOrThrow({
+      where: { trackingCode: code },
+      include: { events: true },
+    });
     expect(petition.answerText).toBeNull();
     expect(petition.events.map((e) => e.toStatus)).not.toContain('answered');
     expect(await h.app.db.auditLog.count()).toBe(0);
@@ -99,7 +111,10 @@ describe('roles', () => {
     expect(stats).toContain('Tổng số');
     const [review] = await h.text(deputyUser, '/duyet');
     expect(review).toContain('chỉ dành cho cán bộ');
-    const member = await h.app.db.staffMember.findFirstOrThrow({ where: { channelUserId: String(deputyUser) }, include: { deputy: true } });
+    const member = await h.app.db.staffMember.findFirstOrThrow({
+      where: { channelUserId: String(deputyUser) },
+      include: { deputy: true },
+    });
     expect(member).toMatchObject({ role: 'deputy' });
     expect(member.deputy?.name).toBe('Nguyễn Văn An');
   });

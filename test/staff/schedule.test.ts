@@ -22,11 +22,44 @@ async function seedMeetings(harness: Harness) {
   const now = Date.now();
   const at = (offsetMs: number) => new Date(now + offsetMs).toISOString();
   const base = { place: 'Hội trường', kind: 'before_session' as const };
-  await saveMeeting(harness.app.db, { ...base, code: 'CG-A', title: 'Tiếp xúc cử tri Cầu Giấy (A)', start: at(DAY), ward: 'Phường Cầu Giấy', deputies: 'Nguyễn Văn An' });
-  await saveMeeting(harness.app.db, { ...base, code: 'ND-B', title: 'Tiếp xúc cử tri Nghĩa Đô (B)', start: at(2 * DAY), ward: 'Phường Nghĩa Đô', deputies: 'Trần Thị Bình' });
-  await saveMeeting(harness.app.db, { ...base, code: 'CG-C', title: 'Tiếp xúc cử tri Cầu Giấy (C)', start: at(20 * DAY), ward: 'Phường Cầu Giấy', deputies: 'Trần Thị Bình' });
-  await saveMeeting(harness.app.db, { ...base, code: 'NOW-D', title: 'Hội nghị hôm nay (D)', start: at(0), ward: 'Xã Sóc Sơn' });
-  await saveMeeting(harness.app.db, { ...base, code: 'OLD-E', title: 'Hội nghị cũ (E)', start: at(-8 * DAY), ward: 'Phường Cầu Giấy' });
+  await saveMeeting(harness.app.db, {
+    ...base,
+    code: 'CG-A',
+    title: 'Tiếp xúc cử tri Cầu Giấy (A)',
+    start: at(DAY),
+    ward: 'Phường Cầu Giấy',
+    deputies: 'Nguyễn Văn An',
+  });
+  await saveMeeting(harness.app.db, {
+    ...base,
+    code: 'ND-B',
+    title: 'Tiếp xúc cử tri Nghĩa Đô (B)',
+    start: at(2 * DAY),
+    ward: 'Phường Nghĩa Đô',
+    deputies: 'Trần Thị Bình',
+  });
+  await saveMeeting(harness.app.db, {
+    ...base,
+    code: 'CG-C',
+    title: 'Tiếp xúc cử tri Cầu Giấy (C)',
+    start: at(20 * DAY),
+    ward: 'Phường Cầu Giấy',
+    deputies: 'Trần Thị Bình',
+  });
+  await saveMeeting(harness.app.db, {
+    ...base,
+    code: 'NOW-D',
+    title: 'Hội nghị hôm nay (D)',
+    start: at(0),
+    ward: 'Xã Sóc Sơn',
+  });
+  await saveMeeting(harness.app.db, {
+    ...base,
+    code: 'OLD-E',
+    title: 'Hội nghị cũ (E)',
+    start: at(-8 * DAY),
+    ward: 'Phường Cầu Giấy',
+  });
 }
 
 const codesIn = (text: string) => [...text.matchAll(/\[([A-Z]+-[A-Z])\]/g)].map((m) => m[1]).sort();
@@ -82,9 +115,15 @@ describe('schedule', () => {
     const staff = newUserId();
     await h.grant(staff, 'staff');
 
-    const [created] = await h.text(staff, '/taohop hn-lang | Tiếp xúc cử tri phường Láng | 05/12/2030 08:00 | Nhà văn hóa tổ 5 | Phường Láng | Lê Văn Cường; Trần Thị Bình');
+    const [created] = await h.text(
+      staff,
+      '/taohop hn-lang | Tiếp xúc cử tri phường Láng | 05/12/2030 08:00 | Nhà văn hóa tổ 5 | Phường Láng | Lê Văn Cường; Trần Thị Bình',
+    );
     expect(created).toContain('Đã tạo hội nghị HN-LANG');
-    let meeting = await h.app.db.meeting.findUniqueOrThrow({ where: { code: 'HN-LANG' }, include: { deputies: { include: { deputy: true } } } });
+    let meeting = await h.app.db.meeting.findUniqueOrThrow({
+      where: { code: 'HN-LANG' },
+      include: { deputies: { include: { deputy: true } } },
+    });
     expect(meeting.startsAt.toISOString()).toBe('2030-12-05T01:00:00.000Z');
     expect(meeting.deputies.map((d) => d.deputy.name).sort()).toEqual(['Lê Văn Cường', 'Trần Thị Bình']);
 
@@ -93,7 +132,10 @@ describe('schedule', () => {
 
     const [edited] = await h.text(staff, '/suahop HN-LANG diadiem=Hội trường UBND phường Láng gio=05/12/2030 09:30');
     expect(edited).toContain('Đã cập nhật');
-    meeting = await h.app.db.meeting.findUniqueOrThrow({ where: { code: 'HN-LANG' }, include: { deputies: { include: { deputy: true } } } });
+    meeting = await h.app.db.meeting.findUniqueOrThrow({
+      where: { code: 'HN-LANG' },
+      include: { deputies: { include: { deputy: true } } },
+    });
     expect(meeting.place).toBe('Hội trường UBND phường Láng');
     expect(meeting.startsAt.toISOString()).toBe('2030-12-05T02:30:00.000Z');
     expect(meeting.deputies).toHaveLength(2);
@@ -132,9 +174,13 @@ describe('schedule', () => {
 
     // The same calendar from the command line.
     const out = join(mkdtempSync(join(tmpdir(), 'kiennghi-ics-')), 'lich.ics');
-    const run = await promisify(execFile)(process.execPath, ['bin/kiennghi.js', 'meeting', 'ics', '--out', out, '--from', '2030-01-01'], {
-      env: { ...process.env, DATABASE_URL: h.app.config.DATABASE_URL, LOG_LEVEL: 'silent' },
-    });
+    const run = await promisify(execFile)(
+      process.execPath,
+      ['bin/kiennghi.js', 'meeting', 'ics', '--out', out, '--from', '2030-01-01'],
+      {
+        env: { ...process.env, DATABASE_URL: h.app.config.DATABASE_URL, LOG_LEVEL: 'silent' },
+      },
+    );
     expect(run.stdout).toContain('1 hội nghị');
     expect(readFileSync(out, 'utf8')).toContain('SUMMARY:Tiếp xúc cử tri phường Láng');
   });

@@ -32,7 +32,9 @@ function plan(): Seeded[] {
     const day = 1 + next(month === 10 ? 31 : 30);
     const hour = next(24);
     return {
-      receivedAt: new Date(`2026-${month}-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:30:00+07:00`),
+      receivedAt: new Date(
+        `2026-${month}-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:30:00+07:00`,
+      ),
       field: FIELDS[next(FIELDS.length)]!,
       authority: LEVELS[next(LEVELS.length)]!,
       meeting: (['CG', 'ND', null] as const)[next(3)]!,
@@ -42,7 +44,8 @@ function plan(): Seeded[] {
   });
 }
 
-const inNovember = (p: Seeded) => p.receivedAt >= new Date('2026-11-01T00:00:00+07:00') && p.receivedAt < new Date('2026-12-01T00:00:00+07:00');
+const inNovember = (p: Seeded) =>
+  p.receivedAt >= new Date('2026-11-01T00:00:00+07:00') && p.receivedAt < new Date('2026-12-01T00:00:00+07:00');
 const inCauGiay = (p: Seeded) => p.meeting === 'CG' || p.voter === 'cauGiay';
 let seeded: Seeded[];
 
@@ -51,10 +54,28 @@ beforeEach(async () => {
   staff = newUserId();
   await h.grant(staff, 'staff');
   const db = h.app.db;
-  const cg = await saveMeeting(db, { code: 'CG', title: 'Cầu Giấy', start: '2026-11-02T08:00:00+07:00', place: 'UBND', ward: 'Phường Cầu Giấy', deputies: 'Nguyễn Văn An' });
-  const nd = await saveMeeting(db, { code: 'ND', title: 'Nghĩa Đô', start: '2026-11-03T08:00:00+07:00', place: 'UBND', ward: 'Phường Nghĩa Đô', deputies: 'Trần Thị Bình' });
-  const cauGiay = await db.voter.create({ data: { channel: 'telegram', channelUserId: 'v1', chatId: 'v1', ward: 'Cầu Giấy', consent: 'agreed' } });
-  const noWard = await db.voter.create({ data: { channel: 'telegram', channelUserId: 'v2', chatId: 'v2', consent: 'anonymous' } });
+  const cg = await saveMeeting(db, {
+    code: 'CG',
+    title: 'Cầu Giấy',
+    start: '2026-11-02T08:00:00+07:00',
+    place: 'UBND',
+    ward: 'Phường Cầu Giấy',
+    deputies: 'Nguyễn Văn An',
+  });
+  const nd = await saveMeeting(db, {
+    code: 'ND',
+    title: 'Nghĩa Đô',
+    start: '2026-11-03T08:00:00+07:00',
+    place: 'UBND',
+    ward: 'Phường Nghĩa Đô',
+    deputies: 'Trần Thị Bình',
+  });
+  const cauGiay = await db.voter.create({
+    data: { channel: 'telegram', channelUserId: 'v1', chatId: 'v1', ward: 'Cầu Giấy', consent: 'agreed' },
+  });
+  const noWard = await db.voter.create({
+    data: { channel: 'telegram', channelUserId: 'v2', chatId: 'v2', consent: 'anonymous' },
+  });
   seeded = plan();
   for (const [index, p] of seeded.entries()) {
     await db.petition.create({
@@ -102,7 +123,9 @@ describe('statistics', () => {
     const [deputy] = await h.text(staff, '/thongke daibieu=nguyen van an');
     expect(deputy).toContain(`Tổng số: ${seeded.filter((p) => p.meeting === 'CG').length}`);
     const [byMeeting] = await h.text(staff, '/thongke hop=nd cap=xa/phuong');
-    expect(byMeeting).toContain(`Tổng số: ${seeded.filter((p) => p.meeting === 'ND' && p.authority === 'commune').length}`);
+    expect(byMeeting).toContain(
+      `Tổng số: ${seeded.filter((p) => p.meeting === 'ND' && p.authority === 'commune').length}`,
+    );
 
     const [unknown] = await h.text(staff, '/thongke linh tinh');
     expect(unknown).toContain('Chưa hiểu');

@@ -36,7 +36,14 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     telegram.push(update as never);
     const deadline = Date.now() + 10_000;
     while (mine().length < before + replies) {
-      if (Date.now() > deadline) throw new Error(`expected ${replies} replies in chat ${chat}: ${JSON.stringify(mine().slice(before).map((c) => c.body.text))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `expected ${replies} replies in chat ${chat}: ${JSON.stringify(
+            mine()
+              .slice(before)
+              .map((c) => c.body.text),
+          )}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return mine()
@@ -53,7 +60,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     buttons(userId) {
       const call = telegram.sent.filter((c) => String(c.body.chat_id) === String(userId)).at(-1);
       const raw = call?.body.reply_markup;
-      const markup = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { inline_keyboard: { callback_data: string }[][] } | undefined;
+      const markup = (typeof raw === 'string' ? JSON.parse(raw) : raw) as
+        { inline_keyboard: { callback_data: string }[][] } | undefined;
       return markup?.inline_keyboard.flat().map((button) => button.callback_data) ?? [];
     },
     async grant(userId, role, deputyId) {
@@ -67,11 +75,23 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
 }
 
 /** Files queued for a chat, decoded from the outbox (the durable record of what was sent). */
-export async function filesSentTo(app: App, chatId: number): Promise<{ name: string; kind: string; data: Buffer; text: string }[]> {
+export async function filesSentTo(
+  app: App,
+  chatId: number,
+): Promise<{ name: string; kind: string; data: Buffer; text: string }[]> {
   const rows = await app.db.outboxMessage.findMany({ where: { chatId: String(chatId) }, orderBy: { id: 'asc' } });
   return rows.flatMap((row) => {
     const payload = JSON.parse(row.payload) as { text: string; file?: { name: string; base64: string; kind: string } };
-    return payload.file ? [{ name: payload.file.name, kind: payload.file.kind, data: Buffer.from(payload.file.base64, 'base64'), text: payload.text }] : [];
+    return payload.file
+      ? [
+          {
+            name: payload.file.name,
+            kind: payload.file.kind,
+            data: Buffer.from(payload.file.base64, 'base64'),
+            text: payload.text,
+          },
+        ]
+      : [];
   });
 }
 

@@ -3,14 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/main.ts';
 import { saveMeeting } from '../../src/meetings/service.ts';
-import {
-  callback,
-  FakeTelegram,
-  newUserId,
-  photoMessage,
-  stickerMessage,
-  textMessage,
-} from '../fakes/telegram.ts';
+import { callback, FakeTelegram, newUserId, photoMessage, stickerMessage, textMessage } from '../fakes/telegram.ts';
 import { freshDatabaseUrl, startTestApp, waitUntil } from '../helpers/app.ts';
 
 let telegram: FakeTelegram;
@@ -259,21 +252,30 @@ describe('Telegram webhook', () => {
     expect(telegram.textsTo(user).filter((text) => /KN-2026-\d{6}/.test(text))).toHaveLength(1);
   });
 
-  it('keeps every voter\'s conversation intact and in order when many arrive at once (several batches at a time on PostgreSQL)', async () => {
+  it("keeps every voter's conversation intact and in order when many arrive at once (several batches at a time on PostgreSQL)", async () => {
     app = await startTestApp(telegramEnv({ PUBLIC_URL: 'http://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret }));
     await addMeeting(app);
     const users = Array.from({ length: 40 }, () => newUserId());
     let updateId = 100;
     await Promise.all(
       users.map(async (user, i) => {
-        for (const update of [textMessage(user, '/start HN-CG-01'), callback(user, 'consent:anonymous'), textMessage(user, `Ý kiến số ${i}`)]) {
+        for (const update of [
+          textMessage(user, '/start HN-CG-01'),
+          callback(user, 'consent:anonymous'),
+          textMessage(user, `Ý kiến số ${i}`),
+        ]) {
           expect((await post({ update_id: updateId++, ...update }, secret)).status).toBe(200);
         }
       }),
     );
     const petitions = await app.db.petition.findMany({ include: { voter: true } });
     expect(petitions).toHaveLength(users.length);
-    for (const petition of petitions) expect(petition).toMatchObject({ anonymous: true, meetingId: expect.any(Number), voter: { consent: 'anonymous' } });
+    for (const petition of petitions)
+      expect(petition).toMatchObject({
+        anonymous: true,
+        meetingId: expect.any(Number),
+        voter: { consent: 'anonymous' },
+      });
     for (const [i, user] of users.entries()) {
       const texts = await waitUntil(async () => {
         const sent = telegram.textsTo(user);

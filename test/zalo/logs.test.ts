@@ -50,7 +50,9 @@ describe('Zalo logs', () => {
   it('stop the channel with one clear line when Zalo refuses the token while polling', async () => {
     const started = await startZaloApp(zaloEnv(zalo), { capture: true });
     app = started.app;
-    await waitUntil(async () => zalo.callsOf('getUpdates').length > 0 || zalo.paths.some((p) => p.endsWith('/getUpdates')));
+    await waitUntil(
+      async () => zalo.callsOf('getUpdates').length > 0 || zalo.paths.some((p) => p.endsWith('/getUpdates')),
+    );
     const revoked = zalo.token;
     zalo.token = '2718281828459045235:AnotherToken';
     await waitUntil(async () => started.log.text().includes(REFUSED), 5000);
@@ -63,7 +65,9 @@ describe('Zalo logs', () => {
   });
 
   it('do the same when the token is refused at start, without polling at all', async () => {
-    const started = await startZaloApp(zaloEnv(zalo, { ZALO_BOT_TOKEN: '1618033988749894848:Wrong_Token' }), { capture: true });
+    const started = await startZaloApp(zaloEnv(zalo, { ZALO_BOT_TOKEN: '1618033988749894848:Wrong_Token' }), {
+      capture: true,
+    });
     app = started.app;
     await pause(300);
     expect(zalo.paths.map((path) => path.split('/').at(-1))).toEqual(['getMe']);

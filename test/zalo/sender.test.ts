@@ -45,9 +45,14 @@ describe('Zalo sender', () => {
     app = (await startZaloApp(zaloEnv(zalo))).app;
     const user = newZaloUserId();
     const png = Buffer.from('89504e470d0a1a0a', 'hex').toString('base64');
-    const row = await deliver(user, { text: 'Biểu đồ ý kiến tuần này', file: { name: 'tuan.png', base64: png, kind: 'photo' } });
+    const row = await deliver(user, {
+      text: 'Biểu đồ ý kiến tuần này',
+      file: { name: 'tuan.png', base64: png, kind: 'photo' },
+    });
     expect(row.status).toBe('sent');
-    expect(zalo.textsTo(user)).toEqual(['Biểu đồ ý kiến tuần này\n(Tệp "tuan.png" chưa gửi được qua Zalo. Bạn vui lòng xem tệp này trên Telegram hoặc nhờ văn phòng gửi lại.)']);
+    expect(zalo.textsTo(user)).toEqual([
+      'Biểu đồ ý kiến tuần này\n(Tệp "tuan.png" chưa gửi được qua Zalo. Bạn vui lòng xem tệp này trên Telegram hoặc nhờ văn phòng gửi lại.)',
+    ]);
   });
 
   it('drops a message Zalo refuses with 403 and keeps one it rate-limits for later', async () => {
@@ -84,7 +89,14 @@ describe('Zalo client', () => {
     await api.sendPhoto('c1', 'https://bot.example.test/a.png', 'Ảnh');
     await api.sendChatAction('c1');
     expect(zalo.calls.map((call) => call.method)).toEqual([
-      'getMe', 'setWebhook', 'getWebhookInfo', 'deleteWebhook', 'getWebhookInfo', 'sendMessage', 'sendPhoto', 'sendChatAction',
+      'getMe',
+      'setWebhook',
+      'getWebhookInfo',
+      'deleteWebhook',
+      'getWebhookInfo',
+      'sendMessage',
+      'sendPhoto',
+      'sendChatAction',
     ]);
     expect(zalo.calls.at(-1)!.body).toEqual({ chat_id: 'c1', action: 'typing' });
     expect(zalo.paths.every((path) => path.startsWith(`/bot${zalo.token}/`))).toBe(true);
@@ -99,11 +111,19 @@ describe('Zalo client', () => {
   });
 
   it('turns {ok:false} into a typed error that never shows the token', async () => {
-    const error = await client().sendMessage('c1', '').catch((e: unknown) => e);
+    const error = await client()
+      .sendMessage('c1', '')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZaloApiError);
-    expect(error).toMatchObject({ error_code: 400, description: 'text must be 1-2000 characters', method: 'sendMessage' });
+    expect(error).toMatchObject({
+      error_code: 400,
+      description: 'text must be 1-2000 characters',
+      method: 'sendMessage',
+    });
 
-    const refused = await client('999:wrong-token').getMe().catch((e: unknown) => e);
+    const refused = await client('999:wrong-token')
+      .getMe()
+      .catch((e: unknown) => e);
     expect(refused).toMatchObject({ error_code: 401 });
     expect(JSON.stringify(refused) + String(refused)).not.toContain('wrong-token');
   });

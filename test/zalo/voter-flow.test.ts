@@ -90,7 +90,14 @@ describe('voter on Zalo (long polling)', () => {
     expect(petition.text).toBe(text);
     expect(petition.channel).toBe('zalo');
     expect(petition.meeting?.code).toBe('HN-CG-01');
-    expect(petition.voter).toMatchObject({ channel: 'zalo', channelUserId: user, chatId: user, name: 'Tran Thi Hoa', ward: null, consent: 'agreed' });
+    expect(petition.voter).toMatchObject({
+      channel: 'zalo',
+      channelUserId: user,
+      chatId: user,
+      name: 'Tran Thi Hoa',
+      ward: null,
+      consent: 'agreed',
+    });
     expect(petition.anonymous).toBe(false);
 
     const [status] = await say(zaloText(user, `/tracuu ${code!.toLowerCase()}`));

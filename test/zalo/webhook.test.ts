@@ -13,7 +13,8 @@ let app: App | undefined;
 
 beforeEach(async () => {
   zalo = await new FakeZalo().start();
-  app = (await startZaloApp(zaloEnv(zalo, { PUBLIC_URL: 'https://bot.example.test/', ZALO_WEBHOOK_SECRET: SECRET }))).app;
+  app = (await startZaloApp(zaloEnv(zalo, { PUBLIC_URL: 'https://bot.example.test/', ZALO_WEBHOOK_SECRET: SECRET })))
+    .app;
 });
 afterEach(async () => {
   await app?.stop();
@@ -63,7 +64,11 @@ describe('Zalo webhook', () => {
     expect((await post(petition)).status).toBe(200);
     expect((await post(wrap(petition))).status).toBe(200);
     expect(await app!.db.petition.count()).toBe(1);
-    expect(await app!.db.processedUpdate.count({ where: { channel: 'zalo', updateId: `${user}/${petition.message.message_id}` } })).toBe(1);
+    expect(
+      await app!.db.processedUpdate.count({
+        where: { channel: 'zalo', updateId: `${user}/${petition.message.message_id}` },
+      }),
+    ).toBe(1);
     await zalo.waitForSent(4);
     await pause(200);
     expect(zalo.textsTo(user).filter((text) => TRACKING.test(text))).toHaveLength(1);

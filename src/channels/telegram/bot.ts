@@ -74,7 +74,10 @@ export function createTelegramChannel(config: Config, core: Core, log: Logger): 
   // Checked before any handler reads it: an odd update would fail on every retry.
   bot.use(async (ctx, next) => {
     if (handledUpdate.safeParse(ctx.update).success) return next();
-    log.warn({ channel: 'telegram', updateId: ctx.update.update_id }, 'telegram update of a shape the bot does not handle; ignored');
+    log.warn(
+      { channel: 'telegram', updateId: ctx.update.update_id },
+      'telegram update of a shape the bot does not handle; ignored',
+    );
   });
 
   bot.on('message', async (ctx) => {
@@ -118,10 +121,14 @@ export function createTelegramChannel(config: Config, core: Core, log: Logger): 
         });
         return;
       }
-      bot.catch((error) => log.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed'));
+      bot.catch((error) =>
+        log.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed'),
+      );
       bot
         .start({ allowed_updates: [...ALLOWED_UPDATES] })
-        .catch((error: unknown) => log.error({ err: error }, 'telegram polling stopped; check TELEGRAM_BOT_TOKEN and restart'));
+        .catch((error: unknown) =>
+          log.error({ err: error }, 'telegram polling stopped; check TELEGRAM_BOT_TOKEN and restart'),
+        );
     },
     async stop() {
       if (bot.isRunning()) await bot.stop();
@@ -138,7 +145,8 @@ function messageEvent(updateId: number, message: Message): IncomingEvent {
   };
   if (message.text !== undefined) return { ...base, kind: 'text', text: message.text };
   const caption = message.caption;
-  if (message.photo?.length) return { ...base, kind: 'media', media: 'photo', fileId: message.photo.at(-1)!.file_id, caption };
+  if (message.photo?.length)
+    return { ...base, kind: 'media', media: 'photo', fileId: message.photo.at(-1)!.file_id, caption };
   const voice = message.voice ?? message.audio;
   if (voice) return { ...base, kind: 'media', media: 'voice', fileId: voice.file_id, caption };
   if (message.document) return { ...base, kind: 'media', media: 'document', fileId: message.document.file_id, caption };

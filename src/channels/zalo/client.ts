@@ -162,7 +162,10 @@ export class ZaloClient {
       } catch (error) {
         if (attempt > retries || !retryable(error)) throw error;
         const delay = retryDelay(error, attempt);
-        this.log?.warn({ method, attempt, retryInMs: delay, reason: (error as Error).message }, 'zalo call failed; retrying');
+        this.log?.warn(
+          { method, attempt, retryInMs: delay, reason: (error as Error).message },
+          'zalo call failed; retrying',
+        );
         await sleep(delay, options.signal);
       }
     }
@@ -192,7 +195,8 @@ export class ZaloClient {
       );
     }
     const parsed = schema.safeParse(result);
-    if (!parsed.success) throw new ZaloApiError(method, 0, `unexpected result: ${z.prettifyError(parsed.error).slice(0, 200)}`);
+    if (!parsed.success)
+      throw new ZaloApiError(method, 0, `unexpected result: ${z.prettifyError(parsed.error).slice(0, 200)}`);
     return parsed.data;
   }
 

@@ -7,9 +7,7 @@ const zaloId = z.union([z.string().min(1), z.number()]).transform(String);
 const zaloMessage = z.looseObject({
   message_id: zaloId,
   date: z.number().optional(),
-  from: z
-    .looseObject({ id: zaloId, display_name: z.string().optional(), is_bot: z.boolean().optional() })
-    .optional(),
+  from: z.looseObject({ id: zaloId, display_name: z.string().optional(), is_bot: z.boolean().optional() }).optional(),
   chat: z.looseObject({ id: zaloId, chat_type: z.string().optional() }),
   text: z.string().optional(),
   // The image's URL; some deployments name it photo_url.
@@ -63,7 +61,12 @@ export function toEvent(update: ZaloUpdate): IncomingEvent | undefined {
   if (message.chat.chat_type && message.chat.chat_type.toUpperCase() !== 'PRIVATE') return undefined;
   const userId = message.from?.id ?? message.chat.id;
   // Zalo does not promise message ids unique across senders: the delivery key holds both.
-  const base = { channel: 'zalo' as const, updateId: `${userId}/${message.message_id}`, userId, chatId: message.chat.id };
+  const base = {
+    channel: 'zalo' as const,
+    updateId: `${userId}/${message.message_id}`,
+    userId,
+    chatId: message.chat.id,
+  };
   const caption = message.caption || undefined;
   switch (update.event_name) {
     case 'message.text.received':
