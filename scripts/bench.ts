@@ -268,7 +268,7 @@ async function main(): Promise<void> {
     if (PARTS.has('classify')) {
       log('classification');
       report.rates = await classificationRates(fakes.openai, QUICK ? 500 : 2_000);
-      report.cost = classificationCost().rows;
+      report.cost = await classificationCost();
     }
   } finally {
     pg?.stop();

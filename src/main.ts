@@ -1,25 +1,27 @@
-// Composition root: settings, database, core features, channels, HTTP server, workers.
+// Composition root: settings, database, core and features, channel adapters, HTTP server,
+// workers. Every channel is a ChannelAdapter (channels/adapter.ts), started and stopped alike.
 import type { AddressInfo } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { ServerType } from '@hono/node-server';
-import type { Update } from 'grammy/types';
-import { z } from 'zod';
-import { createTelegramChannel, type TelegramChannel } from './channels/telegram/bot.ts';
-import { createZaloChannel, type ZaloChannel } from './channels/zalo/channel.ts';
-import { localSender, runLocalChat } from './channels/local/chat.ts';
+import type { ChannelAdapter } from './channels/adapter.ts';
+import { createLocalChannel, type LocalChannel } from './channels/local/chat.ts';
+import { createTelegramChannel } from './channels/telegram/bot.ts';
+import { createZaloChannel } from './channels/zalo/channel.ts';
 import { registerClassificationJobs } from './classify/index.ts';
 import type { Config } from './config/index.ts';
-import { Core } from './core/engine.ts';
+import { Core } from './core/batcher.ts';
 import { Outbox } from './core/outbox.ts';
-import { connectDb, isSqlite, type Db } from './db/client.ts';
+import { connectDb, type Db } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
-import { BadUpdate, createHttpApp, listen, type WebhookRoute } from './http/server.ts';
-import { intakeFeature } from './intake/flow.ts';
-import { JobQueue } from './jobs/queue.ts';
 import { createDigests } from './digests/index.ts';
-import { throttleSender } from './digests/throttle.ts';
+import { followupFeature } from './followup/feature.ts';
+import { createHttpApp, listen, type WebhookRoute } from './http/server.ts';
+import { intakeFeature } from './intake/flow.ts';
+import { registerMediaJobs } from './intake/media.ts';
+import { JobQueue } from './jobs/queue.ts';
 import { createLogger, type Logger } from './log.ts';
 import { seedDemoMeeting } from './meetings/service.ts';
+import { minutesFeature } from './minutes/feature.ts';
 import { startOps } from './ops/index.ts';
 import { staffFeature } from './staff/feature.ts';
 import { statsFeature } from './stats/feature.ts';
@@ -40,15 +42,11 @@ export interface App {
   queue: JobQueue;
   outbox: Outbox;
   log: Logger;
-  telegram?: TelegramChannel;
-  zalo?: ZaloChannel;
   port: number;
   /** Resolves when the local chat's input ends (never, without a local chat). */
   localChatDone: Promise<void>;
   stop(): Promise<void>;
 }
-
-const telegramUpdate = z.looseObject({ update_id: z.number().int().nonnegative() });
 
 export async function startApp(config: Config, options: AppOptions = {}): Promise<App> {
   const secrets = [
@@ -62,16 +60,17 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const log = options.log ?? createLogger(config.LOG_LEVEL, { secrets });
   if (options.migrate !== false) await migrateDatabase(config.DATABASE_URL);
   const db = await connectDb(config.DATABASE_URL);
-  const noChannels = config.telegramMode === 'off' && config.zaloMode === 'off';
+  const noChannels = config.telegram.mode === 'off' && config.zalo.mode === 'off';
 
   if (config.DEMO_SEED === 'on' || (config.DEMO_SEED === 'auto' && noChannels)) {
     if (await seedDemoMeeting(db, new Date())) log.info('demo meeting DEMO seeded');
   }
 
   const outbox = new Outbox(db, log);
-  const queue = new JobQueue(db, log, options.jobPollMs, isSqlite(config.DATABASE_URL) ? 'sqlite' : 'postgresql');
+  const queue = new JobQueue(db, log, options.jobPollMs);
   registerClassificationJobs(queue, db, config, log);
-  const core = new Core({ db, config, log, outbox, queue })
+  const digests = createDigests({ db, config, log, outbox, queue });
+  const core = new Core({ db, config, log, outbox })
     .use(intakeFeature(queue))
     .use(
       staffFeature({
@@ -79,75 +78,62 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
         botUsername: () => (telegram?.bot.isInited() ? telegram.bot.botInfo.username : undefined),
       }),
     )
-    .use(statsFeature({ db, config, log, outbox, queue }));
-  const digests = createDigests({ db, config, log, outbox, queue });
-  core.use(digests.feature);
+    .use(statsFeature({ db, config, log, outbox, queue }))
+    .use(digests.feature)
+    .use(minutesFeature(queue))
+    .use(followupFeature({ db, config, log, outbox, queue }));
 
-  const webhooks: WebhookRoute[] = [];
-  let telegram: TelegramChannel | undefined;
-  if (config.telegramMode !== 'off') {
-    telegram = createTelegramChannel(config, core, log);
-    outbox.registerSender('telegram', telegram.sender);
-    if (config.telegramMode === 'webhook') webhooks.push(telegramWebhook(config, telegram));
-  }
-  let zalo: ZaloChannel | undefined;
-  if (config.zaloMode !== 'off') {
-    zalo = createZaloChannel(config, core, log);
-    if (config.zaloMode === 'webhook') webhooks.push(zalo.webhookRoute());
-  }
+  // The staff feature's botUsername reads it only once turns run, after this line.
+  const telegram = await createTelegramChannel({ config, core, db, log });
+  const local = localChannel(config, options, noChannels, core);
+  const adapters: ChannelAdapter[] = [telegram, createZaloChannel(config, core, log), local].filter(
+    (adapter) => adapter !== undefined,
+  );
+  for (const adapter of adapters) outbox.registerSender(adapter.name, adapter.sender);
+  registerMediaJobs({
+    db,
+    config,
+    log,
+    queue,
+    fetchers: { telegram: telegram?.fetchFile },
+    flush: outbox.flush.bind(outbox),
+  });
+  core.onRoleChange((channel, userId) => adapters.find((a) => a.name === channel)?.roleChanged?.(userId));
 
-  // Sends keep under the platforms' rate limits (many digests at once).
-  telegram?.bot.api.config.use(digests.telegramThrottle);
-  if (zalo) outbox.registerSender('zalo', throttleSender(zalo.sender, digests.zaloLimiter));
-
-  const local = resolveLocalChat(config, options, noChannels);
-  if (local) outbox.registerSender('local', localSender(local.output));
-
-  // Webhook updates may arrive as soon as the port is open: the bot must know itself first.
-  await telegram?.bot.init();
+  const webhooks = adapters.flatMap((adapter): WebhookRoute[] => (adapter.webhook ? [adapter.webhook] : []));
   const server = await listen(
     createHttpApp(db, log, webhooks, await startOps({ db, config, log, queue })),
     config.PORT,
   );
   const port = (server.address() as AddressInfo).port;
-  log.info({ port, telegram: config.telegramMode, zalo: config.zaloMode }, 'kiennghi started');
+  log.info({ port, telegram: config.telegram.mode, zalo: config.zalo.mode }, 'kiennghi started');
 
-  await telegram?.start();
-  await zalo?.start();
+  for (const adapter of adapters) await adapter.start();
   await digests.start();
   queue.start();
   outbox.start();
   void outbox.flushDue();
-  const localChatDone = local ? runLocalChat(core, local.input, local.output) : new Promise<void>(() => undefined);
 
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= shutdown({ server, telegram, zalo, core, queue, outbox, db, log }));
-  return { config, db, core, queue, outbox, log, telegram, zalo, port, localChatDone, stop };
+  const stop = () => (stopping ??= shutdown({ server, adapters, core, queue, outbox, db, log }));
+  const localChatDone = local?.done ?? new Promise<void>(() => undefined);
+  return { config, db, core, queue, outbox, log, port, localChatDone, stop };
 }
 
-function telegramWebhook(config: Config, telegram: TelegramChannel): WebhookRoute {
-  return {
-    path: '/telegram/webhook',
-    secretHeader: 'X-Telegram-Bot-Api-Secret-Token',
-    secret: config.TELEGRAM_WEBHOOK_SECRET!,
-    async handle(body) {
-      const parsed = telegramUpdate.safeParse(body);
-      if (!parsed.success) throw new BadUpdate('not a Telegram update');
-      return telegram.handleUpdate(parsed.data as unknown as Update);
-    },
-  };
-}
-
-function resolveLocalChat(config: Config, options: AppOptions, noChannels: boolean) {
-  if (options.localChat !== undefined) return options.localChat || undefined;
+function localChannel(config: Config, options: AppOptions, noChannels: boolean, core: Core): LocalChannel | undefined {
   const wanted = config.LOCAL_CHAT === 'on' || (config.LOCAL_CHAT === 'auto' && noChannels);
-  return wanted ? { input: process.stdin, output: process.stdout } : undefined;
+  const streams =
+    options.localChat !== undefined
+      ? options.localChat || undefined
+      : wanted
+        ? { input: process.stdin, output: process.stdout }
+        : undefined;
+  return streams && createLocalChannel(core, streams.input, streams.output);
 }
 
 interface Running {
   server: ServerType;
-  telegram?: TelegramChannel;
-  zalo?: ZaloChannel;
+  adapters: ChannelAdapter[];
   core: Core;
   queue: JobQueue;
   outbox: Outbox;
@@ -156,11 +142,10 @@ interface Running {
 }
 
 /** Stops taking work, lets every update in progress commit, then closes the database. */
-async function shutdown({ server, telegram, zalo, core, queue, outbox, db, log }: Running): Promise<void> {
+async function shutdown({ server, adapters, core, queue, outbox, db, log }: Running): Promise<void> {
   log.info('shutting down');
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  await telegram?.stop();
-  await zalo?.stop();
+  for (const adapter of adapters) await adapter.stop();
   await core.idle();
   await closed;
   await queue.stop();

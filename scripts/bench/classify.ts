@@ -1,12 +1,12 @@
 // Classification: petitions per second with the offline rules and through the LLM path
 // (against the fake OpenAI server), and the cost per 100 petitions with batching on and
-// off, as measured by scripts/bench-classify.ts (run as it is, its table read back).
-import { execFileSync } from 'node:child_process';
+// off (the dev corpus, tokens ≈ characters / 4); scripts/bench-classify.ts prints the cost alone.
+import { readFileSync } from 'node:fs';
 import { createClassifier } from '../../src/classify/classifier.ts';
 import type { ClassifyInput } from '../../src/classify/types.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import { createLogger } from '../../src/log.ts';
-import type { FakeOpenAI } from '../../test/fakes/openai.ts';
+import { answerWith, startFakeOpenAI, type FakeOpenAI } from '../../test/fakes/openai.ts';
 import { fixtureTexts } from './seed.ts';
 
 export interface ClassifyRate {
@@ -65,18 +65,45 @@ export async function classificationRates(fake: FakeOpenAI, count: number): Prom
   ];
 }
 
-const ROW = /│\s*\d+\s*│\s*'([^']+)'\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)\s*│\s*(\d+)\s*│/g;
+const COST_PETITIONS = 100;
 
-/** Runs scripts/bench-classify.ts and reads its table back. */
-export function classificationCost(): { rows: ClassifyCost[]; output: string } {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/bench-classify.ts'], { encoding: 'utf8' });
-  const rows = [...output.matchAll(ROW)].map((m) => ({
-    way: m[1]!,
-    requests: Number(m[2]),
-    tokensIn: Number(m[3]),
-    tokensOut: Number(m[4]),
-    tokensTotal: Number(m[5]),
-  }));
-  if (rows.length !== 2) throw new Error(`unexpected output of scripts/bench-classify.ts:\n${output}`);
-  return { rows, output };
+function devPetitions(): ClassifyInput[] {
+  const file = new URL('../../test/fixtures/classify-dev-legacy.jsonl', import.meta.url);
+  const lines = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  return lines
+    .slice(0, COST_PETITIONS)
+    .map((line, i) => ({ id: String(i), text: (JSON.parse(line) as { text: string }).text }));
+}
+
+async function cost(way: string, batchSize: number, fake: FakeOpenAI): Promise<ClassifyCost> {
+  const config = parseConfig({
+    OPENAI_API_KEY: 'bench',
+    OPENAI_BASE_URL: fake.baseURL,
+    CLASSIFY_BATCH_SIZE: String(batchSize),
+    TAXONOMY: 'legacy',
+    LOG_LEVEL: 'silent',
+  });
+  const classifier = createClassifier(config, createLogger('silent'));
+  const before = fake.requests.length;
+  const results = await classifier.classify(devPetitions());
+  let tokensIn = 0;
+  let tokensOut = 0;
+  for (const result of results.values()) {
+    tokensIn += result.tokensIn ?? 0;
+    tokensOut += result.tokensOut ?? 0;
+  }
+  return { way, requests: fake.requests.length - before, tokensIn, tokensOut, tokensTotal: tokensIn + tokensOut };
+}
+
+/** Requests and tokens per 100 petitions, one per request and batched, against a fake server of its own. */
+export async function classificationCost(batchSize = 10): Promise<ClassifyCost[]> {
+  const fake = await startFakeOpenAI(answerWith(() => ({ authority: 'city', field: 'other' })));
+  try {
+    return [
+      await cost('naive (1 per request)', 1, fake),
+      await cost(`batched (${batchSize} per request)`, batchSize, fake),
+    ];
+  } finally {
+    await fake.close();
+  }
 }

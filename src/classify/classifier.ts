@@ -4,10 +4,12 @@
 import type { Config } from '../config/index.ts';
 import { normalizeText } from '../core/text.ts';
 import type { Logger } from '../log.ts';
+import type { Db } from '../db/client.ts';
 import { createModelGateway, LlmFailure } from '../llm/gateway.ts';
+import { estimateTokens, packByTokens } from '../llm/tokens.ts';
 import { classifyBatch, type LlmItem, type Usage } from './llm.ts';
 import { loadPromptTemplate, renderSystemPrompt, type PromptItem, type PromptTemplate } from './prompt.ts';
-import { classifyWithRules } from './rules.ts';
+import { classifyOffline } from './learned.ts';
 import { loadTaxonomy, type Taxonomy, type TaxonomyName } from './taxonomy.ts';
 import type { ClassificationResult, ClassifyInput } from './types.ts';
 
@@ -20,6 +22,8 @@ export interface ClassifierOptions {
   promptFile?: URL | string;
   /** Most entries kept in the in-memory cache. */
   cacheSize?: number;
+  /** Where model usage is counted (LlmUsage). */
+  db?: Db;
 }
 
 export interface DetailedOutcome {
@@ -43,6 +47,10 @@ export interface Classifier {
 }
 
 const DEFAULT_CACHE_SIZE = 5_000;
+/** A petition's share of the answer (its JSON result) and of the tags around it, in tokens. */
+const ITEM_OVERHEAD_TOKENS = 170;
+/** The answer's wrapper and a fallback's format hint, in tokens. */
+const REQUEST_OVERHEAD_TOKENS = 600;
 
 /** Splits a total over items in proportion to weights; the parts add up exactly. */
 export function splitTokens(total: number, weights: number[]): number[] {
@@ -60,7 +68,7 @@ export function splitTokens(total: number, weights: number[]): number[] {
   return parts;
 }
 
-/** Cache key: the petition's text (normalised), plus what else shapes the answer. */
+/** Cache key: the petition's text (normalized), plus what else shapes the answer. */
 export function cacheKey(taxonomy: string, text: string, ward?: string): string {
   return `${taxonomy}\u0000${normalizeText(text).toLowerCase()}\u0000${ward ?? ''}`;
 }
@@ -98,19 +106,24 @@ export function createClassifier(config: Config, log: Logger, options: Classifie
   const llmEnabled = config.llmEnabled && !options.offline;
   const template: PromptTemplate | undefined = llmEnabled ? loadPromptTemplate(options.promptFile) : undefined;
   const systemPrompt = template ? renderSystemPrompt(template, taxonomy) : '';
-  const gateway = llmEnabled ? createModelGateway(config, { timeoutMs: options.timeoutMs }) : undefined;
+  const gateway = llmEnabled
+    ? createModelGateway(config, { timeoutMs: options.timeoutMs, db: options.db, log })
+    : undefined;
   const cache = new LruCache<LlmItem>(options.cacheSize ?? DEFAULT_CACHE_SIZE);
   const model = config.OPENAI_MODEL;
   const promptVersion = template?.version;
   const batchSize = config.CLASSIFY_BATCH_SIZE;
+  // Batches fit the context window: at most CLASSIFY_BATCH_SIZE petitions, fewer when long.
+  const batchBudget = config.OPENAI_CONTEXT_TOKENS - estimateTokens(systemPrompt) - REQUEST_OVERHEAD_TOKENS;
+  const batchesOf = (pending: Pending[]) =>
+    packByTokens(pending, (p) => estimateTokens(p.text) + ITEM_OVERHEAD_TOKENS, batchBudget, batchSize);
   // After a 429 we stop calling until the server's retry-after has passed.
   let blockedUntil = 0;
 
   function rulesFor(inputs: ClassifyInput[]): Map<string, ClassificationResult> {
     const rules = new Map<string, ClassificationResult>();
     for (const input of inputs) {
-      const { detail: _detail, ...result } = classifyWithRules(input.text, taxonomy, input.context);
-      rules.set(input.id, result);
+      rules.set(input.id, classifyOffline(input.text, taxonomy, input.context));
     }
     return rules;
   }
@@ -160,8 +173,7 @@ export function createClassifier(config: Config, log: Logger, options: Classifie
     }
     const pending = pendingFor(inputs, outcome.results);
     let stop: LlmFailure | undefined;
-    for (let start = 0; start < pending.length; start += batchSize) {
-      const batch = pending.slice(start, start + batchSize);
+    for (const batch of batchesOf(pending)) {
       if (!stop && Date.now() < blockedUntil) {
         stop = new LlmFailure('rate_limit', 'LLM rate limited; waiting for retry-after', blockedUntil - Date.now());
       }

@@ -9,7 +9,13 @@ import { loadConfig, type Config } from '../config/index.ts';
 import type { Logger } from '../log.ts';
 import { createClassifier, type Classifier } from './classifier.ts';
 import { evaluate, formatReport, labelledLineSchema, type LabelledLine } from './evaluate.ts';
+import { modelFile, serializeModel, DEFAULT_MODEL_DIR } from './model.ts';
 import { needsReview } from './review.ts';
+import { corpusLines, crossValidate, nonPetitionTexts, trainOn, type CrossValidationReport } from './training.ts';
+import { exportLabelled } from './corrections.ts';
+import { connectDb } from '../db/client.ts';
+import { loadTaxonomy } from './taxonomy.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import type { TaxonomyName } from './taxonomy.ts';
 
 export interface CommandIo {
@@ -48,6 +54,7 @@ const inputLineSchema = z.object({
 });
 
 function describe(error: unknown): string {
+  if (error instanceof SyntaxError) return 'dòng không phải JSON hợp lệ';
   if (error instanceof z.ZodError)
     return error.issues.map((i) => `${i.path.join('.') || 'dòng'}: ${i.message}`).join('; ');
   return error instanceof Error ? error.message : String(error);
@@ -110,8 +117,12 @@ function outputLine(id: string | number, result: import('./types.ts').Classifica
 }
 
 export interface EvalCommandOptions extends ClassifyCommandOptions {
-  dataset: string;
+  dataset?: string;
   json?: boolean;
+  /** Folds of a cross-validation on the corpus (instead of classifying a dataset). */
+  cv?: string;
+  /** Corpus file for --cv (default corpus/petitions.jsonl). */
+  corpus?: string;
 }
 
 export function readDataset(source: string, error: Writable): LabelledLine[] {
@@ -127,8 +138,76 @@ export function readDataset(source: string, error: Writable): LabelledLine[] {
   return lines;
 }
 
+/** Cross-validates the offline classifier on the corpus and prints the report. */
+export function runCrossValidation(options: EvalCommandOptions, io: CommandIo): CrossValidationReport {
+  const config = io.config ?? loadConfig();
+  const taxonomy = loadTaxonomy(options.taxonomy ?? config.TAXONOMY);
+  const lines = corpusLines(taxonomy, options.corpus);
+  const report = crossValidate(lines, taxonomy, Number(options.cv), nonPetitionTexts());
+  if (options.json) {
+    io.output.write(`${JSON.stringify({ ...report, taxonomy: taxonomy.name, classifier: 'offline-cv' })}\n`);
+  } else {
+    const [low, high] = report.accuracy_ci.map((v) => `${(v * 100).toFixed(1)}%`);
+    const screen = report.is_petition;
+    io.output.write(
+      [
+        `Kiểm định chéo ${report.folds} phần trên kho kiến nghị thật; hệ phân cấp: ${taxonomy.name}`,
+        formatReport(report),
+        `Khoảng tin cậy 95% của độ chính xác (accuracy_ci): ${low} – ${high}`,
+        `Nhận biết kiến nghị (is_petition): precision ${screen.precision ?? '-'}, recall ${screen.recall ?? '-'}` +
+          ` (${screen.n_petitions} kiến nghị, ${screen.n_non_petitions} tin không phải kiến nghị)`,
+        '',
+      ].join('\n'),
+    );
+  }
+  return report;
+}
+
+export interface TrainCommandOptions {
+  taxonomy?: TaxonomyName;
+  withCorrections?: boolean;
+  corpus?: string;
+  /** Folder the model files go to (default src/classify/model/). */
+  out?: string;
+}
+
+/** Trains the model of each taxonomy (or the one given) and writes the committed JSON files. */
+export async function runTrainCommand(options: TrainCommandOptions, io: CommandIo): Promise<string[]> {
+  const names: TaxonomyName[] = options.taxonomy ? [options.taxonomy] : ['current', 'legacy'];
+  const corrections = options.withCorrections ? await staffCorrections(io) : [];
+  const dir = options.out
+    ? new URL(`${options.out.replace(/\/?$/, '/')}`, `file://${process.cwd()}/`)
+    : DEFAULT_MODEL_DIR;
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const name of names) {
+    const taxonomy = loadTaxonomy(name);
+    const extra = corrections.filter((line) => taxonomy.levelIds.includes(line.authority));
+    const model = trainOn([...corpusLines(taxonomy, options.corpus), ...extra], taxonomy);
+    const file = modelFile(name, dir);
+    writeFileSync(file, serializeModel(model));
+    written.push(file.pathname);
+    io.output.write(
+      `${name}: ${model.trainedOn.level} mẫu cấp, ${model.trainedOn.field} mẫu lĩnh vực` +
+        `${extra.length ? ` (có ${extra.length} điều chỉnh của cán bộ)` : ''} → ${file.pathname}\n`,
+    );
+  }
+  return written;
+}
+
+/** Staff corrections from the database as labelled lines. */
+async function staffCorrections(io: CommandIo): Promise<LabelledLine[]> {
+  const config = io.config ?? loadConfig();
+  const db = await connectDb(config.DATABASE_URL);
+  try {
+    return readDataset((await exportLabelled(db)).join('\n'), io.error);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** Classifies a labelled dataset and prints the report; returns it too. */
-export async function runEvalCommand(options: EvalCommandOptions, io: CommandIo) {
+export async function runEvalCommand(options: EvalCommandOptions & { dataset: string }, io: CommandIo) {
   const { classifier } = makeClassifier(options, io);
   const labels = readDataset(readFileSync(options.dataset, 'utf8'), io.error);
   const results = await classifier.classify(labels.map((label, i) => ({ id: String(i), text: label.text })));
@@ -167,11 +246,25 @@ export function registerClassifyCommands(program: Command): void {
   program
     .command('eval')
     .description('Đo độ chính xác trên tập dữ liệu có nhãn (JSON lines {"text","authority","field"?})')
-    .requiredOption('--dataset <file>', 'tệp JSON lines có nhãn')
+    .option('--dataset <file>', 'tệp JSON lines có nhãn')
+    .option('--cv <k>', 'kiểm định chéo k phần trên kho kiến nghị (corpus/petitions.jsonl)')
+    .option('--corpus <file>', 'kho kiến nghị cho --cv')
     .addOption(taxonomyOption())
-    .option('--offline', 'chỉ dùng bộ phân loại theo quy tắc')
+    .option('--offline', 'chỉ dùng bộ phân loại ngoại tuyến (quy tắc và mô hình)')
     .option('--json', 'in kết quả dạng một đối tượng JSON')
     .action(async (options: EvalCommandOptions) => {
-      await runEvalCommand(options, processIo());
+      if (options.cv) runCrossValidation(options, processIo());
+      else if (options.dataset) await runEvalCommand({ ...options, dataset: options.dataset }, processIo());
+      else throw new Error('cần --dataset <tệp> hoặc --cv <k>');
+    });
+  program
+    .command('train')
+    .description('Huấn luyện mô hình phân loại ngoại tuyến từ kho kiến nghị (corpus/) vào src/classify/model/')
+    .addOption(taxonomyOption())
+    .option('--with-corrections', 'thêm các điều chỉnh của cán bộ trong cơ sở dữ liệu vào dữ liệu huấn luyện')
+    .option('--corpus <file>', 'kho kiến nghị (mặc định corpus/petitions.jsonl)')
+    .option('--out <dir>', 'thư mục ghi mô hình (mặc định src/classify/model/)')
+    .action(async (options: TrainCommandOptions) => {
+      await runTrainCommand(options, processIo());
     });
 }

@@ -2,6 +2,7 @@
 // labelled data for measuring the classifiers.
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.ts';
+import { transaction } from '../db/sql.ts';
 import { redactPersonalData } from './pii.ts';
 import { loadTaxonomy, type TaxonomyName } from './taxonomy.ts';
 
@@ -67,7 +68,7 @@ export async function recordCorrection(
     });
   };
   // Inside a chat turn the caller's transaction is used; otherwise one is opened here.
-  if ('$transaction' in db) await db.$transaction(write);
+  if ('$transaction' in db) await transaction(db, write);
   else await write(db);
 }
 

@@ -33,6 +33,16 @@ export interface EvalReport {
 }
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
+
+/** 95% Wilson score interval of a proportion (sound for small n and for rates near 0 or 1). */
+export function wilsonInterval(successes: number, n: number, z = 1.96): [number, number] {
+  if (n === 0) return [0, 0];
+  const p = successes / n;
+  const centre = p + (z * z) / (2 * n);
+  const spread = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  const denominator = 1 + (z * z) / n;
+  return [round(Math.max(0, (centre - spread) / denominator)), round(Math.min(1, (centre + spread) / denominator))];
+}
 const ratio = (part: number, whole: number) => (whole === 0 ? null : round(part / whole));
 
 /** Compares predictions with labels; "local" is every level below central. */

@@ -1,4 +1,4 @@
-// Public surface of the petition classifier (issue 3).
+// Public surface of the petition classifier.
 export {
   createClassifier,
   splitTokens,

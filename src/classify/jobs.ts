@@ -52,7 +52,8 @@ async function loadPetitions(db: Db, ids: number[]): Promise<PetitionRow[]> {
   const rows = await queryRows<PetitionRow>(
     db,
     Prisma.sql`
-      SELECT p."id", p."text", p."textNormalized", p."status", v."name" AS "voterName", p."ward" AS "petitionWard",
+      SELECT p."id", p."text", p."textNormalized", p."status", COALESCE(v."name", p."speaker") AS "voterName",
+        p."ward" AS "petitionWard",
         m."title" AS "meetingTitle", m."ward" AS "meetingWard",
         ${latest('classifier')} AS "lastClassifier", ${latest('taxonomy')} AS "lastTaxonomy"
       FROM "Petition" p LEFT JOIN "Voter" v ON v."id" = p."voterId" LEFT JOIN "Meeting" m ON m."id" = p."meetingId"
@@ -80,7 +81,7 @@ function toInput(petition: PetitionRow): ClassifyInput {
   };
 }
 
-/** Identical normalised texts already classified by the LLM (or staff) are reused: text -> result. */
+/** Identical normalized texts already classified by the LLM (or staff) are reused: text -> result. */
 async function reuseFromDb(
   db: Db,
   petitions: PetitionRow[],
@@ -284,7 +285,7 @@ export function registerClassificationJobs(
   log: Logger,
   options: ClassificationJobOptions = {},
 ): Classifier {
-  const classifier = options.classifier ?? createClassifier(config, log, options);
+  const classifier = options.classifier ?? createClassifier(config, log, { db, ...options });
   queue.register(CLASSIFY_JOB, {
     batchSize: config.CLASSIFY_BATCH_SIZE * REQUESTS_PER_CALL,
     handle: (jobs) => handleJobs(jobs, db, classifier, config, log),

@@ -4,6 +4,7 @@
 // model gateway, which redacts it.
 import { z } from 'zod';
 import { LlmFailure, toLlmFailure, type ModelGateway, type ModelUsage } from '../llm/gateway.ts';
+import { extractJson } from '../llm/json.ts';
 import { renderUserMessage, type PromptItem } from './prompt.ts';
 import type { Taxonomy } from './taxonomy.ts';
 import type { ClassificationResult } from './types.ts';
@@ -83,23 +84,6 @@ export function responseJsonSchema(taxonomy: Taxonomy) {
       },
     },
   };
-}
-
-/** Pulls the JSON object out of an answer (some servers wrap it in prose or ``` fences). */
-export function extractJson(content: string): unknown {
-  const trimmed = content.trim();
-  try {
-    return JSON.parse(trimmed);
-  } catch {
-    const start = trimmed.indexOf('{');
-    const end = trimmed.lastIndexOf('}');
-    if (start < 0 || end <= start) return undefined;
-    try {
-      return JSON.parse(trimmed.slice(start, end + 1));
-    } catch {
-      return undefined;
-    }
-  }
 }
 
 function parseAnswer(content: string, keys: string[], taxonomy: Taxonomy): Map<string, LlmItem> {

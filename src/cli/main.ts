@@ -1,16 +1,19 @@
 // The `kiennghi` command line: the bot itself and the office's scripting commands.
 import { readFile, writeFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import { z } from 'zod';
 import { Api } from 'grammy';
 import { registerClassifyCommands } from '../classify/index.ts';
 import { ConfigError, loadConfig, type Config } from '../config/index.ts';
 import { invalidDateTime, parseDateTime } from '../core/dates.ts';
+import { MEETING_STATUS_LABELS } from '../core/messages-staff.ts';
 import { formatDateTime } from '../core/time.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { withDb } from './db.ts';
 import { registerDigestCommands } from '../digests/cli.ts';
 import { startApp } from '../main.ts';
 import { registerOpsCommands } from './ops.ts';
+import { speakVietnamese } from './output.ts';
 import {
   deepLink,
   findMeetingByCode,
@@ -19,9 +22,15 @@ import {
   saveMeeting,
   writeQrPng,
 } from '../meetings/service.ts';
+import { meetingPosterPdf, POSTER_SIZES, type PosterSize } from '../meetings/poster.ts';
 import { scheduleIcs } from '../staff/schedule.ts';
 
+// Validation messages (zod) in Vietnamese, like everything else a person reads here.
+z.config(z.locales.vi());
+
 const program = new Command('kiennghi').description('Trợ lý tiếp nhận ý kiến, kiến nghị cử tri');
+// Set before any subcommand is declared: subcommands inherit the help option and the error output.
+speakVietnamese(program);
 
 program
   .command('start', { isDefault: true })
@@ -89,7 +98,7 @@ meeting
       for (const m of meetings) {
         const deputies = m.deputies.map((d) => d.deputy.name).join('; ');
         console.log(
-          `${m.code}\t${formatDateTime(m.startsAt, config.TZ)}\t${m.status}\t${m.title}\t${m.place}` +
+          `${m.code}\t${formatDateTime(m.startsAt, config.TZ)}\t${MEETING_STATUS_LABELS[m.status] ?? m.status}\t${m.title}\t${m.place}` +
             (m.ward ? `, ${m.ward}` : '') +
             (deputies ? `\t${deputies}` : ''),
         );
@@ -108,8 +117,34 @@ meeting
       if (!found) throw new CliError(`Không có hội nghị mã ${code}.`);
       const username = options.botUsername ?? (await botUsername(config));
       const link = deepLink(username.replace(/^@/, ''), found.code);
-      await writeQrPng(link, options.out);
+      await writeQrPng(link, options.out, found);
       console.log(`Đã ghi ${options.out}: ${link}`);
+    });
+  });
+
+meeting
+  .command('poster <code>')
+  .description('tạo áp phích PDF (A4 hoặc A5) để in: hội nghị, mã QR Telegram, cách gửi qua Zalo, mã hội nghị')
+  .requiredOption('--out <file>', 'tệp PDF đầu ra')
+  .option('--size <size>', 'khổ giấy: a4 | a5', 'a4')
+  .option('--bot-username <name>', 'tên bot Telegram (mặc định: hỏi Telegram bằng getMe)')
+  .action(async (code: string, options: { out: string; size: string; botUsername?: string }) => {
+    const size = options.size.toLowerCase();
+    if (!isPosterSize(size)) throw new CliError(`Khổ giấy "${options.size}" không hợp lệ: chọn a4 hoặc a5.`);
+    await withDb(async (db, config) => {
+      const found = await db.meeting.findUnique({ where: { code: code.trim().toUpperCase() } });
+      if (!found) throw new CliError(`Không có hội nghị mã ${code}.`);
+      const username = options.botUsername ?? (await botUsername(config));
+      const pdf = await meetingPosterPdf({
+        office: config.OFFICE_NAME,
+        meeting: found,
+        telegramLink: deepLink(username.replace(/^@/, ''), found.code),
+        zaloLink: config.ZALO_BOT_LINK,
+        timeZone: config.TZ,
+        size,
+      });
+      await writeFile(options.out, pdf);
+      console.log(`Đã ghi áp phích ${options.out} (${size.toUpperCase()}).`);
     });
   });
 
@@ -135,12 +170,19 @@ async function botUsername(config: Config): Promise<string> {
   return me.username;
 }
 
+function isPosterSize(size: string): size is PosterSize {
+  return (POSTER_SIZES as readonly string[]).includes(size);
+}
+
 class CliError extends Error {}
 
 registerClassifyCommands(program);
 registerDigestCommands(program);
 registerOpsCommands(program);
+(await import('./followup.ts')).registerFollowupCommands(program);
 (await import('../privacy/cli.ts')).registerPrivacyCommands(program);
+(await import('./llm.ts')).registerLlmCommands(program);
+(await import('../minutes/cli.ts')).registerMinutesCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -100,9 +100,15 @@ const schema = z.object({
   OPENAI_VISION_BASE_URL: optionalString.pipe(z.url().optional()),
 });
 
+/** How a channel runs, with what that mode needs (a webhook needs the public URL and its secret). */
+export type ChannelMode =
+  | { mode: 'off' }
+  | { mode: 'polling'; token: string }
+  | { mode: 'webhook'; token: string; publicUrl: string; secret: string };
+
 export type Config = z.infer<typeof schema> & {
-  telegramMode: 'off' | 'polling' | 'webhook';
-  zaloMode: 'off' | 'polling' | 'webhook';
+  telegram: ChannelMode;
+  zalo: ChannelMode;
   llmEnabled: boolean;
 };
 
@@ -128,22 +134,24 @@ export function parseConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`Cấu hình không hợp lệ: ${name}: ${issue.message}`);
   }
   const values = result.data;
-  const webhook = Boolean(values.PUBLIC_URL);
-  if (webhook && values.TELEGRAM_BOT_TOKEN && !values.TELEGRAM_WEBHOOK_SECRET) {
-    throw new ConfigError(
-      'Cấu hình không hợp lệ: TELEGRAM_WEBHOOK_SECRET: bắt buộc khi đặt PUBLIC_URL (chế độ webhook)',
-    );
-  }
-  if (webhook && values.ZALO_BOT_TOKEN && !values.ZALO_WEBHOOK_SECRET) {
-    throw new ConfigError('Cấu hình không hợp lệ: ZALO_WEBHOOK_SECRET: bắt buộc khi đặt PUBLIC_URL (chế độ webhook)');
-  }
-  const mode = (token: string | undefined) => (!token ? 'off' : webhook ? 'webhook' : 'polling');
   return {
     ...values,
-    telegramMode: mode(values.TELEGRAM_BOT_TOKEN),
-    zaloMode: mode(values.ZALO_BOT_TOKEN),
+    telegram: channelMode('TELEGRAM', values.TELEGRAM_BOT_TOKEN, values.PUBLIC_URL, values.TELEGRAM_WEBHOOK_SECRET),
+    zalo: channelMode('ZALO', values.ZALO_BOT_TOKEN, values.PUBLIC_URL, values.ZALO_WEBHOOK_SECRET),
     llmEnabled: Boolean(values.OPENAI_API_KEY),
   };
+}
+
+/** Off without a token; with PUBLIC_URL a webhook, which then needs its secret; else polling. */
+function channelMode(prefix: string, token?: string, publicUrl?: string, secret?: string): ChannelMode {
+  if (!token) return { mode: 'off' };
+  if (!publicUrl) return { mode: 'polling', token };
+  if (!secret) {
+    throw new ConfigError(
+      `Cấu hình không hợp lệ: ${prefix}_WEBHOOK_SECRET: bắt buộc khi đặt PUBLIC_URL (chế độ webhook)`,
+    );
+  }
+  return { mode: 'webhook', token, publicUrl: publicUrl.replace(/\/+$/, ''), secret };
 }
 
 /** Reads `.env` (without overriding the real environment), then parses. */

@@ -1,4 +1,4 @@
-// The Vietnamese sentences of deputy digests, subscriptions, reports and exports (issue 6).
+// The Vietnamese sentences of deputy digests, subscriptions, reports and exports.
 import { STATUS_LABELS } from './messages.ts';
 import { formatDate, formatDateTime } from './time.ts';
 
@@ -56,16 +56,16 @@ export function dayLabel(day: string): string {
 }
 
 export const subscriptionMsg = {
-  askFrequency: () => 'Bạn muốn nhận bản tin ý kiến cử tri khi nào?',
+  askFrequency: () => 'Xin chọn tần suất nhận bản tin ý kiến cử tri:',
   subscribed: (frequency: string) =>
     `Đã đăng ký nhận bản tin ${FREQUENCY_LABELS[frequency] ?? frequency} qua cuộc trò chuyện này. ` +
     'Gõ /huydangky để dừng nhận.',
   unknownFrequency: () =>
-    'Chưa rõ tần suất. Bạn gõ một trong: /dangky hang ngay, /dangky hang tuan, /dangky sau moi hop.',
+    'Chưa rõ tần suất. Xin gõ một trong: /dangky hang ngay, /dangky hang tuan, /dangky sau moi hop.',
   notDeputy: () =>
-    'Lệnh này dành cho đại biểu có tài khoản đã được Văn phòng liên kết. Bạn vui lòng liên hệ Văn phòng để được cấp quyền.',
-  unsubscribed: () => 'Đã dừng gửi bản tin. Bạn có thể đăng ký lại bằng lệnh /dangky.',
-  notSubscribed: () => 'Bạn chưa đăng ký nhận bản tin. Gõ /dangky để đăng ký.',
+    'Lệnh này dành cho đại biểu có tài khoản đã được Văn phòng liên kết. Xin liên hệ Văn phòng để được cấp quyền.',
+  unsubscribed: () => 'Đã dừng gửi bản tin. Có thể đăng ký lại bằng lệnh /dangky.',
+  notSubscribed: () => 'Tài khoản này chưa đăng ký nhận bản tin. Gõ /dangky để đăng ký.',
 };
 
 export const reportMsg = {
@@ -80,14 +80,17 @@ export const reportMsg = {
 
 /** Headings and column names of the Word and Excel reports. */
 export const reportText = {
-  office: 'ĐOÀN ĐẠI BIỂU QUỐC HỘI VÀ HĐND',
-  motto: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc',
-  title: 'BÁO CÁO TỔNG HỢP Ý KIẾN, KIẾN NGHỊ CỬ TRI',
+  type: 'BÁO CÁO',
+  symbol: 'BC',
+  title: 'Tổng hợp ý kiến, kiến nghị cử tri',
+  /** "Nơi nhận" before the office's own file copy ("Lưu: VT."). */
+  recipients: ['Đoàn đại biểu Quốc hội', 'Thường trực HĐND', 'Các đại biểu'],
   period: (from: string, to: string) => `Từ ngày ${dayLabel(from)} đến ngày ${dayLabel(to)}`,
   forMeeting: (code: string, title: string) => `Hội nghị ${code}: ${title}`,
   partMeetings: 'I. TÌNH HÌNH TỔ CHỨC TIẾP XÚC CỬ TRI',
   meetingsSummary: (meetings: number, expected: number, voters: number, petitions: number) =>
-    `Trong kỳ đã tổ chức ${meetings} hội nghị tiếp xúc cử tri (dự kiến ${expected} cử tri tham dự); ` +
+    `Trong kỳ đã tổ chức ${meetings} hội nghị tiếp xúc cử tri` +
+    (expected ? ` (dự kiến ${expected} cử tri tham dự); ` : '; ') +
     `${voters} cử tri đã gửi ${petitions} ý kiến, kiến nghị.`,
   meetingLine: (
     startsAt: Date,

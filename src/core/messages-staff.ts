@@ -4,7 +4,7 @@ import { excerpt, STATUS_LABELS } from './messages.ts';
 import { formatDate, formatDateTime } from './time.ts';
 
 export const MEETING_STATUS_LABELS: Record<string, string> = {
-  scheduled: 'Sắp diễn ra',
+  scheduled: 'Đã lên lịch',
   open: 'Đang nhận ý kiến',
   closed: 'Đã kết thúc',
   cancelled: 'Đã hủy',
@@ -16,6 +16,37 @@ export const ROLE_LABELS: Record<string, string> = {
   deputy: 'đại biểu',
   voter: 'cử tri',
 };
+
+/** Channels as people read them. */
+export const CHANNEL_LABELS: Record<string, string> = {
+  telegram: 'Telegram',
+  zalo: 'Zalo',
+  local: 'thử trên máy',
+};
+
+/** Who classified a petition. */
+export const CLASSIFIER_LABELS: Record<string, string> = {
+  llm: 'phân loại tự động (mô hình ngôn ngữ)',
+  rules: 'phân loại tự động (quy tắc)',
+  staff: 'cán bộ',
+};
+
+/** An event's actor as recorded ("telegram:voter", "zalo:123 (staff)", "classifier", "system") in words. */
+export function actorLabel(actor: string): string {
+  if (actor === 'classifier') return 'phân loại tự động';
+  if (actor === 'system') return 'hệ thống';
+  const voter = /^(\w+):voter$/.exec(actor);
+  if (voter) return `cử tri (${CHANNEL_LABELS[voter[1]!] ?? voter[1]})`;
+  const staff = /^(\w+):(\S+) \((\w+)\)$/.exec(actor);
+  if (staff) return `${ROLE_LABELS[staff[3]!] ?? staff[3]} (${CHANNEL_LABELS[staff[1]!] ?? staff[1]} ${staff[2]})`;
+  return actor;
+}
+
+/** A classifier's event note ("llm: Cấp xã/Môi trường") with the classifier named in words. */
+function eventNote(note: string): string {
+  const match = /^(llm|rules|staff): (.*)$/s.exec(note);
+  return match ? `${CLASSIFIER_LABELS[match[1]!]}: ${match[2]}` : note;
+}
 
 export const reviewLabels = {
   confirm: 'Xác nhận',
@@ -107,7 +138,7 @@ export const staffMsg = {
 
   help: (role: string) =>
     [
-      `Bạn đang dùng trợ lý với vai trò ${ROLE_LABELS[role] ?? role}. Các lệnh:`,
+      `Vai trò: ${ROLE_LABELS[role] ?? role}. Các lệnh:`,
       '• /lich, /lich tuan nay, /lich <phường hoặc đại biểu> — lịch tiếp xúc cử tri',
       '• /thongke [thời gian] [phuong=…] [linhvuc=…] [cap=…] [daibieu=…] [hop=…] [trangthai=…] — số liệu',
       '• /bieudo [như /thongke] — biểu đồ theo lĩnh vực, cấp thẩm quyền và theo ngày',
@@ -143,10 +174,10 @@ export const staffMsg = {
     ]
       .filter(Boolean)
       .join('\n'),
-  deputyAmbiguous: (names: string[]) => `Có nhiều đại biểu trùng tên: ${names.join('; ')}. Bạn ghi đầy đủ họ tên nhé.`,
+  deputyAmbiguous: (names: string[]) => `Có nhiều đại biểu trùng tên: ${names.join('; ')}. Xin ghi đầy đủ họ tên.`,
   joined: (role: string, deputy: string | null) =>
     `Chào mừng! Tài khoản này đã được cấp vai trò ${ROLE_LABELS[role] ?? role}${deputy ? ` (${deputy})` : ''}. Gõ /canbo để xem các lệnh.`,
-  inviteInvalid: () => 'Mã mời không đúng, đã được dùng hoặc đã hết hạn. Bạn hãy xin mã mới.',
+  inviteInvalid: () => 'Mã mời không đúng, đã được dùng hoặc đã hết hạn. Xin đề nghị Văn phòng cấp mã mới.',
   alreadyAdmin: () => 'Tài khoản này đã là quản trị viên (cấu hình ADMIN_*), không cần mã mời.',
   revokeUsage: () => 'Cách dùng: /thuhoi <số thứ tự trong /nhanvien> hoặc /thuhoi <mã mời chưa dùng>.',
   revoked: (who: string) => `Đã thu hồi quyền của ${who}. Từ tin nhắn tiếp theo tài khoản này là cử tri.`,
@@ -199,6 +230,7 @@ export const staffMsg = {
     heading: string[],
     s: {
       total: number;
+      voters?: number;
       byStatus: { label: string; count: number }[];
       byAuthority: { label: string; count: number }[];
       byField: { label: string; count: number }[];
@@ -210,7 +242,10 @@ export const staffMsg = {
       `Thống kê kiến nghị${heading.length ? ` — ${heading.join('; ')}` : ' — toàn bộ'}`,
       problems.length ? `(Không tìm thấy: ${problems.join('; ')})` : null,
       // A criterion that names nothing known gets no total: a zero would read as an answer.
-      problems.length ? null : `Tổng số: ${s.total.toLocaleString('vi-VN')}`,
+      problems.length
+        ? null
+        : `Tổng số: ${s.total.toLocaleString('vi-VN')}` +
+          (s.voters === undefined ? '' : ` kiến nghị, ${s.voters.toLocaleString('vi-VN')} lượt cử tri`),
       s.total && s.byStatus.length ? `Theo tình trạng:\n${countLines(s.byStatus, s.total)}` : null,
       s.total && s.byAuthority.length ? `Theo cấp thẩm quyền:\n${countLines(s.byAuthority, s.total)}` : null,
       s.total && s.byField.length ? `Theo lĩnh vực:\n${countLines(s.byField, s.total)}` : null,
@@ -227,10 +262,10 @@ export const staffMsg = {
   scopeAll: () => 'toàn bộ',
 
   // Free questions
-  thinking: () => 'Đang tra cứu, bạn chờ giây lát…',
+  thinking: () => 'Đang tra cứu, xin chờ giây lát…',
   noLlm: (commands: string[]) =>
     'Trợ lý hỏi đáp chưa được cấu hình (thiếu OPENAI_API_KEY), nên chưa trả lời được câu hỏi tự do. ' +
-    `Bạn có thể dùng lệnh:\n${commands.map((c) => `• ${c}`).join('\n')}`,
+    `Có thể dùng lệnh:\n${commands.map((c) => `• ${c}`).join('\n')}`,
   suggestSchedule: () => '/lich tuan nay hoặc /lich <phường hoặc họ tên đại biểu>',
   suggestStats: () => '/thongke tuan nay phuong=<phường> linhvuc=<lĩnh vực>',
   suggestCharts: () => '/bieudo thang nay',
@@ -238,11 +273,10 @@ export const staffMsg = {
   suggestReview: () => '/duyet',
   answerUnverified: (facts: string) =>
     `Trợ lý đưa ra số liệu không khớp với kết quả tra cứu nên không hiển thị câu trả lời đó. Kết quả tra cứu:\n${facts}`,
-  answerNoData: () =>
-    'Mình chưa tìm được số liệu để trả lời câu hỏi này. Bạn thử hỏi cụ thể hơn, hoặc dùng /thongke, /lich.',
-  answerFailed: () => 'Xin lỗi, trợ lý hỏi đáp đang gặp sự cố. Bạn thử lại sau, hoặc dùng /thongke, /lich.',
+  answerNoData: () => 'Chưa tìm được số liệu để trả lời câu hỏi này. Xin hỏi cụ thể hơn, hoặc dùng /thongke, /lich.',
+  answerFailed: () => 'Xin lỗi, trợ lý hỏi đáp đang gặp sự cố. Xin thử lại sau, hoặc dùng /thongke, /lich.',
   voterMode: () =>
-    'Đã chuyển sang chế độ cử tri: tin nhắn của bạn sẽ được ghi nhận như ý kiến cử tri. Gõ /troly để quay lại trợ lý.',
+    'Đã chuyển sang chế độ cử tri: tin nhắn gửi tiếp được ghi nhận như ý kiến cử tri. Gõ /troly để quay lại trợ lý.',
   assistantMode: () => 'Đã quay lại chế độ trợ lý: câu hỏi bằng lời sẽ được tra cứu số liệu.',
 
   // Review
@@ -273,7 +307,7 @@ export const staffMsg = {
   reviewNotPetition: (code: string) =>
     `Đã ghi nhận ${code} không phải kiến nghị: không tính vào thống kê, báo cáo và bản tin (vẫn xem được bằng /kn).`,
   reviewStopped: () => 'Đã dừng rà soát. Gõ /duyet để tiếp tục.',
-  reviewChooseAgain: () => 'Bạn chọn một trong các lựa chọn bên dưới nhé.',
+  reviewChooseAgain: () => 'Xin chọn một trong các lựa chọn bên dưới.',
 
   // Petitions and follow-up
   knUsage: () => 'Cách dùng: /kn KN-2026-000123',
@@ -298,12 +332,12 @@ export const staffMsg = {
       ...h.events.map(
         (e) =>
           `  • ${formatDateTime(e.at, timeZone)}: ${e.from ? `${statusLabel(e.from)} → ` : ''}${statusLabel(e.to)}` +
-          `${e.note ? ` (${e.note})` : ''}${e.actor ? ` — ${e.actor}` : ''}`,
+          `${e.note ? ` (${eventNote(e.note)})` : ''}${e.actor ? ` — ${actorLabel(e.actor)}` : ''}`,
       ),
       h.classifications.length ? 'Phân loại qua các lần:' : null,
       ...h.classifications.map(
         (c) =>
-          `  • ${formatDateTime(c.at, timeZone)} ${c.classifier}: ${c.authority} / ${c.field} (${Math.round(c.confidence * 100)}%)`,
+          `  • ${formatDateTime(c.at, timeZone)} ${CLASSIFIER_LABELS[c.classifier] ?? c.classifier}: ${c.authority} / ${c.field} (${Math.round(c.confidence * 100)}%)`,
       ),
     ]
       .filter((line) => line !== null)
@@ -317,12 +351,139 @@ export const staffMsg = {
   duplicateSelf: () => 'Một kiến nghị không thể trùng với chính nó.',
   answerToVoter: (code: string, answer: string | null, ref: string | null, at: Date, timeZone: string) =>
     [
-      `Kiến nghị ${code} của bạn đã có trả lời (ngày ${formatDate(at, timeZone)}).`,
+      `Kiến nghị ${code} của Ông/Bà đã có trả lời (ngày ${formatDate(at, timeZone)}).`,
       ref ? `Văn bản: ${ref}` : null,
       answer ? `Nội dung trả lời: ${answer}` : null,
-      `Xem lại bằng lệnh /tracuu ${code}. Cảm ơn bạn đã gửi ý kiến.`,
+      `Xem lại bằng lệnh /tracuu ${code}. Trân trọng cảm ơn Ông/Bà đã gửi ý kiến.`,
     ]
       .filter(Boolean)
       .join('\n'),
   badDate: (text: string) => `Ngày "${text}" không hợp lệ (ví dụ 05/12/2026).`,
+};
+
+// ---- Follow-up: forwarding letters, answers, results reports, meeting changes, reminders ----
+
+/** Day, month and year of an instant in the zone. */
+function localParts(date: Date, timeZone: string): { day: string; month: string; year: string } {
+  const [year, month, day] = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  })
+    .format(date)
+    .split('-') as [string, string, string];
+  return { day, month, year };
+}
+
+/** The fixed lines of an official document (Decree 30/2020/NĐ-CP). */
+export const officialText = {
+  nation: () => 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+  motto: () => 'Độc lập - Tự do - Hạnh phúc',
+  number: (number: string) => `Số: ${number || '……'}`,
+  placeDate: (place: string | undefined, date: Date, timeZone: string) => {
+    const { day, month, year } = localParts(date, timeZone);
+    return `${place ? `${place}, ` : ''}ngày ${day} tháng ${month} năm ${year}`;
+  },
+  recipients: () => 'Nơi nhận:',
+  archive: () => '- Lưu: VT.',
+  signerTitle: () => 'Chánh Văn phòng',
+};
+
+/** The forwarding letter ("công văn chuyển kiến nghị của cử tri"). */
+export const forwardText = {
+  subject: () => 'V/v chuyển kiến nghị của cử tri',
+  to: (agency: string) => `Kính gửi: ${agency}.`,
+  intro: (office: string, agency: string, count: number) =>
+    `${office} nhận được ${count} kiến nghị của cử tri thuộc thẩm quyền giải quyết của ${agency} ` +
+    '(danh sách kèm theo, thông tin cá nhân của cử tri đã được lược bỏ).',
+  askAnswer: (due: string) =>
+    `Đề nghị Quý cơ quan xem xét, giải quyết và trả lời bằng văn bản trước ngày ${due}; ` +
+    'văn bản trả lời xin ghi rõ mã của từng kiến nghị (KN-…) để thông tin kịp thời đến cử tri.',
+  columns: () => ['STT', 'Mã kiến nghị', 'Hội nghị', 'Nội dung kiến nghị'],
+  closing: () => 'Trân trọng.',
+  noMeeting: () => 'Gửi qua kênh trực tuyến',
+  eventNote: (agency: string, number: string) => `${agency} — công văn số ${number}`,
+};
+
+/** The results report ("báo cáo kết quả giải quyết kiến nghị cử tri"). */
+export const resultsText = {
+  title: () => 'BÁO CÁO',
+  subtitle: () => 'Kết quả giải quyết kiến nghị của cử tri',
+  sheet: () => 'Kết quả',
+  meetingScope: (code: string, title: string) => `Hội nghị ${code}: ${title}`,
+  constituencyScope: (name: string) => `Đơn vị bầu cử: ${name}`,
+  unknownMeeting: (code: string) => `Không có hội nghị mã ${code}.`,
+  unknownConstituency: (name: string) => `Không có hội nghị nào của đơn vị bầu cử "${name}".`,
+  summary: (c: { total: number; answered: number; resolved: number }) =>
+    `Tổng số ${c.total} kiến nghị; đã có trả lời ${c.answered}; đã giải quyết ${c.resolved}.`,
+  columns: () => ['STT', 'Mã, hội nghị', 'Nội dung kiến nghị', 'Cơ quan', 'Trả lời', 'Kết quả'],
+  xlsxColumns: () => [
+    'Cấp thẩm quyền',
+    'Lĩnh vực',
+    'Mã kiến nghị',
+    'Hội nghị',
+    'Nội dung kiến nghị',
+    'Cơ quan giải quyết',
+    'Văn bản trả lời',
+    'Ngày trả lời',
+    'Nội dung trả lời',
+    'Kết quả',
+  ],
+  noAnswer: () => 'Chưa có trả lời',
+  answerRef: (ref: string, day: string | null) => `Văn bản số ${ref}${day ? ` ngày ${day}` : ''}`,
+  resolved: (resolved: boolean, status: string) =>
+    resolved ? 'Đã giải quyết' : status === 'answered' ? 'Đã trả lời, chưa giải quyết' : 'Đang chờ trả lời',
+  roman: (n: number) => ['I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX', 'X'][n - 1] ?? String(n),
+  recipients: () => ['Các vị đại biểu', 'Ủy ban Mặt trận Tổ quốc'],
+  toDeputy: (meeting: { code: string; title: string; startsAt: Date }, rows: number, timeZone: string) =>
+    `Báo cáo kết quả giải quyết ${rows} kiến nghị của cử tri, chuẩn bị cho hội nghị ${meeting.code} ` +
+    `(${meeting.title}, ${formatDateTime(meeting.startsAt, timeZone)}).`,
+};
+
+/** A meeting moved or cancelled, as its voters and deputies are told. */
+export const changeText = {
+  moved: (m: { code: string; title: string; startsAt: Date; place: string }, voter: boolean, timeZone: string) =>
+    [
+      `Thông báo: hội nghị ${m.code} (${m.title}) chuyển sang ${formatDateTime(m.startsAt, timeZone)}, tại ${m.place}.`,
+      voter ? 'Ông/Bà vẫn có thể gửi ý kiến, kiến nghị tại đây bất cứ lúc nào. Trân trọng.' : 'Trân trọng.',
+    ].join('\n'),
+  cancelled: (m: { code: string; title: string }, voter: boolean) =>
+    [
+      `Thông báo: hội nghị ${m.code} (${m.title}) đã hủy.`,
+      voter
+        ? 'Ông/Bà vẫn có thể gửi ý kiến, kiến nghị tại đây; chúng tôi sẽ chuyển đến cơ quan có thẩm quyền. Trân trọng.'
+        : 'Trân trọng.',
+    ].join('\n'),
+};
+
+/** The weekly reminder of overdue answers to staff. */
+export const reminderText = {
+  overdue: (
+    groups: { agency: string; items: { trackingCode: string; answerDueAt: Date; forwardRef: string | null }[] }[],
+    timeZone: string,
+  ) =>
+    [
+      `Nhắc việc: ${groups.reduce((n, g) => n + g.items.length, 0)} kiến nghị quá hạn trả lời.`,
+      ...groups.flatMap((g) => [
+        `• ${g.agency || 'Chưa rõ cơ quan'} (${g.items.length}):`,
+        ...g.items
+          .slice(0, 10)
+          .map(
+            (i) =>
+              `  ${i.trackingCode} — hạn ${formatDate(i.answerDueAt, timeZone)}${i.forwardRef ? `, công văn ${i.forwardRef}` : ''}`,
+          ),
+        ...(g.items.length > 10 ? [`  … và ${g.items.length - 10} kiến nghị khác`] : []),
+      ]),
+    ].join('\n'),
+};
+
+/** Follow-up sentences of staff commands and /thongke. */
+export const followupStaffMsg = {
+  overdue: (count: number) => `Quá hạn trả lời: ${count}`,
+  notResolvedUsage: () => 'Cách dùng: /chuagiaiquyet KN-2026-000123 | ghi chú (không bắt buộc)',
+  notResolvedNote: () => 'trả lời chưa giải quyết được kiến nghị',
+  unknown: (code: string) => `Không có kiến nghị mã ${code}.`,
+  reopened: (code: string) => `Đã mở lại ${code} để theo dõi, đôn đốc giải quyết (tình trạng: đã chuyển).`,
+  notAnswered: (code: string) => `${code} chưa có trả lời: không có gì để mở lại.`,
 };

@@ -3,5 +3,5 @@
 export const zaloMsg = {
   /** Zalo's sendPhoto takes a public URL, not an upload: files are named, not sent. */
   fileNotSent: (name: string) =>
-    `(Tệp "${name}" chưa gửi được qua Zalo. Bạn vui lòng xem tệp này trên Telegram hoặc nhờ văn phòng gửi lại.)`,
+    `(Tệp "${name}" chưa gửi được qua Zalo: xin xem tệp này trên Telegram hoặc đề nghị Văn phòng gửi lại.)`,
 };

@@ -45,9 +45,10 @@ function where(meeting: MeetingInfo): string {
 }
 
 export const msg = {
-  welcome: () =>
-    'Xin chào! Đây là trợ lý tự động tiếp nhận ý kiến, kiến nghị của cử tri gửi tới Đoàn đại biểu Quốc hội và HĐND.\n' +
-    'Ông/Bà có thể nhập mã hội nghị tiếp xúc cử tri (in trên giấy mời hoặc mã QR), hoặc gửi ngay ý kiến, kiến nghị.',
+  /** The first message: who speaks (the office's automated assistant) and what a voter can do. */
+  welcome: (office: string) =>
+    `Kính chào Ông/Bà. Đây là trợ lý tự động của ${office}, tiếp nhận ý kiến, kiến nghị của cử tri.\n` +
+    'Ông/Bà có thể nhập mã hội nghị tiếp xúc cử tri (in trên giấy mời) hoặc gửi ngay ý kiến, kiến nghị.',
 
   meetingGreeting: (meeting: MeetingInfo, timeZone: string) =>
     `Chào mừng Ông/Bà đến với hội nghị "${meeting.title}".\n` +
@@ -62,10 +63,10 @@ export const msg = {
 
   meetingNotFound: (code: string) =>
     `Không tìm thấy hội nghị có mã "${code}". ` +
-    'Ông/Bà vui lòng kiểm tra lại mã, hoặc cứ gửi ý kiến: ý kiến vẫn được ghi nhận.',
+    'Ông/Bà vui lòng kiểm tra lại mã, hoặc gửi ý kiến ngay: ý kiến vẫn được ghi nhận.',
 
   consentNotice: (held = false) =>
-    'Trước khi gửi, xin Ông/Bà đọc thông báo về dữ liệu cá nhân:\n' +
+    'Trước khi gửi ý kiến, xin Ông/Bà đọc thông báo về dữ liệu cá nhân:\n' +
     '• Chúng tôi lưu nội dung ý kiến, thời gian gửi, hội nghị và (nếu Ông/Bà đồng ý) họ tên, phường/xã của Ông/Bà.\n' +
     '• Mục đích: tổng hợp, chuyển cơ quan có thẩm quyền giải quyết và báo lại kết quả cho Ông/Bà.\n' +
     '• Nội dung được phân loại tự động; họ tên, số điện thoại, địa chỉ được xóa trước khi xử lý bằng máy.\n' +
@@ -84,7 +85,7 @@ export const msg = {
     'giới hạn của một ý kiến. Ông/Bà vui lòng chọn "Đồng ý" hoặc "Gửi ẩn danh" để lưu phần đang giữ, ' +
     'rồi gửi lại tin nhắn này.',
 
-  cancelled: () => 'Đã hủy. Không có thông tin nào của Ông/Bà được lưu lại. Ông/Bà có thể bắt đầu lại bất cứ lúc nào.',
+  cancelled: () => 'Đã hủy. Không có thông tin nào của Ông/Bà được lưu. Ông/Bà có thể bắt đầu lại bất cứ lúc nào.',
 
   stepCancelled: () => 'Đã hủy thao tác đang làm. Các ý kiến đã gửi trước đó vẫn được giữ.',
 
@@ -93,12 +94,12 @@ export const msg = {
   askWard: () => 'Ông/Bà sống ở phường/xã nào? (không bắt buộc)',
 
   askPetition: (anonymous: boolean) =>
-    (anonymous ? 'Ý kiến của Ông/Bà sẽ được gửi ẩn danh. ' : 'Cảm ơn Ông/Bà. ') +
-    'Mời Ông/Bà nhập ý kiến, kiến nghị. Ông/Bà có thể gửi kèm ảnh (có chú thích) hoặc tin nhắn thoại.',
+    (anonymous ? 'Ý kiến của Ông/Bà sẽ được gửi ẩn danh. ' : '') +
+    'Mời Ông/Bà nhập ý kiến, kiến nghị; có thể gửi kèm ảnh (có chú thích) hoặc tin nhắn thoại.',
 
   petitionStored: (trackingCode: string) =>
     `Đã ghi nhận ý kiến của Ông/Bà. Mã tra cứu: ${trackingCode}\n` +
-    `Ông/Bà có thể xem tình trạng bằng lệnh /tracuu ${trackingCode}. Nếu còn ý kiến khác, Ông/Bà cứ gửi tiếp.`,
+    `Xem tình trạng bằng lệnh /tracuu ${trackingCode}. Nếu còn ý kiến khác, mời Ông/Bà gửi tiếp.`,
 
   finished: () => 'Cảm ơn Ông/Bà đã gửi ý kiến. Kết quả giải quyết sẽ được báo lại qua cuộc trò chuyện này.',
 
@@ -128,29 +129,27 @@ export const msg = {
     'Đây có phải ý kiến, kiến nghị của Ông/Bà không? Tin nhắn ngắn nên chúng tôi hỏi lại; chưa có gì được lưu. ' +
     'Chọn "Gửi làm ý kiến" để lưu.',
 
-  notStoredOnRequest: () => 'Tin nhắn vừa rồi không được lưu. Khi cần, Ông/Bà cứ gửi ý kiến, kiến nghị.',
+  notStoredOnRequest: () => 'Tin nhắn vừa rồi không được lưu. Ông/Bà có thể gửi ý kiến, kiến nghị bất cứ lúc nào.',
 
   wardNotListed: () =>
     'Chúng tôi đã ghi lại phường/xã Ông/Bà nhập, nhưng tên này không có trong danh sách phường/xã của Văn phòng, ' +
     'nên ý kiến sẽ không được thống kê theo phường/xã.',
 
   staffWelcome: () =>
-    'Xin chào. Tài khoản này là tài khoản cán bộ: gõ /canbo để xem các lệnh, hoặc đặt câu hỏi về số liệu kiến nghị. ' +
+    'Xin chào. Đây là tài khoản cán bộ: gõ /canbo để xem các lệnh, hoặc đặt câu hỏi về số liệu kiến nghị. ' +
     'Để gửi ý kiến như một cử tri, gõ /cutri.',
 
   staffLeftVoterFlow: (dropped: boolean) =>
-    'Ông/Bà đang ở chế độ cán bộ nên bước gửi ý kiến của cử tri đã dừng' +
+    'Tài khoản đang ở chế độ cán bộ nên bước gửi ý kiến của cử tri đã dừng' +
     (dropped ? '; nội dung giữ tạm chưa được lưu' : '') +
-    '. Tin nhắn vừa rồi chưa được xử lý, mời Ông/Bà gửi lại (hoặc gõ /cutri để gửi ý kiến như một cử tri).',
+    '. Tin nhắn vừa rồi chưa được xử lý: xin gửi lại, hoặc gõ /cutri để gửi ý kiến như một cử tri.',
 
   unsupported: (what: 'sticker' | 'other') =>
-    (what === 'sticker'
-      ? 'Cảm ơn Ông/Bà! Chúng tôi chưa đọc được nhãn dán. '
-      : 'Chúng tôi chưa xử lý được loại nội dung này. ') +
+    (what === 'sticker' ? 'Chúng tôi chưa đọc được nhãn dán. ' : 'Chúng tôi chưa xử lý được loại nội dung này. ') +
     'Ông/Bà có thể gửi ý kiến bằng chữ, ảnh (có chú thích) hoặc tin nhắn thoại.',
 
   flood: (seconds: number) =>
-    'Ông/Bà đang gửi nhanh quá. Những ý kiến đã gửi trước đó đã được ghi nhận; ' +
+    'Ông/Bà gửi tin nhắn quá nhanh. Các ý kiến đã gửi trước đó đều đã được ghi nhận; ' +
     `Ông/Bà vui lòng chờ khoảng ${seconds} giây rồi gửi tiếp.`,
 
   expiredChoice: () => 'Lựa chọn này không còn hiệu lực. Ông/Bà vui lòng làm theo hướng dẫn mới nhất.',
@@ -207,11 +206,11 @@ export const msg = {
     'Ông/Bà muốn xóa họ tên, phường/xã và liên kết giữa Ông/Bà với các ý kiến đã gửi? ' +
     'Nội dung ý kiến vẫn được giữ ở dạng ẩn danh để cơ quan có thẩm quyền giải quyết.',
 
-  deleted: () => 'Đã xóa dữ liệu cá nhân của Ông/Bà. Cảm ơn Ông/Bà.',
+  deleted: () => 'Đã xóa dữ liệu cá nhân của Ông/Bà.',
 
   deleteKept: () => 'Đã giữ nguyên dữ liệu của Ông/Bà.',
 
-  nothingToCancel: () => 'Không có thao tác nào đang chờ. Ông/Bà cứ gửi ý kiến khi cần.',
+  nothingToCancel: () => 'Không có thao tác nào đang chờ. Ông/Bà có thể gửi ý kiến bất cứ lúc nào.',
 
   error: () => 'Xin lỗi, hệ thống đang bận. Ông/Bà vui lòng gửi lại sau ít phút.',
 };
@@ -225,9 +224,60 @@ export function excerpt(text: string, max: number): string {
 export const turnMsg = {
   failed: (errorId: string) =>
     'Xin lỗi Ông/Bà, hệ thống chưa xử lý được tin nhắn vừa rồi. ' +
-    `Xin Ông/Bà vui lòng gửi lại sau ít phút. (Mã lỗi: ${errorId})`,
+    `Ông/Bà vui lòng gửi lại sau ít phút. (Mã lỗi: ${errorId})`,
 
   limited: (seconds: number) =>
     'Ông/Bà đã gửi nhiều tin trong thời gian ngắn nên yêu cầu này chưa được thực hiện. ' +
-    `Xin Ông/Bà vui lòng thử lại sau khoảng ${seconds} giây.`,
+    `Ông/Bà vui lòng thử lại sau khoảng ${seconds} giây.`,
+};
+
+// ---- Follow-up: an answer that did not resolve a petition, and the voter's own data ----
+
+/** What a voter reads about the follow-up of their petitions and about their data. */
+export const followupVoterMsg = {
+  reopenChoice: () => 'Trả lời chưa giải quyết được',
+  reopenHint: () => 'Nếu câu trả lời chưa giải quyết được kiến nghị, Ông/Bà chọn "Trả lời chưa giải quyết được".',
+  reopenNote: () => 'cử tri cho biết trả lời chưa giải quyết được kiến nghị',
+  reopened: (code: string) =>
+    `Chúng tôi đã ghi nhận: câu trả lời chưa giải quyết được kiến nghị ${code}. ` +
+    'Kiến nghị được tiếp tục theo dõi, đôn đốc cơ quan có thẩm quyền giải quyết.',
+  reopenNotAnswered: (code: string) => `Kiến nghị ${code} chưa có trả lời hoặc đang được tiếp tục theo dõi.`,
+  reopenUnknown: (code: string) => `Không tìm thấy ý kiến ${code} của Ông/Bà.`,
+  noData: () => 'Chúng tôi không lưu dữ liệu nào về Ông/Bà.',
+  myData: (
+    voter: {
+      channel: string;
+      name: string | null;
+      ward: string | null;
+      phone: string | null;
+      consent: string;
+      consentAt: Date | null;
+      createdAt: Date;
+      petitions: { trackingCode: string; status: string; receivedAt: Date; textNormalized: string }[];
+    },
+    timeZone: string,
+  ) =>
+    [
+      'Dữ liệu chúng tôi lưu về Ông/Bà:',
+      `• Kênh: ${voter.channel}, từ ${formatDateTime(voter.createdAt, timeZone)}`,
+      `• Họ tên: ${voter.name ?? 'không lưu'}`,
+      `• Phường/xã: ${voter.ward ?? 'không lưu'}`,
+      `• Số điện thoại: ${voter.phone ?? 'không lưu'}`,
+      `• Đồng ý xử lý dữ liệu: ${CONSENT_LABELS[voter.consent] ?? voter.consent}` +
+        (voter.consentAt ? ` (${formatDateTime(voter.consentAt, timeZone)})` : ''),
+      voter.petitions.length ? `• Ý kiến đã gửi (${voter.petitions.length}):` : '• Chưa có ý kiến nào gắn với Ông/Bà.',
+      ...voter.petitions.map(
+        (p) =>
+          `  ${p.trackingCode} — ${STATUS_LABELS[p.status] ?? p.status} — ${formatDateTime(p.receivedAt, timeZone)}: ` +
+          excerpt(p.textNormalized, 80),
+      ),
+      'Xóa dữ liệu cá nhân: /xoadulieu. Xem chi tiết một ý kiến: /tracuu <mã>.',
+    ].join('\n'),
+};
+
+const CONSENT_LABELS: Record<string, string> = {
+  none: 'chưa',
+  agreed: 'đã đồng ý, có nêu tên',
+  anonymous: 'đã đồng ý, gửi ẩn danh',
+  withdrawn: 'đã rút lại',
 };

@@ -1,18 +1,21 @@
 // Every reply and notification is written to the outbox in the same transaction as the
 // change that caused it, then delivered: at once when the platform answers, later (in
 // order, per chat) when it does not. A crash between the two loses nothing.
-import type { Db, Tx } from '../db/client.ts';
+import type { Db, Tx } from '../db/types.ts';
 import { backoffMs } from '../jobs/queue.ts';
+import type { Logger } from '../log.ts';
+import { channelKey } from './keys.ts';
 import {
-  channelKey,
+  chatsWithDueMessages,
   insertMessages,
+  markFailed,
   markMessages,
+  markRetry,
   takeMessages,
   undeliveredMessages,
   type Claimed,
   type Outgoing,
-} from './store.ts';
-import type { Logger } from '../log.ts';
+} from './outbox-store.ts';
 import {
   DeliveryRateLimited,
   PermanentDeliveryError,
@@ -31,19 +34,10 @@ const MARK_ATTEMPTS = 5;
 const MAX_ATTEMPTS = 200;
 // A voter waits for the reply: retry at least every minute while the platform is down.
 const MAX_RETRY_DELAY_MS = 60_000;
+// Chats the retry poll delivers at most per round.
+const DUE_CHATS_PER_POLL = 500;
 
-/** One statement for a chat's messages, waiting for the next flush; ids follow their order. */
-export async function addToOutbox(
-  tx: Db | Tx,
-  channel: Channel,
-  chatId: string,
-  messages: OutgoingMessage[],
-): Promise<void> {
-  if (messages.length === 0) return;
-  await tx.outboxMessage.createMany({
-    data: messages.map((message) => ({ channel, chatId, payload: JSON.stringify(message) })),
-  });
-}
+export { addToOutbox } from './outbox-store.ts';
 
 /**
  * A turn's replies. Where the chat has nothing older waiting, they are stored already claimed
@@ -130,13 +124,8 @@ export class Outbox {
   /** Delivers every chat that has something due (retries after an outage); never throws. */
   async flushDue(): Promise<void> {
     try {
-      const chats = await this.db.outboxMessage.findMany({
-        where: { status: { in: ['pending', 'sending'] }, nextAttemptAt: { lte: new Date() } },
-        distinct: ['channel', 'chatId'],
-        select: { channel: true, chatId: true },
-        take: 500,
-      });
-      await Promise.all(chats.map((chat) => this.flush(chat.channel as Channel, chat.chatId)));
+      const chats = await chatsWithDueMessages(this.db, new Date(), DUE_CHATS_PER_POLL);
+      await Promise.all(chats.map((chat) => this.flush(chat.channel, chat.chatId)));
     } catch (error) {
       this.log.warn({ err: error }, 'outbox: database unavailable; will retry');
     }
@@ -259,24 +248,13 @@ export class Outbox {
       const reason = error instanceof Error ? error.message : String(error);
       if (error instanceof PermanentDeliveryError || attempts + 1 >= MAX_ATTEMPTS) {
         this.log.warn({ outboxId: id, reason }, 'message dropped: platform refuses delivery');
-        await this.db.outboxMessage.update({
-          where: { id },
-          data: { status: 'failed', attempts: attempts + 1, lastError: reason.slice(0, 500) },
-        });
+        await markFailed(this.db, id, attempts + 1, reason.slice(0, 500));
         return 'dropped';
       }
       const delay =
         error instanceof DeliveryRateLimited ? error.retryAfterMs : backoffMs(attempts + 1, MAX_RETRY_DELAY_MS);
       this.log.warn({ outboxId: id, reason, retryInMs: delay }, 'delivery failed; will retry');
-      await this.db.outboxMessage.update({
-        where: { id },
-        data: {
-          status: 'pending',
-          attempts: attempts + 1,
-          nextAttemptAt: new Date(Date.now() + delay),
-          lastError: reason.slice(0, 500),
-        },
-      });
+      await markRetry(this.db, id, attempts + 1, new Date(Date.now() + delay), reason.slice(0, 500));
       return 'retry';
     }
   }

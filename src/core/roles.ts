@@ -1,12 +1,11 @@
 // Roles are resolved on every turn, never cached: a revoked staff member loses access at once.
 import type { Config } from '../config/index.ts';
-import type { Db, Tx } from '../db/client.ts';
-import { channelKey, loadStaffRoles } from './store.ts';
-import type { Channel } from './types.ts';
+import type { Db, Tx } from '../db/types.ts';
+import { channelKey } from './keys.ts';
+import { loadStaffRoles } from './turn-store.ts';
+import type { Channel, Role } from './types.ts';
 
-export const ROLES = ['admin', 'staff', 'deputy', 'voter'] as const;
-export type Role = (typeof ROLES)[number];
-
+/** A user's role now (for work outside a turn, e.g. a job answering later). */
 export async function resolveRole(db: Db | Tx, config: Config, channel: Channel, userId: string): Promise<Role> {
   const users = [{ channel, userId }];
   return rolesOf(config, users, await loadStaffRoles(db, users)).get(channelKey(channel, userId))!;
@@ -31,6 +30,7 @@ function adminIds(config: Config, channel: Channel): string[] {
   return channel === 'telegram' ? config.ADMIN_TELEGRAM_IDS : channel === 'zalo' ? config.ADMIN_ZALO_IDS : [];
 }
 
+/** Office staff: admins and staff members (deputies are not). */
 export function isStaff(role: Role): boolean {
   return role === 'admin' || role === 'staff';
 }

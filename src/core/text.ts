@@ -3,7 +3,7 @@
 // C0/C1 control characters except tab and newline; they break logs and exports.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
-/** The normalised copy stored beside the original: NFC, no control characters, tidy spaces. */
+/** The normalized copy stored beside the original: NFC, no control characters, tidy spaces. */
 export function normalizeText(raw: string): string {
   return raw
     .normalize('NFC')

@@ -6,10 +6,10 @@ import { PrismaLibSQL } from '@prisma/adapter-libsql';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { PrismaClient as PostgresClient } from '../generated/prisma-pg/client.ts';
-import { withFastLane } from './sql.ts';
-import type { Db } from './types.ts';
+import { setKind, withFastLane } from './sql.ts';
+import type { Db, DbKind } from './types.ts';
 
-export type { Db, Tx } from './types.ts';
+export type { Db, DbKind, Tx } from './types.ts';
 
 /** Makes a relative SQLite path absolute (against the working directory) and creates its folder. */
 export function resolveDatabaseUrl(url: string): string {
@@ -20,22 +20,26 @@ export function resolveDatabaseUrl(url: string): string {
   return pathToFileURL(absolute).href;
 }
 
-export function isSqlite(url: string): boolean {
-  return url.startsWith('file:');
+/** The database a URL names (for work before a connection: migrations, backups); a connection's is `kindOf(db)`. */
+export function databaseKind(url: string): DbKind {
+  return url.startsWith('file:') ? 'sqlite' : 'postgresql';
 }
 
+/** Connects to the database of `url`; its kind is recorded for `kindOf`. */
 export async function connectDb(url: string): Promise<Db> {
   const resolved = resolveDatabaseUrl(url);
   let db: Db;
   const owner = () => db;
-  if (!isSqlite(resolved)) {
+  if (databaseKind(resolved) === 'postgresql') {
     // Both clients are generated from the same models; only the provider differs.
     db = new PostgresClient({
       adapter: withFastLane(new PrismaPg({ connectionString: resolved }), owner),
     }) as unknown as Db;
+    setKind(db, 'postgresql');
     return db;
   }
   db = new PrismaClient({ adapter: withFastLane(new PrismaLibSQL({ url: resolved }), owner) });
+  setKind(db, 'sqlite');
   // WAL lets readers (statistics) run beside the writer; busy_timeout makes a second
   // process wait for the lock instead of failing. synchronous stays FULL: an
   // acknowledged petition must survive a power cut.

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { connectDb, isSqlite, resolveDatabaseUrl } from './client.ts';
+import { connectDb, databaseKind, resolveDatabaseUrl } from './client.ts';
 
 const run = promisify(execFile);
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -29,7 +29,7 @@ export async function migrateDatabase(databaseUrl: string): Promise<void> {
 }
 
 function committedMigrations(url: string): string[] {
-  const dir = join(PROJECT_ROOT, 'prisma', ...(isSqlite(url) ? [] : ['postgres']), 'migrations');
+  const dir = join(PROJECT_ROOT, 'prisma', ...(databaseKind(url) === 'sqlite' ? [] : ['postgres']), 'migrations');
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);

@@ -5,3 +5,6 @@ import type { PrismaClient } from '../generated/prisma/client.ts';
 export type Db = PrismaClient;
 /** An interactive transaction of that client. */
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];
+
+/** Which database a handle runs on: decided once, when connecting (`connectDb`), and read with `kindOf`. */
+export type DbKind = 'sqlite' | 'postgresql';

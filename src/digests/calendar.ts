@@ -21,7 +21,7 @@ export function startOfLocalDay(day: string, timeZone: string): Date {
   return new Date(guess.getTime() - offsetMinutes(first, timeZone) * 60_000);
 }
 
-export function addDays(day: string, days: number): string {
+export function addIsoDays(day: string, days: number): string {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
@@ -38,12 +38,12 @@ export function isoWeekKey(day: string): string {
 }
 
 /** A day as the office types it (dd/mm/yyyy or yyyy-mm-dd, core/dates.ts) as YYYY-MM-DD. */
-export function parseDay(text: string): string | null {
+export function parseIsoDay(text: string): string | null {
   const ymd = parseTypedDay(text);
   return ymd ? isoDay(ymd) : null;
 }
 
 /** [start of `from`, start of the day after `to`) in the zone: both days included. */
 export function dayRange(from: string, to: string, timeZone: string): { start: Date; end: Date } {
-  return { start: startOfLocalDay(from, timeZone), end: startOfLocalDay(addDays(to, 1), timeZone) };
+  return { start: startOfLocalDay(from, timeZone), end: startOfLocalDay(addIsoDays(to, 1), timeZone) };
 }

@@ -1,4 +1,4 @@
-// CLI commands of issue 6: digest, report, export, group. Wired into src/cli/main.ts with
+// CLI commands of the digests and reports: digest, report, export, group. Wired into src/cli/main.ts with
 // registerDigestCommands(program).
 import { createWriteStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { invalidDay } from '../core/dates.ts';
 import { createLogger } from '../log.ts';
 import { exportPetitions, EXPORT_FORMATS, type ExportFormat } from '../reports/export.ts';
 import { buildReport, REPORT_FORMATS, type ReportFormat } from '../reports/index.ts';
-import { dayRange, parseDay } from './calendar.ts';
+import { dayRange, parseIsoDay } from './calendar.ts';
 import { confirmGroup, groupPetitions, mergeGroups, splitGroup } from './grouping.ts';
 import { previewDigest, queueDigestNow } from './preview.ts';
 
@@ -24,7 +24,7 @@ function cliActor(): string {
 }
 
 function day(value: string): string {
-  const parsed = parseDay(value);
+  const parsed = parseIsoDay(value);
   if (!parsed) throw new Error(invalidDay(value));
   return parsed;
 }
@@ -68,12 +68,15 @@ export function registerDigestCommands(program: Command): void {
   program
     .command('report')
     .description('báo cáo tổng hợp ý kiến, kiến nghị cử tri (Word hoặc Excel)')
-    .requiredOption('--from <date>', 'từ ngày (01/11/2026 hoặc 2026-11-01)')
-    .requiredOption('--to <date>', 'đến ngày, tính cả ngày này')
+    // Checked in the action, not by commander: `report results` (a subcommand) needs none of them.
+    .option('--from <date>', 'từ ngày (01/11/2026 hoặc 2026-11-01), bắt buộc')
+    .option('--to <date>', 'đến ngày, tính cả ngày này, bắt buộc')
     .option('--meeting <code>', 'chỉ một hội nghị')
-    .addOption(new Option('--format <format>', 'định dạng').choices([...REPORT_FORMATS]).makeOptionMandatory())
-    .requiredOption('--out <file>', 'tệp đầu ra')
+    .addOption(new Option('--format <format>', 'định dạng, bắt buộc').choices([...REPORT_FORMATS]))
+    .option('--out <file>', 'tệp đầu ra, bắt buộc')
     .action(async (options: { from: string; to: string; meeting?: string; format: ReportFormat; out: string }) => {
+      const missing = (['from', 'to', 'format', 'out'] as const).find((key) => !options[key]);
+      if (missing) throw new Error(`Thiếu tùy chọn bắt buộc --${missing}`);
       await withDb(async (db, config) => {
         const report = await buildReport(db, config, {
           from: day(options.from),

@@ -4,6 +4,7 @@
 import { NOT_PETITION } from '../classify/review.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { NOT_FORWARDED } from './deadlines.ts';
+import { countOverdue } from '../followup/deadlines.ts';
 
 export const UPCOMING_DAYS = 14;
 /** The status changes a deputy is told about. */
@@ -56,6 +57,8 @@ export interface DigestData {
   /** Not yet forwarded, whenever received: the builder decides which ones are late. */
   pending: { trackingCode: string; text: string; summary: string | null; status: string; receivedAt: Date }[];
   upcoming: DigestMeeting[];
+  /** Forwarded petitions whose answer is past due at `until`. */
+  overdueAnswers?: number;
 }
 
 export async function deputyMeetingIds(
@@ -115,8 +118,10 @@ export async function loadDigestData(
     select: { code: true, title: true, place: true, ward: true, startsAt: true },
     orderBy: { startsAt: 'asc' },
   });
+  const overdueAnswers = await countOverdue(db, period.until, inScope);
   return {
     deputy,
+    overdueAnswers,
     periodKey: period.key,
     since: period.since,
     until: period.until,

@@ -3,7 +3,7 @@
 // SESSION_CLOSES (local days) give those two deadlines; a petition still not forwarded
 // when the deadline of its round has passed is late. /thongke and the digests both use this.
 import type { Config } from '../config/index.ts';
-import { addDays, localDate, startOfLocalDay } from './calendar.ts';
+import { addIsoDays, localDate, startOfLocalDay } from './calendar.ts';
 
 export const DEADLINE_DAYS = 15;
 /** Statuses in which a petition has not yet left the office. */
@@ -43,8 +43,8 @@ export function deadlineStatus(config: DeadlineConfig, now: Date): DeadlineStatu
   const today = localDate(now, config.TZ);
   const opens = config.SESSION_OPENS ?? null;
   const closes = config.SESSION_CLOSES ?? null;
-  const before = opens ? deadline('before_session', addDays(opens, -DEADLINE_DAYS), today) : null;
-  const after = closes ? deadline('after_session', addDays(closes, DEADLINE_DAYS), today) : null;
+  const before = opens ? deadline('before_session', addIsoDays(opens, -DEADLINE_DAYS), today) : null;
+  const after = closes ? deadline('after_session', addIsoDays(closes, DEADLINE_DAYS), today) : null;
   const next = [before, after].find((d) => d && !d.passed) ?? null;
   return { configured: Boolean(opens || closes), sessionOpens: opens, sessionCloses: closes, before, after, next };
 }
@@ -62,7 +62,7 @@ export function missedDeadline(petition: DeadlinePetition, status: DeadlineStatu
   if (!NOT_FORWARDED.includes(petition.status)) return null;
   for (const d of [status.before, status.after]) {
     if (!d?.passed) continue;
-    if (petition.receivedAt < startOfLocalDay(addDays(d.day, 1), timeZone)) return d;
+    if (petition.receivedAt < startOfLocalDay(addIsoDays(d.day, 1), timeZone)) return d;
   }
   return null;
 }

@@ -6,6 +6,7 @@ import type { DigestData } from './data.ts';
 import { deadlineStatus, missedDeadline, type Deadline, type DeadlineConfig } from './deadlines.ts';
 import { orderIn, type Labels } from '../classify/labels.ts';
 import { themesOf, type Theme } from './themes.ts';
+import { followupStaffMsg } from '../core/messages-staff.ts';
 
 export const MAX_THEMES = 5;
 export const MAX_LIST = 5;
@@ -113,6 +114,7 @@ export function buildDigest(data: DigestData, options: DigestOptions): DigestCon
     }
     if (late.length > MAX_LIST) lines.push(digestMsg.moreChanges(late.length - MAX_LIST));
   }
+  if (data.overdueAnswers) lines.push('', followupStaffMsg.overdue(data.overdueAnswers));
   if (deadlines.next)
     lines.push('', digestMsg.nextDeadline(deadlines.next.kind, deadlines.next.day, deadlines.next.daysLeft));
   lines.push('', digestMsg.upcoming());

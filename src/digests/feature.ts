@@ -1,13 +1,11 @@
-// Chat commands of issue 6: /dangky and /huydangky for deputies (digest subscriptions),
-// /baocao for staff (the compiled report as a Word or Excel file in the chat).
-import type { Feature, Turn } from '../core/engine.ts';
+// Chat commands of the digests: /dangky and /huydangky for deputies (digest subscriptions),
+// /baocao for office staff (the compiled report as a Word or Excel file in the chat).
 import { frequencyChoiceLabels, reportMsg, subscriptionMsg } from '../core/messages-digest.ts';
-import { isStaff } from '../core/roles.ts';
 import { answerKey } from '../core/text.ts';
-import type { Choice } from '../core/types.ts';
+import type { Choice, Feature, Turn } from '../core/types.ts';
 import { CODE_PATTERN } from '../meetings/service.ts';
 import { buildReport, REPORT_FORMATS, ReportError, type ReportFormat } from '../reports/index.ts';
-import { parseDay } from './calendar.ts';
+import { parseIsoDay } from './calendar.ts';
 import { FREQUENCIES, type Frequency } from './scheduler.ts';
 
 export const FEATURE_NAME = 'digests';
@@ -39,9 +37,8 @@ export function parseFrequency(text: string): Frequency | null {
 
 const FREQUENCY_CHOICES: Choice[] = FREQUENCIES.map((f) => ({ id: `digest:${f}`, label: frequencyChoiceLabels[f] }));
 
-/** The deputy this chat account is linked to, if its role is deputy. */
+/** The deputy this chat account is linked to (a staff account of role deputy, not revoked). */
 async function linkedDeputyId(turn: Turn): Promise<number | null> {
-  if (turn.role !== 'deputy') return null;
   const member = await turn.tx.staffMember.findUnique({
     where: { channel_channelUserId: { channel: turn.event.channel, channelUserId: turn.event.userId } },
   });
@@ -107,7 +104,7 @@ export interface ReportArgs {
 /** "/baocao 01/11/2026 30/11/2026 xlsx HN-01": two dates, then a format and a meeting code in any order. */
 export function parseReportArgs(args: string): ReportArgs | null {
   const words = args.trim().split(/\s+/).filter(Boolean);
-  const days = words.map(parseDay);
+  const days = words.map(parseIsoDay);
   if (words.length < 2 || !days[0] || !days[1]) return null;
   let format: ReportFormat = 'docx';
   let meetingCode: string | undefined;
@@ -123,7 +120,6 @@ export function parseReportArgs(args: string): ReportArgs | null {
 }
 
 async function baocao(turn: Turn, args: string): Promise<void> {
-  if (!isStaff(turn.role)) return turn.reply(reportMsg.staffOnly());
   const parsed = parseReportArgs(args);
   if (!parsed) return turn.reply(reportMsg.usage());
   if (parsed.from > parsed.to) return turn.reply(reportMsg.badRange());
@@ -139,6 +135,29 @@ async function baocao(turn: Turn, args: string): Promise<void> {
   }
 }
 
+/** Subscriptions for deputies, the compiled report for office staff. */
 export function digestFeature(): Feature {
-  return { name: FEATURE_NAME, commands: { dangky, huydangky, baocao }, onInput };
+  const deputies = { roles: ['deputy'] as const, refusal: subscriptionMsg.notDeputy };
+  return {
+    name: FEATURE_NAME,
+    commands: [
+      {
+        name: 'dangky',
+        ...deputies,
+        usage: '/dangky [hằng ngày|hằng tuần|sau mỗi hội nghị]',
+        help: 'nhận bản tin',
+        run: dangky,
+      },
+      { name: 'huydangky', ...deputies, usage: '/huydangky', help: 'dừng nhận bản tin', run: huydangky },
+      {
+        name: 'baocao',
+        roles: ['admin', 'staff'],
+        refusal: reportMsg.staffOnly,
+        usage: '/baocao <từ ngày> <đến ngày> [docx|xlsx] [mã hội nghị]',
+        help: 'báo cáo tổng hợp (Word, Excel)',
+        run: baocao,
+      },
+    ],
+    onInput,
+  };
 }

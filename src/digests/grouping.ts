@@ -9,8 +9,12 @@ import type { Config } from '../config/index.ts';
 import { excerpt } from '../core/messages.ts';
 import type { Db } from '../db/client.ts';
 import { createModelGateway, type ModelGateway } from '../llm/gateway.ts';
+import { extractJson } from '../llm/json.ts';
+import { loadPrompt } from '../llm/prompts.ts';
+import { estimateTokens, packByTokens } from '../llm/tokens.ts';
 import type { Logger } from '../log.ts';
 import { clusterBySimilarity, DEFAULT_THRESHOLD } from './similarity.ts';
+import { transaction } from '../db/sql.ts';
 
 export interface GroupCandidate {
   id: number;
@@ -21,6 +25,8 @@ export interface GroupCandidate {
 /** A candidate with its voter's name, which the gateway removes from what the model sees. */
 export interface LlmGroupCandidate extends GroupCandidate {
   voter: { name: string | null } | null;
+  /** the speaker named in a meeting's minutes */
+  speaker?: string | null;
 }
 
 export const GROUPING_STATUSES_EXCLUDED = ['rejected'];
@@ -60,11 +66,11 @@ export function validateProposal(raw: unknown, known: Set<number>): ProposedGrou
   return groups;
 }
 
-const PROMPT =
-  'Bạn hỗ trợ Văn phòng Đoàn ĐBQH và HĐND tổng hợp ý kiến cử tri. Gom các ý kiến có CÙNG nội dung kiến nghị ' +
-  '(cùng vấn đề, cùng địa điểm/đối tượng) thành nhóm, kể cả khi diễn đạt khác nhau. Không gom các ý kiến chỉ ' +
-  'cùng lĩnh vực hay cùng địa điểm mà khác vấn đề. Mỗi ý kiến thuộc nhiều nhất một nhóm; bỏ qua ý kiến không ' +
-  'trùng với ý kiến nào. Trả lời JSON: {"groups":[{"title":"tên chủ đề ngắn gọn, tiếng Việt","ids":[số id,...]}]}';
+const PROMPT_FILE = 'group.v1.md';
+/** A petition's id in the answer, and the JSON around it, in tokens. */
+const ITEM_OVERHEAD_TOKENS = 16;
+/** The groups' titles in the answer, and a fallback's format hint, in tokens. */
+const ANSWER_RESERVE_TOKENS = 600;
 
 /** Asks the model for groups over one chunk (the gateway redacts the texts and the voters' names). */
 async function proposeChunk(gateway: ModelGateway, items: LlmGroupCandidate[]): Promise<ProposedGroup[]> {
@@ -72,21 +78,31 @@ async function proposeChunk(gateway: ModelGateway, items: LlmGroupCandidate[]): 
     feature: 'group',
     responseFormat: { type: 'json_object' },
     messages: [
-      { role: 'system', content: PROMPT },
+      { role: 'system', content: loadPrompt(PROMPT_FILE).text },
       { role: 'user', data: items.map((item) => ({ id: item.id, text: item.text })) },
     ],
-    names: items.flatMap((item) => (item.voter?.name ? [item.voter.name] : [])),
+    names: items.flatMap((item) => [item.voter?.name, item.speaker].filter((name): name is string => !!name)),
     maxTextChars: LLM_TEXT_CHARS,
   });
-  return validateProposal(JSON.parse(answer.content), new Set(items.map((item) => item.id)));
+  return validateProposal(extractJson(answer.content), new Set(items.map((item) => item.id)));
 }
 
-export async function proposeGroupsWithLlm(config: Config, items: LlmGroupCandidate[]): Promise<ProposedGroup[]> {
-  const gateway = createModelGateway(config);
+/** Chunks of at most LLM_CHUNK petitions that fit the context window with the prompt and the answer. */
+export function groupingChunks<T extends GroupCandidate>(items: T[], contextTokens: number): T[][] {
+  const budget = contextTokens - estimateTokens(loadPrompt(PROMPT_FILE).text) - ANSWER_RESERVE_TOKENS;
+  const cost = (item: T) => estimateTokens(item.text.slice(0, LLM_TEXT_CHARS)) + ITEM_OVERHEAD_TOKENS;
+  return packByTokens(items, cost, budget, LLM_CHUNK);
+}
+
+export async function proposeGroupsWithLlm(
+  config: Config,
+  items: LlmGroupCandidate[],
+  options: { db?: Db; log?: Logger } = {},
+): Promise<ProposedGroup[]> {
+  const gateway = createModelGateway(config, options);
   const groups: ProposedGroup[] = [];
-  for (let start = 0; start < items.length; start += LLM_CHUNK) {
-    groups.push(...(await proposeChunk(gateway, items.slice(start, start + LLM_CHUNK))));
-  }
+  for (const chunk of groupingChunks(items, gateway.contextTokens))
+    groups.push(...(await proposeChunk(gateway, chunk)));
   return groups;
 }
 
@@ -111,12 +127,12 @@ export async function groupPetitions(db: Db, config: Config, options: GroupingOp
   const ungrouped = await db.petition.findMany({
     where: { groupId: null, status: { notIn: GROUPING_STATUSES_EXCLUDED }, receivedAt: received },
     orderBy: { id: 'asc' },
-    select: { id: true, text: true, summary: true, voter: { select: { name: true } } },
+    select: { id: true, text: true, summary: true, speaker: true, voter: { select: { name: true } } },
   });
   if (ungrouped.length === 0) return { method: 'similarity', created: 0, joined: 0 };
   if (options.llm !== false && config.llmEnabled) {
     try {
-      const proposed = await proposeGroupsWithLlm(config, ungrouped);
+      const proposed = await proposeGroupsWithLlm(config, ungrouped, { db, log: options.log });
       return { method: 'llm', ...(await storeNewGroups(db, proposed, ungrouped)) };
     } catch (error) {
       options.log?.warn({ err: error }, 'LLM grouping failed; using text similarity');
@@ -159,7 +175,7 @@ async function storeNewGroups(db: Db, groups: ProposedGroup[], petitions: GroupC
   const byId = new Map(petitions.map((p) => [p.id, p]));
   let created = 0;
   for (const proposal of groups) {
-    await db.$transaction(async (tx) => {
+    await transaction(db, async (tx) => {
       const title = proposal.title ?? themeTitle(byId.get(proposal.ids[0]!)!);
       const group = await tx.petitionGroup.create({ data: { title } });
       // groupId: null guards against a concurrent run having grouped one of them already.
@@ -200,7 +216,7 @@ export async function confirmGroup(db: Db, groupId: number, actor: string, title
 /** Moves every petition of the source groups into the target and removes the emptied groups. */
 export async function mergeGroups(db: Db, targetId: number, sourceIds: number[], actor: string): Promise<number> {
   const sources = sourceIds.filter((id) => id !== targetId);
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const found = await tx.petitionGroup.findMany({ where: { id: { in: [targetId, ...sources] } } });
     const missing = [targetId, ...sources].find((id) => !found.some((g) => g.id === id));
     if (missing !== undefined) throw new GroupingError(`Không có nhóm số ${missing}.`);
@@ -228,7 +244,7 @@ export async function splitGroup(
   actor: string,
   title?: string,
 ): Promise<number> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const codes = trackingCodes.map((code) => code.trim().toUpperCase());
     const petitions = await tx.petition.findMany({
       where: { groupId, trackingCode: { in: codes } },

@@ -7,6 +7,7 @@ import type { Db } from '../db/client.ts';
 import { loadDigestData } from './data.ts';
 import { buildDigest, type DigestContent } from './digest.ts';
 import { taxonomyLabels } from '../classify/labels.ts';
+import { transaction } from '../db/sql.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -44,7 +45,7 @@ export async function previewDigest(db: Db, config: Config, deputyId: number, no
 /** Records the digest and puts it in the outbox of every subscribed chat; returns how many. */
 export async function queueDigestNow(db: Db, preview: DigestPreview, now: Date): Promise<number> {
   if (preview.destinations.length === 0) return 0;
-  await db.$transaction(async (tx) => {
+  await transaction(db, async (tx) => {
     await tx.digest.create({
       data: { deputyId: preview.deputy.id, periodKey: preview.periodKey, content: preview.content.text, sentAt: now },
     });

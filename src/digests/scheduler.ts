@@ -17,6 +17,7 @@ import { isoWeekKey, localDate } from './calendar.ts';
 import { deputyMeetingIds, loadDigestData } from './data.ts';
 import { buildDigest } from './digest.ts';
 import { taxonomyLabels } from '../classify/labels.ts';
+import { transaction } from '../db/sql.ts';
 
 export const FREQUENCIES = ['daily', 'weekly', 'after_meeting'] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
@@ -174,7 +175,8 @@ export class DigestScheduler {
   /** Records the digest and queues its messages in one transaction; returns the chats to flush. */
   async sendDigest(payload: z.infer<typeof jobPayload>): Promise<{ channel: string; chatId: string }[]> {
     const { db, config } = this.deps;
-    return db.$transaction(
+    return transaction(
+      db,
       async (tx) => {
         const done = await tx.digest.findUnique({
           where: { deputyId_periodKey: { deputyId: payload.deputyId, periodKey: payload.periodKey } },

@@ -44,11 +44,11 @@ export function vectorize(texts: string[]): Vector[] {
       const idf = Math.log((1 + total) / (1 + (documentFrequency.get(term) ?? 0))) + 1;
       vector.set(term, (1 + Math.log(count)) * idf);
     }
-    return normalise(vector);
+    return normalize(vector);
   });
 }
 
-function normalise(vector: Vector): Vector {
+function normalize(vector: Vector): Vector {
   let norm = 0;
   for (const value of vector.values()) norm += value * value;
   norm = Math.sqrt(norm);

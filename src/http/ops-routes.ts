@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.ts';
-import { isSqlite, type Db } from '../db/client.ts';
+import { databaseKind, type Db } from '../db/client.ts';
 import { PROJECT_ROOT } from '../db/migrate.ts';
 import { renderMetrics } from '../ops/metrics.ts';
 import { secretsMatch } from './server.ts';
@@ -46,7 +46,12 @@ export function mountOpsRoutes(app: Hono, { db, config, gauges }: OpsRouteDeps):
 }
 
 function committedMigrations(databaseUrl: string): string[] {
-  const dir = join(PROJECT_ROOT, 'prisma', ...(isSqlite(databaseUrl) ? [] : ['postgres']), 'migrations');
+  const dir = join(
+    PROJECT_ROOT,
+    'prisma',
+    ...(databaseKind(databaseUrl) === 'sqlite' ? [] : ['postgres']),
+    'migrations',
+  );
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory())
     .map((entry) => entry.name);

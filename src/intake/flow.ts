@@ -1,7 +1,8 @@
 // The voter conversation: meeting code -> privacy notice and consent -> optional name and
 // ward -> petitions, each confirmed with a tracking code. Channel-agnostic: it reads core
 // events and offers choices as data; Telegram shows buttons, Zalo numbered answers.
-import type { Feature, Turn } from '../core/engine.ts';
+import { ROLES, type Feature, type Turn } from '../core/types.ts';
+import { reopenByVoter, REOPEN_PREFIX, showMyData, withReopenChoice } from '../followup/voter.ts';
 import { choiceLabels, excerpt, msg, NOTICE_VERSION } from '../core/messages.ts';
 import { normalizeText } from '../core/text.ts';
 import type { Choice, VoterRecord } from '../core/types.ts';
@@ -11,8 +12,12 @@ import { Prisma } from '../generated/prisma/client.ts';
 import { findMeetingByCode } from '../meetings/service.ts';
 import { knownWards, wardKey } from '../meetings/wards.ts';
 import { INVITE_PATTERN, redeemInviteCode } from '../staff/invites.ts';
-import { MAX_PETITION_CHARS, normaliseTrackingCode, storePetition, TRACKING_CODE, type MediaRef } from './petitions.ts';
+import { MAX_PETITION_CHARS, normalizeTrackingCode, storePetition, TRACKING_CODE, type MediaRef } from './petitions.ts';
+import { answerMediaReview, queueMediaReading, REVIEW_STATE } from './media.ts';
 import { notPetitionReason } from './screen.ts';
+
+/** Every role: the voter's commands are open to staff too. */
+const EVERYONE = ROLES;
 
 const CONSENT_CHOICES: Choice[] = [
   { id: 'consent:agree', label: choiceLabels.agree },
@@ -62,7 +67,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
   async function wardIndex(turn: Turn): Promise<Map<string, string>> {
     const now = turn.now.getTime();
     if (!wardCache || now - wardCache.at >= WARD_CACHE_MS) {
-      const wards = await knownWards(turn.tx, turn.config, now);
+      const wards = await knownWards(turn.tx, turn.config);
       wardCache = { at: now, byKey: new Map(wards.map((ward) => [wardKey(ward), ward])) };
     }
     return wardCache.byKey;
@@ -78,25 +83,36 @@ export function intakeFeature(queue?: JobQueue): Feature {
   async function start(turn: Turn, args: string): Promise<void> {
     turn.conversation.state = 'idle';
     delete pendingOf(turn).unconfirmed;
-    if (isStaffOutsideVoterMode(turn)) {
-      if (args) bindMeeting(turn, args, await findMeetingByCode(turn.tx, args));
-      return turn.reply(msg.staffWelcome());
-    }
-    if (!args || turn.conversation.isNew) turn.reply(msg.welcome());
-    if (args) bindMeeting(turn, args, await findMeetingByCode(turn.tx, args));
-    await continueAfterGreeting(turn);
+    const meetingNote = args ? bindMeeting(turn, args, await findMeetingByCode(turn.tx, args)) : undefined;
+    if (isStaffOutsideVoterMode(turn)) return turn.reply(joinNotes(meetingNote, msg.staffWelcome())!);
+    const welcome = !args || turn.conversation.isNew ? msg.welcome(turn.config.OFFICE_NAME) : undefined;
+    await continueAfterGreeting(turn, joinNotes(welcome, meetingNote));
   }
 
-  /** After a meeting greeting: held text is kept, and stored as soon as consent exists. */
-  async function continueAfterGreeting(turn: Turn): Promise<void> {
+  /**
+   * After a meeting greeting: held text is kept, and stored as soon as consent exists.
+   * `lead` (greeting, meeting) opens the same reply, so a voter's step is one message.
+   */
+  async function continueAfterGreeting(turn: Turn, lead?: string): Promise<void> {
     const { voter } = turn;
-    if (hasConsent(voter)) return finishOnboarding(turn, voter!.consent === 'anonymous');
-    askConsent(turn);
+    if (hasConsent(voter)) return finishOnboarding(turn, voter!.consent === 'anonymous', lead);
+    askConsent(turn, lead);
   }
 
   async function onInput(turn: Turn): Promise<void> {
+    if (turn.conversation.isNew) {
+      const finish = leadNextReply(turn, msg.welcome(turn.config.OFFICE_NAME));
+      try {
+        return await answerInput(turn);
+      } finally {
+        finish();
+      }
+    }
+    return answerInput(turn);
+  }
+
+  async function answerInput(turn: Turn): Promise<void> {
     const { event } = turn;
-    if (turn.conversation.isNew) turn.reply(msg.welcome());
     if (event.kind === 'unsupported') return turn.reply(msg.unsupported(event.what));
     if (event.kind === 'text' && INVITE_PATTERN.test(event.text.trim())) return redeem(turn, event.text);
     if (isStaffOutsideVoterMode(turn) && inVoterStep(turn)) return leaveVoterFlow(turn);
@@ -115,6 +131,8 @@ export function intakeFeature(queue?: JobQueue): Feature {
         return onWardAnswer(turn);
       case 'intake.delete':
         return onDeleteAnswer(turn);
+      case REVIEW_STATE:
+        return (await answerMediaReview(turn, queue)) ? undefined : onIdleInput(turn);
       default:
         return onIdleInput(turn);
     }
@@ -144,7 +162,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
     }
     const meeting = await findMeetingByCode(turn.tx, text);
     if (meeting) return { kind: 'meeting', meeting };
-    if (TRACKING_CODE.test(normaliseTrackingCode(text))) return { kind: 'tracking' };
+    if (TRACKING_CODE.test(normalizeTrackingCode(text))) return { kind: 'tracking' };
     const reason = notPetitionReason(text);
     if (reason === 'empty' || reason === 'symbols' || reason === 'greeting') {
       return { kind: 'notKept', message: msg.notKept(reason) };
@@ -160,6 +178,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
     const { event } = turn;
     if (event.kind === 'choice') {
       if (event.choiceId === 'done') turn.reply(msg.finished());
+      if (event.choiceId.startsWith(REOPEN_PREFIX)) await reopenByVoter(turn, event.choiceId);
       return;
     }
     const consented = hasConsent(turn.voter);
@@ -168,11 +187,12 @@ export function intakeFeature(queue?: JobQueue): Feature {
     const screened: Screened = event.kind === 'text' ? await screen(turn, text, !consented) : { kind: 'petition' };
     switch (screened.kind) {
       case 'refused':
+        // Before consent the refusal points to the "Đồng ý" choice, so the notice and its choices follow it.
+        return consented ? turn.reply(screened.message) : askConsent(turn, screened.message);
       case 'notKept':
         return turn.reply(screened.message);
       case 'meeting':
-        bindMeeting(turn, text, screened.meeting);
-        return continueAfterGreeting(turn);
+        return continueAfterGreeting(turn, bindMeeting(turn, text, screened.meeting));
       case 'tracking':
         return lookup(turn, text);
       case 'ask':
@@ -199,8 +219,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
         return promptConsent(turn, screened.message);
       case 'meeting':
         // The meeting is bound and what was held stays held, to be stored with it.
-        bindMeeting(turn, text, screened.meeting);
-        return promptConsent(turn);
+        return promptConsent(turn, bindMeeting(turn, text, screened.meeting));
       case 'tracking':
         await lookup(turn, text);
         return promptConsent(turn);
@@ -304,7 +323,9 @@ export function intakeFeature(queue?: JobQueue): Feature {
       timeZone: turn.config.TZ,
     });
     kickClassifier(turn);
-    turn.reply({ text: withNote(note, msg.petitionStored(stored.trackingCode)), choices: DONE });
+    const reading = media.length ? await queueMediaReading(turn, stored.id, queue) : undefined;
+    const storedText = [msg.petitionStored(stored.trackingCode), reading].filter(Boolean).join('\n');
+    turn.reply({ text: withNote(note, storedText), choices: DONE });
   }
 
   async function lookup(turn: Turn, args: string): Promise<void> {
@@ -315,7 +336,7 @@ export function intakeFeature(queue?: JobQueue): Feature {
         : [];
       return turn.reply(items.length ? msg.lookupList(items, turn.config.TZ) : msg.lookupNone());
     }
-    const code = normaliseTrackingCode(args.split(/\s+/)[0]!);
+    const code = normalizeTrackingCode(args.split(/\s+/)[0]!);
     // Only the sender may see a petition: anybody else gets the same answer as for a wrong code.
     const petition = voter
       ? await turn.tx.petition.findFirst({
@@ -324,7 +345,8 @@ export function intakeFeature(queue?: JobQueue): Feature {
         })
       : null;
     if (!petition) return turn.reply(msg.lookupNotFound(code));
-    turn.reply(msg.lookupDetail({ ...petition, meetingTitle: petition.meeting?.title ?? null }, turn.config.TZ));
+    const detail = msg.lookupDetail({ ...petition, meetingTitle: petition.meeting?.title ?? null }, turn.config.TZ);
+    turn.reply(withReopenChoice(detail, petition));
   }
 
   async function cancel(turn: Turn): Promise<void> {
@@ -358,35 +380,56 @@ export function intakeFeature(queue?: JobQueue): Feature {
 
   return {
     name: 'intake',
-    commands: {
-      start,
-      help: (turn) => Promise.resolve(turn.reply(msg.help())),
-      trogiup: (turn) => Promise.resolve(turn.reply(msg.help())),
-      tracuu: lookup,
-      huy: cancel,
-      xoadulieu: (turn) => Promise.resolve(askDelete(turn)),
-    },
+    commands: [
+      { name: 'start', roles: EVERYONE, usage: '/start', help: 'bắt đầu', hidden: true, run: start },
+      {
+        name: 'tracuu',
+        roles: EVERYONE,
+        usage: '/tracuu <mã>',
+        help: 'xem tình trạng ý kiến đã gửi (ví dụ /tracuu KN-2026-000123)',
+        run: lookup,
+      },
+      // Everything held about the voter (record, petitions, statuses), in the chat; the view is audited.
+      {
+        name: 'dulieucuatoi',
+        roles: EVERYONE,
+        usage: '/dulieucuatoi',
+        help: 'xem dữ liệu Văn phòng đang lưu về Ông/Bà',
+        run: showMyData,
+      },
+      { name: 'huy', roles: EVERYONE, usage: '/huy', help: 'hủy thao tác đang làm', run: cancel },
+      {
+        name: 'xoadulieu',
+        roles: EVERYONE,
+        usage: '/xoadulieu',
+        help: 'xóa dữ liệu cá nhân của Ông/Bà',
+        run: askDelete,
+      },
+    ],
+    notes: [
+      { roles: EVERYONE, text: 'Nhập mã hội nghị để gửi ý kiến cho hội nghị đó' },
+      { roles: EVERYONE, text: 'Gửi ý kiến, kiến nghị bằng chữ, ảnh có chú thích hoặc tin nhắn thoại' },
+    ],
+    defaultInput: true,
     onInput,
   };
 }
 
-function bindMeeting(turn: Turn, code: string, meeting: Awaited<ReturnType<typeof findMeetingByCode>>): void {
-  if (!meeting) {
-    turn.reply(msg.meetingNotFound(code.trim().slice(0, MAX_CODE_SHOWN)));
-    return;
-  }
+/** Binds the conversation to a meeting and returns what to tell the voter about it, to lead the next reply. */
+function bindMeeting(turn: Turn, code: string, meeting: Awaited<ReturnType<typeof findMeetingByCode>>): string {
+  if (!meeting) return msg.meetingNotFound(code.trim().slice(0, MAX_CODE_SHOWN));
   if (meeting.status === 'cancelled') {
     turn.conversation.meetingId = null;
-    turn.reply(msg.meetingCancelled(meeting));
-    return;
+    return msg.meetingCancelled(meeting);
   }
   turn.conversation.meetingId = meeting.id;
-  turn.reply(meeting.status === 'closed' ? msg.meetingClosed(meeting) : msg.meetingGreeting(meeting, turn.config.TZ));
+  return meeting.status === 'closed' ? msg.meetingClosed(meeting) : msg.meetingGreeting(meeting, turn.config.TZ);
 }
 
-function askConsent(turn: Turn): void {
+function askConsent(turn: Turn, lead?: string): void {
   turn.conversation.state = 'intake.consent';
-  turn.reply({ text: msg.consentNotice(holdsAnything(pendingOf(turn))), choices: CONSENT_CHOICES });
+  const notice = msg.consentNotice(holdsAnything(pendingOf(turn)));
+  turn.reply({ text: joinNotes(lead, notice)!, choices: CONSENT_CHOICES });
 }
 
 /** Asks again for the consent choice, after `lead` (what became of the last message). */
@@ -399,6 +442,29 @@ function promptConsent(turn: Turn, lead?: string): void {
 
 function withNote(note: string | undefined, text: string): string {
   return note ? `${note}\n${text}` : text;
+}
+
+/**
+ * Opens the turn's first reply with `lead`, so a greeting and the answer to the voter's first message
+ * arrive as one message; the returned function restores the turn (sending `lead` alone if nothing was said).
+ */
+function leadNextReply(turn: Turn, lead: string): () => void {
+  const reply = turn.reply;
+  let pending: string | undefined = lead;
+  turn.reply = (message) => {
+    const out = typeof message === 'string' ? { text: message } : message;
+    reply(pending ? { ...out, text: joinNotes(pending, out.text)! } : out);
+    pending = undefined;
+  };
+  return () => {
+    turn.reply = reply;
+    if (pending) reply(pending);
+  };
+}
+
+/** Paragraphs of one reply, a blank line apart; undefined when there is none. */
+function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  return notes.filter(Boolean).join('\n\n') || undefined;
 }
 
 /** More than `max` characters (code points); the cheap UTF-16 length settles most texts. */

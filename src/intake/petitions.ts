@@ -1,10 +1,11 @@
-// Storing a petition: original text untouched, a normalised copy beside it, a tracking
+// Storing a petition: original text untouched, a normalized copy beside it, a tracking
 // code, and the classification job enqueued in the same transaction (store first).
 import type { Tx } from '../db/client.ts';
-import { dialectOf, execute, queryRows } from '../db/sql.ts';
+import { execute, kindOf, queryRows } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { CLASSIFY_JOB, CLASSIFY_MAX_ATTEMPTS, enqueueClassification } from '../classify/jobs.ts';
 import { normalizeText } from '../core/text.ts';
+import { jobInsert } from '../jobs/queue.ts';
 import { yearIn } from '../core/time.ts';
 import type { Channel } from '../core/types.ts';
 import { countPetition } from '../ops/metrics.ts';
@@ -17,9 +18,21 @@ export interface MediaRef {
   fileId: string;
 }
 
+/** Where a petition entered by staff from a meeting's minutes or lists came from. */
+export interface MinutesSource {
+  speaker: string | null;
+  speakerArea: string | null;
+  /** voters who raised it (at least 1) */
+  voters: number;
+  sourceFile: string | null;
+  sourcePosition: string | null;
+}
+
 export interface NewPetition {
-  channel: Channel;
-  voterId: number;
+  /** `meeting`: entered by staff from what was said at a meeting (then `minutes` is set). */
+  channel: Channel | 'meeting';
+  /** null: no chat account (a speaker at a meeting) */
+  voterId: number | null;
   anonymous: boolean;
   meetingId: number | null;
   /** the voter's ward at submission, kept on the petition for ward statistics */
@@ -28,6 +41,10 @@ export interface NewPetition {
   media: MediaRef[];
   now: Date;
   timeZone: string;
+  /** Entered from the minutes: the legal basis is the meeting's record, not a chat consent. */
+  minutes?: MinutesSource;
+  /** Who entered it, for the first history event (default: the voter on the channel). */
+  actor?: string;
 }
 
 // Plain SQL: this runs for every petition on the intake path. SQLite runs the four
@@ -43,13 +60,18 @@ const bumpCounter = (year: number) => Prisma.sql`
 /** INSERT of the petition row; `trackingCode` is a value or an SQL expression. */
 function insertPetition(input: NewPetition, trackingCode: string | Prisma.Sql): Prisma.Sql {
   const { channel, now } = input;
+  const m = input.minutes;
   return Prisma.sql`
     INSERT INTO "Petition" ("trackingCode", "channel", "voterId", "anonymous", "meetingId", "ward", "text",
-      "textNormalized", "status", "needsReview", "receivedAt", "updatedAt")
+      "textNormalized", "status", "needsReview", "legalBasis", "speaker", "speakerArea", "voters", "sourceFile",
+      "sourcePosition", "receivedAt", "updatedAt")
     VALUES (${trackingCode}, ${channel}, ${input.voterId}, ${input.anonymous}, ${input.meetingId}, ${input.ward},
-      ${input.text}, ${normalizeText(input.text)}, 'received', ${false}, ${now}, ${now})
+      ${input.text}, ${normalizeText(input.text)}, 'received', ${false}, ${m ? 'minutes' : null}, ${m?.speaker ?? null},
+      ${m?.speakerArea ?? null}, ${m?.voters ?? 1}, ${m?.sourceFile ?? null}, ${m?.sourcePosition ?? null}, ${now}, ${now})
     RETURNING "id", "trackingCode"`;
 }
+
+const actorOf = (input: NewPetition) => input.actor ?? `${input.channel}:voter`;
 
 async function insertStepByStep(
   tx: Tx,
@@ -62,7 +84,7 @@ async function insertStepByStep(
   const id = Number(row!.id);
   await execute(
     tx,
-    Prisma.sql`INSERT INTO "PetitionEvent" ("petitionId", "toStatus", "actor", "createdAt") VALUES (${id}, 'received', ${`${input.channel}:voter`}, ${input.now})`,
+    Prisma.sql`INSERT INTO "PetitionEvent" ("petitionId", "toStatus", "actor", "createdAt") VALUES (${id}, 'received', ${actorOf(input)}, ${input.now})`,
   );
   await enqueueClassification(tx, id);
   return { id, trackingCode };
@@ -84,10 +106,10 @@ async function insertInOneStatement(
       petition AS (${insertPetition(input, code)}),
       event AS (
         INSERT INTO "PetitionEvent" ("petitionId", "toStatus", "actor", "createdAt")
-        VALUES ((SELECT "id" FROM petition), 'received', ${`${input.channel}:voter`}, ${now})),
-      job AS (
-        INSERT INTO "Job" ("type", "payload", "status", "attempts", "maxAttempts", "runAt", "createdAt", "updatedAt")
-        VALUES (${CLASSIFY_JOB}, (SELECT '{"petitionId":' || "id" || '}' FROM petition), 'pending', 0, ${CLASSIFY_MAX_ATTEMPTS}, ${now}, ${now}, ${now}))
+        VALUES ((SELECT "id" FROM petition), 'received', ${actorOf(input)}, ${now})),
+      job AS (${jobInsert(CLASSIFY_JOB, Prisma.sql`(SELECT '{"petitionId":' || "id" || '}' FROM petition)`, now, {
+        maxAttempts: CLASSIFY_MAX_ATTEMPTS,
+      })})
       SELECT "id", "trackingCode" FROM petition`,
   );
   return { id: Number(row!.id), trackingCode: row!.trackingCode };
@@ -96,9 +118,7 @@ async function insertInOneStatement(
 export async function storePetition(tx: Tx, input: NewPetition): Promise<{ id: number; trackingCode: string }> {
   const year = yearIn(input.now, input.timeZone);
   const stored =
-    dialectOf(tx) === 'postgres'
-      ? await insertInOneStatement(tx, input, year)
-      : await insertStepByStep(tx, input, year);
+    kindOf(tx) === 'postgresql' ? await insertInOneStatement(tx, input, year) : await insertStepByStep(tx, input, year);
   if (input.media.length) {
     await tx.attachment.createMany({
       data: input.media.map((m) => ({ petitionId: stored.id, kind: m.media, fileId: m.fileId })),
@@ -108,6 +128,6 @@ export async function storePetition(tx: Tx, input: NewPetition): Promise<{ id: n
   return stored;
 }
 
-export function normaliseTrackingCode(code: string): string {
+export function normalizeTrackingCode(code: string): string {
   return code.trim().toUpperCase();
 }

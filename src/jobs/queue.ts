@@ -2,7 +2,7 @@
 // lease ran out is taken again) and failures are retried with exponential backoff.
 import { randomUUID } from 'node:crypto';
 import type { Db, Tx } from '../db/client.ts';
-import { execute, queryRows, transaction } from '../db/sql.ts';
+import { execute, kindOf, queryRows, transaction } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Logger } from '../log.ts';
 
@@ -42,23 +42,31 @@ const LEASE_MS = 5 * 60_000;
 /** How long a kicked worker waits for more of the same work before taking it. */
 const KICK_GATHER_MS = 100;
 const MAX_BACKOFF_MS = 30 * 60_000;
+/** Longest pause of the workers after failed claims: jobs resume within seconds of the database. */
+const MAX_CLAIM_PAUSE_MS = 5_000;
 
+const DEFAULT_MAX_ATTEMPTS = 20;
+
+/**
+ * The statement that enqueues a job, for callers that fold it into a larger one (the
+ * petition's `WITH` statement on PostgreSQL): `payload` is its JSON text, or SQL that makes it.
+ */
+export function jobInsert(type: string, payload: string | Prisma.Sql, now: Date, options: EnqueueOptions = {}) {
+  return Prisma.sql`
+      INSERT INTO "Job" ("type", "payload", "status", "attempts", "maxAttempts", "runAt", "uniqueKey", "createdAt", "updatedAt")
+      VALUES (${type}, ${payload}, 'pending', 0, ${options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS}, ${options.runAt ?? now},
+        ${options.uniqueKey ?? null}, ${now}, ${now})
+      ON CONFLICT DO NOTHING`;
+}
+
+/** Enqueues a job in plain SQL: every petition enqueues its classification on the intake path. */
 export async function enqueueJob(
   db: Db | Tx,
   type: string,
   payload: unknown,
   options: EnqueueOptions = {},
 ): Promise<void> {
-  const now = new Date();
-  // Plain SQL: every petition enqueues its classification on the intake path.
-  await execute(
-    db,
-    Prisma.sql`
-      INSERT INTO "Job" ("type", "payload", "status", "attempts", "maxAttempts", "runAt", "uniqueKey", "createdAt", "updatedAt")
-      VALUES (${type}, ${JSON.stringify(payload)}, 'pending', 0, ${options.maxAttempts ?? 20}, ${options.runAt ?? now},
-        ${options.uniqueKey ?? null}, ${now}, ${now})
-      ON CONFLICT DO NOTHING`,
-  );
+  await execute(db, jobInsert(type, JSON.stringify(payload), new Date(), options));
 }
 
 export function backoffMs(attempts: number, maxMs = MAX_BACKOFF_MS): number {
@@ -183,7 +191,6 @@ export class JobQueue {
     private readonly db: Db,
     private readonly log: Logger,
     private readonly pollMs = 1000,
-    private readonly dialect: 'sqlite' | 'postgresql' = 'sqlite',
   ) {}
 
   register(type: string, handler: JobHandler): void {
@@ -245,7 +252,7 @@ export class JobQueue {
   private async claimForWorker(type: string, limit: number): Promise<ClaimedJob[]> {
     if (Date.now() < this.pausedUntil) return [];
     const attempt =
-      this.dialect === 'sqlite' ? this.claims.then(() => this.claim(type, limit)) : this.claim(type, limit);
+      kindOf(this.db) === 'sqlite' ? this.claims.then(() => this.claim(type, limit)) : this.claim(type, limit);
     this.claims = attempt.catch(() => undefined);
     try {
       const jobs = await attempt;
@@ -253,7 +260,7 @@ export class JobQueue {
       return jobs;
     } catch (error) {
       this.failedClaims++;
-      this.pausedUntil = Date.now() + backoffMs(this.failedClaims, 30_000);
+      this.pausedUntil = Date.now() + backoffMs(this.failedClaims, MAX_CLAIM_PAUSE_MS);
       throw error;
     }
   }
@@ -268,7 +275,7 @@ export class JobQueue {
   private async claim(type: string, limit: number): Promise<ClaimedJob[]> {
     const now = new Date();
     const lockedUntil = new Date(now.getTime() + LEASE_MS);
-    const postgres = this.dialect === 'postgresql';
+    const postgres = kindOf(this.db) === 'postgresql';
     const claim = Prisma.sql`
       UPDATE "Job" SET "status" = 'running', "lockedBy" = ${this.workerId}, "lockedUntil" = ${lockedUntil}, "updatedAt" = ${now}
       WHERE "id" IN (
@@ -309,19 +316,18 @@ export class JobQueue {
     const message = error instanceof Error ? error.message : String(error);
     for (const job of jobs) {
       const attempts = job.attempts + 1;
-      const record = await this.db.job.findUnique({ where: { id: job.id } });
-      const exhausted = record ? attempts >= record.maxAttempts : true;
       const delay = error instanceof RetryLater ? error.delayMs : backoffMs(attempts);
-      await this.db.job.update({
-        where: { id: job.id },
-        data: {
-          attempts,
-          status: exhausted ? 'failed' : 'pending',
-          runAt: new Date(Date.now() + delay),
-          lockedUntil: null,
-          lastError: message.slice(0, 1000),
-        },
-      });
+      const [row] = await queryRows<{ status: string }>(
+        this.db,
+        Prisma.sql`
+          UPDATE "Job" SET "attempts" = ${attempts},
+            "status" = CASE WHEN ${attempts} >= "maxAttempts" THEN 'failed' ELSE 'pending' END,
+            "runAt" = ${new Date(Date.now() + delay)}, "lockedUntil" = NULL, "lastError" = ${message.slice(0, 1000)},
+            "updatedAt" = ${new Date()}
+          WHERE "id" = ${job.id}
+          RETURNING "status"`,
+      );
+      const exhausted = row?.status !== 'pending';
       this.log.warn({ jobId: job.id, type: job.type, attempts, exhausted, error: message }, 'job failed');
     }
   }

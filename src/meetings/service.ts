@@ -1,13 +1,15 @@
 // Meetings ("hội nghị tiếp xúc cử tri"): creation, CSV import, lookup by code, QR links.
 import { parse } from 'csv-parse/sync';
-import QRCode from 'qrcode';
+import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.ts';
-import { queryRows } from '../db/sql.ts';
+import { queryRows, transaction } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { MeetingInfo } from '../core/messages.ts';
 import { invalidDateTime, OFFICE_TIME_ZONE, parseDateTime } from '../core/dates.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
+import { qrCardPng } from './poster.ts';
+import { notifyMeetingChange } from '../followup/changes.ts';
 
 export const MEETING_KINDS = ['before_session', 'after_session', 'thematic', 'sector', 'other'] as const;
 export const MEETING_STATUSES = ['scheduled', 'open', 'closed', 'cancelled'] as const;
@@ -68,7 +70,7 @@ export function meetingInput(timeZone: string) {
 
 export type MeetingInput = z.input<ReturnType<typeof meetingInput>>;
 
-export function normaliseCode(code: string): string {
+export function normalizeCode(code: string): string {
   return code.trim().toUpperCase();
 }
 
@@ -81,20 +83,20 @@ export async function findMeetingByCode(db: Db | Tx, code: string): Promise<(Mee
   if (!CODE_PATTERN.test(code.trim())) return null;
   const [row] = await queryRows<Omit<MeetingInfo, 'startsAt'> & { id: number; startsAt: string }>(
     db,
-    Prisma.sql`SELECT "id", "code", "title", "place", "ward", "startsAt", "status" FROM "Meeting" WHERE "code" = ${normaliseCode(code)}`,
+    Prisma.sql`SELECT "id", "code", "title", "place", "ward", "startsAt", "status" FROM "Meeting" WHERE "code" = ${normalizeCode(code)}`,
   );
   return row ? { ...row, id: Number(row.id), startsAt: new Date(row.startsAt) } : null;
 }
 
 /** Creates the meeting, or updates the one with the same code (imports can be re-run). */
 export async function saveMeeting(db: Db, input: MeetingInput, timeZone = OFFICE_TIME_ZONE) {
-  return db.$transaction((tx) => saveMeetingIn(tx, input, timeZone));
+  return transaction(db, (tx) => saveMeetingIn(tx, input, timeZone));
 }
 
 /** saveMeeting inside a transaction the caller already holds (a chat turn). */
 export async function saveMeetingIn(tx: Tx, input: MeetingInput, timeZone: string) {
   const parsed = meetingInput(timeZone).parse(input);
-  const code = normaliseCode(parsed.code);
+  const code = normalizeCode(parsed.code);
   const fields = {
     title: parsed.title,
     kind: parsed.kind,
@@ -104,7 +106,12 @@ export async function saveMeetingIn(tx: Tx, input: MeetingInput, timeZone: strin
     ward: parsed.ward ?? null,
     constituency: parsed.constituency ?? null,
   };
+  const before = await tx.meeting.findUnique({ where: { code }, select: { startsAt: true, status: true } });
   const meeting = await tx.meeting.upsert({ where: { code }, create: { code, ...fields }, update: fields });
+  // A meeting moved to another time: its waiting voters and attending deputies are told once.
+  if (before && before.status !== 'cancelled' && before.startsAt.getTime() !== meeting.startsAt.getTime()) {
+    await notifyMeetingChange(tx, meeting, 'moved', timeZone);
+  }
   await tx.meetingDeputy.deleteMany({ where: { meetingId: meeting.id } });
   for (const name of parsed.deputies) {
     const deputy = await tx.deputy.upsert({
@@ -149,11 +156,12 @@ export async function listMeetings(db: Db, from?: Date) {
 }
 
 export function deepLink(botUsername: string, code: string): string {
-  return `https://t.me/${botUsername}?start=${normaliseCode(code)}`;
+  return `https://t.me/${botUsername}?start=${normalizeCode(code)}`;
 }
 
-export async function writeQrPng(link: string, file: string): Promise<void> {
-  await QRCode.toFile(file, link, { type: 'png', width: 600, margin: 2, errorCorrectionLevel: 'M' });
+/** Writes the QR code of `link` with the meeting's code and title printed under it. */
+export async function writeQrPng(link: string, file: string, meeting: { code: string; title: string }): Promise<void> {
+  await writeFile(file, await qrCardPng(link, meeting.code, meeting.title));
 }
 
 export const DEMO_MEETING_CODE = 'DEMO';

@@ -6,10 +6,6 @@ import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 
-/** Meetings' wards change when staff add a meeting: a minute's staleness is harmless. */
-const CACHE_MS = 60_000;
-let cached: { at: number; db: Db | Tx; wards: string[] } | undefined;
-
 /** "Phường Cầu Giấy", "P. Cau Giay" and "cau giay" compare equal. */
 export function wardKey(text: string): string {
   return foldDiacritics(normalizeText(text))
@@ -18,22 +14,14 @@ export function wardKey(text: string): string {
     .trim();
 }
 
-/** The office's wards, each once, as first written (settings first, then meetings). */
-export async function knownWards(db: Db | Tx, config: Pick<Config, 'WARDS'>, now = Date.now()): Promise<string[]> {
-  if (cached && cached.db === db && now - cached.at < CACHE_MS) return mergeWards(config.WARDS, cached.wards);
+/** The office's wards, each once, as first written (settings first, then meetings). One query. */
+export async function knownWards(db: Db | Tx, config: Pick<Config, 'WARDS'>): Promise<string[]> {
   const rows = await db.meeting.findMany({
     where: { ward: { not: null } },
     select: { ward: true },
     distinct: ['ward'],
   });
-  const fromMeetings = rows.map((row) => row.ward!).filter(Boolean);
-  cached = { at: now, db, wards: fromMeetings };
-  return mergeWards(config.WARDS, fromMeetings);
-}
-
-/** Forgets the cached meeting wards (after staff add or edit a meeting in this process). */
-export function forgetKnownWards(): void {
-  cached = undefined;
+  return mergeWards(config.WARDS, rows.map((row) => row.ward!).filter(Boolean));
 }
 
 /** The known ward a typed answer names exactly (up to diacritics, case and the "phường/xã" prefix), or null. */

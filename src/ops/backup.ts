@@ -11,7 +11,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { isSqlite, resolveDatabaseUrl, type Db } from '../db/client.ts';
+import { databaseKind, resolveDatabaseUrl, type Db } from '../db/client.ts';
 import { PROJECT_ROOT } from '../db/migrate.ts';
 import { audit } from '../staff/access.ts';
 import { BACKUP_CREATED } from './metrics.ts';
@@ -39,7 +39,7 @@ db.prepare('VACUUM INTO ?').run(target);
 db.close();`;
 
 export function backupKind(databaseUrl: string): BackupKind {
-  return isSqlite(databaseUrl) ? 'sqlite' : 'postgresql';
+  return databaseKind(databaseUrl);
 }
 
 /** The file path of an SQLite database URL (relative paths against the working directory). */

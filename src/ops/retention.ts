@@ -1,14 +1,15 @@
 // Retention (Law 91/2025: personal data kept no longer than its purpose needs).
 //
 // RETENTION_PERSONAL_DAYS: a petition closed (resolved, rejected, duplicate) longer ago than
-// that loses its link to the voter (whose record holds name, ward, phone and platform ids),
-// and its text is replaced by the redacted copy the models see (names, phone and ID numbers,
-// e-mail addresses, house numbers removed); `personalDataRemovedAt` records when. The text is
-// otherwise "exactly as sent": retention is the one deliberate exception. The petition keeps
-// its status, level, field, meeting and ward (a commune, not a person, once the link is
-// gone), so statistics and reports count exactly as before. A petition is closed when it last
-// entered its current status (its PetitionEvent), else when it was resolved, else when it
-// last changed. A voter record goes once no petition links to it and the voter has been idle
+// that loses its link to the voter (whose record holds name, ward, phone and platform ids)
+// and the speaker and area a meeting's minutes gave it, and its text is replaced by the
+// redacted copy the models see (the voter's and speaker's names, other names, phone and ID
+// numbers, e-mail addresses, house numbers removed); `personalDataRemovedAt` records when.
+// The text is otherwise "exactly as sent": retention is the one deliberate exception. The
+// petition keeps its status, level, field, meeting and ward (a commune, not a person, once the
+// link is gone), so statistics and reports count exactly as before. A petition is closed when
+// it last entered its current status (its PetitionEvent), else when it was resolved, else when
+// it last changed. A voter record goes once no petition links to it and the voter has been idle
 // longer than RETENTION_CONVERSATION_DAYS; a voter with open petitions keeps it.
 //
 // RETENTION_CONVERSATION_DAYS: conversations idle longer than that are reset (state, held
@@ -17,7 +18,7 @@
 import { redactPersonalData } from '../classify/pii.ts';
 import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
-import { execute } from '../db/sql.ts';
+import { execute, transaction } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { audit } from '../staff/access.ts';
 
@@ -80,17 +81,16 @@ export async function runRetention(
   };
   if (dryRun) {
     // The same statements in one transaction that is rolled back: the counts are exact.
-    await db
-      .$transaction(
-        async (tx) => {
-          await work(tx);
-          throw new DryRunDone();
-        },
-        { timeout: 120_000, maxWait: 30_000 },
-      )
-      .catch((error: unknown) => {
-        if (!(error instanceof DryRunDone)) throw error;
-      });
+    await transaction(
+      db,
+      async (tx) => {
+        await work(tx);
+        throw new DryRunDone();
+      },
+      { timeout: 120_000, maxWait: 30_000 },
+    ).catch((error: unknown) => {
+      if (!(error instanceof DryRunDone)) throw error;
+    });
   } else {
     await work(db);
   }
@@ -110,6 +110,8 @@ interface ClosedPetition {
   text: string;
   resolvedAt: Date | null;
   updatedAt: Date;
+  /** the speaker(s) the minutes name, several joined by "; " */
+  speaker: string | null;
   voter: { name: string | null } | null;
   events: { toStatus: string; createdAt: Date }[];
 }
@@ -137,6 +139,7 @@ async function redactClosedPetitions(on: Db | Tx, closedBefore: Date, now: Date)
         text: true,
         resolvedAt: true,
         updatedAt: true,
+        speaker: true,
         voter: { select: { name: true } },
         events: { where: { toStatus: { in: CLOSED } }, select: { toStatus: true, createdAt: true } },
       },
@@ -151,12 +154,25 @@ async function redactClosedPetitions(on: Db | Tx, closedBefore: Date, now: Date)
 
 async function redactPetitions(tx: Tx, petitions: ClosedPetition[], now: Date): Promise<void> {
   for (const petition of petitions) {
-    const redacted = redactPersonalData(petition.text, { names: petition.voter?.name ? [petition.voter.name] : [] });
+    const redacted = redactPersonalData(petition.text, { names: knownNames(petition) });
     await tx.petition.update({
       where: { id: petition.id },
-      data: { text: redacted, textNormalized: redacted, voterId: null, personalDataRemovedAt: now },
+      data: {
+        text: redacted,
+        textNormalized: redacted,
+        voterId: null,
+        speaker: null,
+        speakerArea: null,
+        personalDataRemovedAt: now,
+      },
     });
   }
+}
+
+/** The names the petition's records hold: its voter's and the speakers its minutes name. */
+function knownNames(petition: Pick<ClosedPetition, 'voter' | 'speaker'>): string[] {
+  const speakers = petition.speaker?.split(';').map((name) => name.trim()) ?? [];
+  return [petition.voter?.name ?? '', ...speakers].filter((name) => name.length > 0);
 }
 
 /** Voters no petition links to any more and idle since `idleBefore` (record and conversation). */
@@ -196,5 +212,5 @@ async function clearIdleConversations(on: Db | Tx, idleBefore: Date): Promise<Pa
 
 function inTransaction(on: Db | Tx, work: (tx: Tx) => Promise<void>): Promise<void> {
   if (!('$transaction' in on)) return work(on);
-  return on.$transaction(work, { timeout: 60_000, maxWait: 30_000 });
+  return transaction(on, work, { timeout: 60_000, maxWait: 30_000 });
 }

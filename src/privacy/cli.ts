@@ -21,7 +21,9 @@ export function readPiiDataset(source: string, error: Writable): PiiCase[] {
     try {
       cases.push(piiCaseSchema.parse(JSON.parse(line)));
     } catch (problem) {
-      error.write(`dòng ${index + 1}: bỏ qua (${problem instanceof Error ? problem.message : String(problem)})\n`);
+      const why =
+        problem instanceof SyntaxError ? 'không phải JSON hợp lệ' : String((problem as Error).message ?? problem);
+      error.write(`dòng ${index + 1}: bỏ qua (${why})\n`);
     }
   });
   return cases;

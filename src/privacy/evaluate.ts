@@ -64,7 +64,7 @@ const overlaps = (a: Stretch, b: Stretch) => a.start < b.end && b.start < a.end;
 const covers = (removed: Stretch[], span: Stretch) => removed.some((r) => r.start <= span.start && span.end <= r.end);
 const ratio = (part: number, whole: number) => (whole === 0 ? 1 : part / whole);
 
-/** Labelled stretches of one case, in its normalised text; throws when a label is not in the text. */
+/** Labelled stretches of one case, in its normalized text; throws when a label is not in the text. */
 function labelledStretches(text: string, item: PiiCase): Array<Stretch & { kind: PersonalDataKind }> {
   return item.pii.flatMap((label) => {
     const found = occurrences(text, normalizeText(label.text));

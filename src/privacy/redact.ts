@@ -73,7 +73,7 @@ function merge(found: Found[]): Found[] {
   return merged;
 }
 
-/** The stretches of an already normalised text that hold personal data, in order, not overlapping. */
+/** The stretches of an already normalized text that hold personal data, in order, not overlapping. */
 export function findPersonalData(text: string, options: RedactOptions = {}): Found[] {
   const names = (options.names ?? []).map((name) => name.trim()).filter((name) => name.length >= 2);
   const found = findNames(text).map((range) => ({ ...range, kind: 'name' as const, rank: FOUND_NAME_RANK }));
@@ -91,7 +91,7 @@ export function applyRedaction(text: string, found: Found[]): string {
   return out + text.slice(at);
 }
 
-/** The copy of a text that may leave the process: normalised (normalizeText), personal data replaced. */
+/** The copy of a text that may leave the process: normalized (normalizeText), personal data replaced. */
 export function redactPersonalData(raw: string, options: RedactOptions = {}): string {
   const text = normalizeText(raw);
   return applyRedaction(text, findPersonalData(text, options));

@@ -30,6 +30,8 @@ export interface ReportPetition {
   resolvedAt: Date | null;
   /** For counting voters only; never shown. */
   voterKey: string;
+  /** voters who raised it (more than one when a meeting's minutes say so) */
+  voters: number;
 }
 
 export interface ReportMeeting {
@@ -39,7 +41,7 @@ export interface ReportMeeting {
   place: string;
   startsAt: Date;
   expectedVoters: number | null;
-  /** Voters who sent petitions in the period through the bot. */
+  /** Voters who raised petitions in the period: each chat account once, plus those the minutes record. */
   voters: number;
   petitions: number;
 }
@@ -58,6 +60,8 @@ export interface ReportQuery {
   to: string;
   meetingCode?: string;
   timeZone: string;
+  /** Meetings count as held once they have ended by then. */
+  now: Date;
 }
 
 export class ReportError extends Error {}
@@ -80,10 +84,12 @@ export async function loadReportData(db: Db | Tx, query: ReportQuery): Promise<R
     include: { meeting: { select: { code: true, title: true } }, group: { select: { title: true } } },
     orderBy: { id: 'asc' },
   });
-  const meetings = await db.meeting.findMany({
-    where: meeting ? { id: meeting.id } : { startsAt: { gte: start, lt: end }, status: { not: 'cancelled' } },
-    orderBy: { startsAt: 'asc' },
-  });
+  const meetings = (
+    await db.meeting.findMany({
+      where: meeting ? { id: meeting.id } : { startsAt: { gte: start, lt: end }, status: { not: 'cancelled' } },
+      orderBy: { startsAt: 'asc' },
+    })
+  ).filter((m) => meeting || heldBy(m, query.now));
   const petitions: ReportPetition[] = rows.map((p) => ({
     id: p.id,
     trackingCode: p.trackingCode,
@@ -108,6 +114,7 @@ export async function loadReportData(db: Db | Tx, query: ReportQuery): Promise<R
     answeredAt: p.answeredAt,
     resolvedAt: p.resolvedAt,
     voterKey: p.voterId !== null ? `v${p.voterId}` : `p${p.id}`,
+    voters: p.voters,
   }));
   return {
     from: query.from,
@@ -122,12 +129,24 @@ export async function loadReportData(db: Db | Tx, query: ReportQuery): Promise<R
         place: m.ward ? `${m.place}, ${m.ward}` : m.place,
         startsAt: m.startsAt,
         expectedVoters: m.expectedVoters,
-        voters: new Set(own.map((p) => p.voterKey)).size,
+        voters: countVoters(own),
         petitions: own.length,
       };
     }),
     petitions,
   };
+}
+
+/** A meeting was held once it was closed, or its end (its start when none was set) has passed. */
+function heldBy(meeting: { status: string; startsAt: Date; endsAt: Date | null }, now: Date): boolean {
+  if (meeting.status === 'cancelled') return false;
+  return meeting.status === 'closed' || (meeting.endsAt ?? meeting.startsAt) <= now;
+}
+
+/** Each chat account once; a petition without one counts the voters the minutes record for it. */
+export function countVoters(petitions: ReportPetition[]): number {
+  const accounts = new Set(petitions.filter((p) => p.voterKey.startsWith('v')).map((p) => p.voterKey)).size;
+  return accounts + petitions.filter((p) => !p.voterKey.startsWith('v')).reduce((sum, p) => sum + p.voters, 0);
 }
 
 export interface LevelBlock {

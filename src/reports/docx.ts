@@ -1,31 +1,28 @@
-// The compiled voter-petition report in Word, in the usual shape: heading block, title and
-// period, I. meetings held and voter attendance, II. petitions by authority level, then by
-// field, each theme with the number of voters and meetings that raised it.
-import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
+// The compiled voter-petition report in Word, as an administrative report (official.ts): the
+// period, I. meetings held and the voters who sent petitions, II. petitions by authority level,
+// then by field, each theme with the number of voters and meetings that raised it.
+import { AlignmentType, HeadingLevel, Packer, Paragraph, TextRun } from 'docx';
 import { reportText } from '../core/messages-digest.ts';
 import { orderIn, type Labels } from '../classify/labels.ts';
+import { redactPersonalData } from '../classify/pii.ts';
 import { themesOf } from '../digests/themes.ts';
 import { byLevelAndField, type ReportData } from './data.ts';
+import { FONT, officialDocument, SIZE, textParagraph, type OfficeSettings } from './official.ts';
 
-const FONT = 'Times New Roman';
 const MAX_CODES = 30;
 
 function line(
   text: string,
   options: { bold?: boolean; italics?: boolean; align?: (typeof AlignmentType)[keyof typeof AlignmentType] } = {},
 ) {
-  return new Paragraph({
-    alignment: options.align,
-    spacing: { after: 80 },
-    children: [new TextRun({ text, bold: options.bold, italics: options.italics, font: FONT, size: 26 })],
-  });
+  return textParagraph({ text, bold: options.bold, italics: options.italics }, { align: options.align, after: 80 });
 }
 
 function heading(text: string, level: (typeof HeadingLevel)[keyof typeof HeadingLevel]) {
   return new Paragraph({
     heading: level,
     spacing: { before: 200, after: 100 },
-    children: [new TextRun({ text, bold: true, font: FONT })],
+    children: [new TextRun({ text, bold: true, font: FONT, size: SIZE.body, color: '000000' })],
   });
 }
 
@@ -88,7 +85,8 @@ function petitionsPart(data: ReportData, labels: Labels): Paragraph[] {
           out.push(
             new Paragraph({
               indent: { left: 720 },
-              children: [new TextRun({ text: `«${quote}»`, italics: true, font: FONT, size: 24 })],
+              // Quotes go out in a document: personal data is removed whoever sent them.
+              children: [new TextRun({ text: `«${redactPersonalData(quote)}»`, italics: true, font: FONT, size: 24 })],
             }),
           );
         }
@@ -106,29 +104,25 @@ function petitionsPart(data: ReportData, labels: Labels): Paragraph[] {
   return out;
 }
 
-export async function buildDocx(data: ReportData, labels: Labels, timeZone: string, now: Date): Promise<Buffer> {
-  const children = [
-    line(reportText.office, { bold: true, align: AlignmentType.LEFT }),
-    ...reportText.motto.split('\n').map((text) => line(text, { bold: true, align: AlignmentType.RIGHT })),
-    new Paragraph({
-      heading: HeadingLevel.TITLE,
-      alignment: AlignmentType.CENTER,
-      spacing: { before: 300, after: 100 },
-      children: [new TextRun({ text: reportText.title, bold: true, font: FONT, size: 30 })],
-    }),
+/** The report as a .docx in the Decree 30/2020/NĐ-CP format, dated `now`. */
+export async function buildDocx(data: ReportData, labels: Labels, office: OfficeSettings, now: Date): Promise<Buffer> {
+  const body = [
     line(reportText.period(data.from, data.to), { align: AlignmentType.CENTER, italics: true }),
     ...(data.meeting
       ? [line(reportText.forMeeting(data.meeting.code, data.meeting.title), { align: AlignmentType.CENTER })]
       : []),
-    ...meetingsPart(data, timeZone),
+    ...meetingsPart(data, office.TZ),
     ...petitionsPart(data, labels),
-    line(reportText.footer(now, timeZone), { italics: true }),
+    line(reportText.footer(now, office.TZ), { italics: true }),
   ];
-  const document = new Document({
-    creator: 'kiennghi',
+  const document = officialDocument({
+    office,
+    type: reportText.type,
+    symbol: reportText.symbol,
     title: reportText.title,
-    styles: { default: { document: { run: { font: FONT } } } },
-    sections: [{ children }],
+    body,
+    recipients: reportText.recipients,
+    date: now,
   });
   return Packer.toBuffer(document);
 }

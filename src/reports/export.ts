@@ -61,7 +61,7 @@ export function csvCell(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-async function* rows(db: Db, options: ExportOptions): AsyncGenerator<Row> {
+async function* rows(db: Db, options: ExportOptions, viewed: Set<number>): AsyncGenerator<Row> {
   let after = 0;
   const received = options.from || options.to ? { gte: options.from, lt: options.to } : undefined;
   for (;;) {
@@ -112,6 +112,7 @@ async function* rows(db: Db, options: ExportOptions): AsyncGenerator<Row> {
         row.voterName = shareable ? (p.voter?.name ?? null) : null;
         row.voterWard = shareable ? (p.voter?.ward ?? null) : null;
         row.voterPhone = shareable ? (p.voter?.phone ?? null) : null;
+        if (shareable && p.voterId !== null) viewed.add(p.voterId);
       }
       yield row;
     }
@@ -132,7 +133,8 @@ export async function exportPetitions(db: Db, out: Writable, options: ExportOpti
   // A BOM lets Excel open the CSV as UTF-8 (Vietnamese letters intact).
   if (options.format === 'csv') await write(out, `\uFEFF${columns.join(',')}\r\n`);
   let count = 0;
-  for await (const row of rows(db, options)) {
+  const viewed = new Set<number>();
+  for await (const row of rows(db, options, viewed)) {
     const line =
       options.format === 'csv'
         ? `${columns.map((c) => csvCell(row[c] ?? null)).join(',')}\r\n`
@@ -150,6 +152,15 @@ export async function exportPetitions(db: Db, out: Writable, options: ExportOpti
   };
   await db.auditLog.create({
     data: { actor: options.actor, action: 'export', entity: 'Petition', after: JSON.stringify(record) },
+  });
+  // Law 91/2025: each voter record whose personal data left in the export is named in the audit log.
+  await db.auditLog.createMany({
+    data: [...viewed].map((id) => ({
+      actor: options.actor,
+      action: 'voter.data_view',
+      entity: 'Voter',
+      entityId: String(id),
+    })),
   });
   log.info({ ...record, actor: options.actor }, 'petitions exported');
   return count;

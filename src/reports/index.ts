@@ -28,12 +28,12 @@ export async function buildReport(
   now = new Date(),
 ): Promise<BuiltReport> {
   if (request.from > request.to) throw new ReportError('Ngày bắt đầu phải trước hoặc bằng ngày kết thúc.');
-  const data = await loadReportData(db, { ...request, timeZone: config.TZ });
+  const data = await loadReportData(db, { ...request, timeZone: config.TZ, now });
   const labels = taxonomyLabels(config.TAXONOMY);
   // docx and exceljs take a second to load: only the command that writes a report pays for it.
   const buffer =
     request.format === 'docx'
-      ? await (await import('./docx.ts')).buildDocx(data, labels, config.TZ, now)
+      ? await (await import('./docx.ts')).buildDocx(data, labels, config, now)
       : await (await import('./xlsx.ts')).buildXlsx(data, labels, config.TZ);
   const scope = data.meeting ? `-${data.meeting.code}` : '';
   return {

@@ -1,20 +1,22 @@
 // The Excel workbook: a summary sheet (counts by authority level and field), every
-// petition on one sheet, then one sheet per authority level. Dates are written as text in
-// the office's zone, since Excel dates carry no zone.
+// petition on one sheet, then one sheet per authority level. Dates are real date cells holding
+// the office's wall-clock time, since Excel dates carry no zone.
 import ExcelJS from 'exceljs';
 import { reportText } from '../core/messages-digest.ts';
 import { STATUS_LABELS } from '../core/messages.ts';
-import { formatDateTime } from '../core/time.ts';
+import { CHANNEL_LABELS } from '../core/messages-staff.ts';
 import { orderIn, type Labels } from '../classify/labels.ts';
 import { byLevelAndField, type ReportData, type ReportPetition } from './data.ts';
 
 type Column = keyof typeof reportText.columns;
+const DATE_COLUMNS = new Set<Column>(['receivedAt', 'forwardedAt', 'answeredAt', 'resolvedAt']);
+const DATE_FORMAT = 'dd/mm/yyyy hh:mm';
 const COLUMNS: { key: Column; width: number }[] = [
   { key: 'trackingCode', width: 16 },
   { key: 'receivedAt', width: 17 },
   { key: 'meetingCode', width: 14 },
   { key: 'meetingTitle', width: 30 },
-  { key: 'channel', width: 10 },
+  { key: 'channel', width: 14 },
   { key: 'text', width: 60 },
   { key: 'summary', width: 40 },
   { key: 'authority', width: 18 },
@@ -44,14 +46,33 @@ export function sheetName(label: string, taken: Set<string>): string {
   return name;
 }
 
-function row(p: ReportPetition, labels: Labels, tz: string): Record<Column, string> {
-  const when = (date: Date | null) => (date ? formatDateTime(date, tz) : '');
+/** The office's wall-clock time of `date` as a zone-less Excel date (its UTC fields read as local). */
+export function wallClock(date: Date, timeZone: string): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(date)
+      .map((part) => [part.type, Number(part.value)]),
+  ) as Record<string, number>;
+  return new Date(Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!));
+}
+
+function row(p: ReportPetition, labels: Labels, tz: string): Record<Column, string | Date | null> {
+  const when = (date: Date | null) => (date ? wallClock(date, tz) : null);
   return {
     trackingCode: p.trackingCode,
     receivedAt: when(p.receivedAt),
     meetingCode: p.meetingCode ?? '',
     meetingTitle: p.meetingTitle ?? '',
-    channel: p.channel,
+    channel: CHANNEL_LABELS[p.channel] ?? p.channel,
     text: p.text,
     summary: p.summary ?? '',
     authority: labels.level(p.authority),
@@ -77,7 +98,12 @@ function petitionSheet(
   tz: string,
 ): void {
   const sheet = workbook.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
-  sheet.columns = COLUMNS.map((c) => ({ header: reportText.columns[c.key], key: c.key, width: c.width }));
+  sheet.columns = COLUMNS.map((c) => ({
+    header: reportText.columns[c.key],
+    key: c.key,
+    width: c.width,
+    ...(DATE_COLUMNS.has(c.key) ? { style: { numFmt: DATE_FORMAT } } : {}),
+  }));
   sheet.getRow(1).font = { bold: true };
   for (const p of petitions) sheet.addRow(row(p, labels, tz));
   sheet.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: COLUMNS.length } };
@@ -85,12 +111,14 @@ function petitionSheet(
 
 function summarySheet(workbook: ExcelJS.Workbook, name: string, data: ReportData, labels: Labels): void {
   const sheet = workbook.addWorksheet(name);
-  sheet.addRow([reportText.title]).font = { bold: true, size: 14 };
+  sheet.addRow([`${reportText.type} ${reportText.title.toUpperCase()}`]).font = { bold: true, size: 14 };
   sheet.addRow([reportText.period(data.from, data.to)]);
   if (data.meeting) sheet.addRow([reportText.forMeeting(data.meeting.code, data.meeting.title)]);
   sheet.addRow([]);
   const header = sheet.addRow(reportText.summaryHeader);
   header.font = { bold: true };
+  sheet.views = [{ state: 'frozen', ySplit: header.number }];
+  sheet.autoFilter = { from: { row: header.number, column: 1 }, to: { row: header.number, column: 5 } };
   const count = (list: ReportPetition[]) => [
     list.length,
     new Set(list.map((p) => p.voterKey)).size,

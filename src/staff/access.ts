@@ -1,8 +1,6 @@
-// Who may do what, checked on every call (the role is resolved afresh each turn), and
-// the audit log every staff change writes to.
-import type { CommandHandler, Turn } from '../core/engine.ts';
-import { staffMsg } from '../core/messages-staff.ts';
-import type { Role } from '../core/roles.ts';
+// Who may do what (the core checks a command's roles on every call, the role resolved
+// afresh each turn), and the audit log every staff change writes to.
+import type { Role, Turn } from '../core/types.ts';
 import type { Db, Tx } from '../db/client.ts';
 
 export type Permission = 'schedule' | 'stats' | 'assistant' | 'manageMeetings' | 'review' | 'petitions' | 'invite';
@@ -19,16 +17,14 @@ const ALLOWED: Record<Permission, readonly Role[]> = {
   invite: ['admin'],
 };
 
+/** Whether a role has a permission (input outside commands, tools, jobs run later). */
 export function can(role: Role, permission: Permission): boolean {
   return ALLOWED[permission].includes(role);
 }
 
-/** Wraps a command so that a role without the permission gets a refusal and nothing else. */
-export function guarded(permission: Permission, handler: CommandHandler): CommandHandler {
-  return async (turn, args) => {
-    if (!can(turn.role, permission)) return turn.reply(staffMsg.notAllowed());
-    return handler(turn, args);
-  };
+/** The roles with a permission: a command's `roles`. */
+export function rolesWith(permission: Permission): readonly Role[] {
+  return ALLOWED[permission];
 }
 
 /** How staff are named in histories and the audit log: channel account and role. */
@@ -45,6 +41,7 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+/** Writes one audit entry (who changed what, before and after). */
 export async function audit(db: Db | Tx, entry: AuditEntry): Promise<void> {
   await db.auditLog.create({
     data: {

@@ -1,11 +1,11 @@
 // Staff and deputies join with a one-time invite code made by an admin; admins can revoke.
 // Admins themselves come from ADMIN_TELEGRAM_IDS / ADMIN_ZALO_IDS, never from the database.
 import { randomInt } from 'node:crypto';
-import type { CommandHandler, Turn } from '../core/engine.ts';
+import type { Channel, Command, Turn } from '../core/types.ts';
 import { staffMsg } from '../core/messages-staff.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
 import { deputyKey } from '../meetings/service.ts';
-import { actorOf, audit, guarded } from './access.ts';
+import { actorOf, audit, rolesWith } from './access.ts';
 
 export const INVITE_PATTERN = /^MOI-[A-Z0-9]{8}$/i;
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -108,6 +108,7 @@ export async function redeemInviteCode(turn: Turn, typed: string): Promise<boole
     after: { role: member.role, deputyId: member.deputyId, invite: row.code },
   });
   const deputy = row.deputyId ? await turn.tx.deputy.findUnique({ where: { id: row.deputyId } }) : null;
+  turn.roleChanged(channel, userId);
   turn.reply(staffMsg.joined(row.role, deputy?.name ?? null));
   return true;
 }
@@ -134,6 +135,7 @@ async function revoke(turn: Turn, args: string): Promise<void> {
     before: { role: member.role, revokedAt: null },
     after: { role: member.role, revokedAt: turn.now },
   });
+  turn.roleChanged(member.channel as Channel, member.channelUserId);
   turn.reply(staffMsg.revoked(`#${member.id} (${member.channel}:${member.channelUserId})`));
 }
 
@@ -182,11 +184,26 @@ async function listStaff(turn: Turn): Promise<void> {
   );
 }
 
-export function inviteCommands(): Record<string, CommandHandler> {
-  return {
-    moi: guarded('invite', invite),
-    thuhoi: guarded('invite', revoke),
-    nhanvien: guarded('invite', listStaff),
-    thamgia: (turn, args) => redeemInvite(turn, args),
-  };
+/** Managing staff (admins) and joining with an invite code (anyone). */
+export function inviteCommands(): Command[] {
+  const admins = rolesWith('invite');
+  return [
+    {
+      name: 'moi',
+      roles: admins,
+      usage: '/moi staff, /moi deputy <họ tên>',
+      help: 'mời cán bộ, đại biểu',
+      run: invite,
+    },
+    { name: 'thuhoi', roles: admins, usage: '/thuhoi <số>', help: 'thu hồi quyền của cán bộ', run: revoke },
+    { name: 'nhanvien', roles: admins, usage: '/nhanvien', help: 'danh sách cán bộ', run: listStaff },
+    {
+      name: 'thamgia',
+      roles: ['admin', 'staff', 'deputy', 'voter'],
+      usage: '/thamgia <mã mời>',
+      help: 'nhận vai trò bằng mã mời',
+      hidden: true,
+      run: redeemInvite,
+    },
+  ];
 }

@@ -3,16 +3,18 @@
 // the outbox in the same transaction as the status change so it is sent exactly once.
 import { recordCorrection } from '../classify/index.ts';
 import { NOT_PETITION } from '../classify/review.ts';
-import type { CommandHandler, Turn } from '../core/engine.ts';
+import type { Command, Turn } from '../core/types.ts';
 import { reviewLabels, staffMsg } from '../core/messages-staff.ts';
 import { addToOutbox } from '../core/outbox.ts';
 import { normalizeText } from '../core/text.ts';
 import type { Channel, Choice } from '../core/types.ts';
 import type { Tx } from '../db/client.ts';
-import { normaliseTrackingCode } from '../intake/petitions.ts';
+import type { Petition } from '../generated/prisma/client.ts';
+import { answerDueDate } from '../followup/deadlines.ts';
+import { normalizeTrackingCode } from '../intake/petitions.ts';
 import { taxonomyLabels, type Labels } from '../classify/labels.ts';
 import { parseDateTime } from '../core/dates.ts';
-import { actorOf, audit, can, guarded } from './access.ts';
+import { actorOf, audit, can, rolesWith } from './access.ts';
 
 export const REVIEW_STATE = 'staff.review';
 const AGENCY_STATE = 'staff.review.agency';
@@ -258,7 +260,7 @@ async function saveNotPetition(turn: Turn, draft: Draft): Promise<void> {
 }
 
 async function history(turn: Turn, args: string): Promise<void> {
-  const code = normaliseTrackingCode(args.split(/\s+/)[0] ?? '');
+  const code = normalizeTrackingCode(args.split(/\s+/)[0] ?? '');
   if (!code) return turn.reply(staffMsg.knUsage());
   const labels = labelsOf(turn);
   const p = await turn.tx.petition.findUnique({
@@ -278,6 +280,10 @@ async function history(turn: Turn, args: string): Promise<void> {
     : p.voter && p.voter.consent === 'agreed'
       ? staffMsg.senderNamed(p.voter.name, p.voter.ward)
       : staffMsg.senderUnknown();
+  // Law 91/2025: a view of a voter's personal data is in the audit log (who, when, which record).
+  if (!p.anonymous && p.voter?.consent === 'agreed') {
+    await audit(turn.tx, { actor: actorOf(turn), action: 'voter.data_view', entity: 'Voter', entityId: p.voter.id });
+  }
   turn.reply(
     staffMsg.history(
       {
@@ -318,7 +324,7 @@ async function history(turn: Turn, args: string): Promise<void> {
   );
 }
 
-type StatusKind = 'forwarded' | 'answered' | 'resolved' | 'duplicate' | 'rejected';
+export type StatusKind = 'forwarded' | 'answered' | 'resolved' | 'duplicate' | 'rejected';
 
 const USAGE: Record<StatusKind, string> = {
   forwarded: '/chuyen KN-2026-000123 | tên cơ quan | ngày chuyển (không bắt buộc)',
@@ -341,10 +347,13 @@ function splitArgs(args: string): StatusArgs {
     .split('|')
     .map((part) => part.trim());
   if (parts[0] === '') parts.shift();
-  return { code: normaliseTrackingCode(code), parts };
+  return { code: normalizeTrackingCode(code), parts };
 }
 
-function statusCommand(kind: StatusKind, afterNotify: (channel: Channel, chatId: string) => void): CommandHandler {
+function petitionStatusCommand(
+  kind: StatusKind,
+  afterNotify: (channel: Channel, chatId: string) => void,
+): Command['run'] {
   return async (turn, args) => {
     const { code, parts } = splitArgs(args);
     const usage = () => turn.reply(staffMsg.statusUsage(USAGE[kind]));
@@ -376,7 +385,7 @@ function statusCommand(kind: StatusKind, afterNotify: (channel: Channel, chatId:
         note = parts[0] || null;
         break;
       case 'duplicate': {
-        const otherCode = normaliseTrackingCode(parts.join(' ').split(/\s+/)[0] ?? '');
+        const otherCode = normalizeTrackingCode(parts.join(' ').split(/\s+/)[0] ?? '');
         if (!otherCode) return usage();
         const other = await turn.tx.petition.findUnique({ where: { trackingCode: otherCode } });
         if (!other) return turn.reply(staffMsg.petitionUnknown(otherCode));
@@ -391,30 +400,54 @@ function statusCommand(kind: StatusKind, afterNotify: (channel: Channel, chatId:
         note = parts[0];
         break;
     }
-    const actor = actorOf(turn);
-    const updated = await turn.tx.petition.update({
-      where: { id: petition.id },
-      data: { ...data, status: kind, needsReview: false },
-    });
-    await turn.tx.petitionEvent.create({
-      data: { petitionId: petition.id, fromStatus: petition.status, toStatus: kind, note, actor },
-    });
-    await audit(turn.tx, {
-      actor,
-      action: `petition.${kind}`,
-      entity: 'Petition',
-      entityId: code,
-      before: Object.fromEntries(
-        Object.keys(data)
-          .map((key) => [key, (petition as Record<string, unknown>)[key]])
-          .concat([['status', petition.status]]),
-      ),
-      after: { ...data, status: kind },
-    });
-    const notified = kind === 'answered' ? await notifyVoter(turn.tx, updated.id, turn.now, turn.config.TZ) : null;
+    if (kind === 'forwarded') data.answerDueAt = answerDueDate(data.forwardedAt as Date, turn.config);
+    const change = { kind, data, note, actor: actorOf(turn), now: turn.now, timeZone: turn.config.TZ };
+    const notified = await changeStatus(turn.tx, petition, change);
     if (notified) turn.afterCommit(() => afterNotify(notified.channel, notified.chatId));
     turn.reply(staffMsg.statusChanged(code, kind, notified !== null));
   };
+}
+
+/** A status change as staff make it: new status, fields, history event, audit entry. */
+export interface StatusChange {
+  kind: StatusKind;
+  data: Record<string, unknown>;
+  note: string | null;
+  actor: string;
+  now: Date;
+  timeZone: string;
+}
+
+/**
+ * Applies a status change with its history event and audit entry; an answer is queued for
+ * the voter once (`notifyVoter`). Returns the chat to flush when a voter was told.
+ */
+export async function changeStatus(
+  tx: Tx,
+  petition: Petition,
+  change: StatusChange,
+): Promise<{ channel: Channel; chatId: string } | null> {
+  const { kind, data, note, actor } = change;
+  const updated = await tx.petition.update({
+    where: { id: petition.id },
+    data: { ...data, status: kind, needsReview: false },
+  });
+  await tx.petitionEvent.create({
+    data: { petitionId: petition.id, fromStatus: petition.status, toStatus: kind, note, actor },
+  });
+  await audit(tx, {
+    actor,
+    action: `petition.${kind}`,
+    entity: 'Petition',
+    entityId: petition.trackingCode,
+    before: Object.fromEntries(
+      Object.keys(data)
+        .map((key) => [key, (petition as Record<string, unknown>)[key]])
+        .concat([['status', petition.status]]),
+    ),
+    after: { ...data, status: kind },
+  });
+  return kind === 'answered' ? notifyVoter(tx, updated.id, change.now, change.timeZone) : null;
 }
 
 /**
@@ -453,16 +486,23 @@ export async function notifyVoter(
   return { channel, chatId: voter.chatId };
 }
 
-export function reviewCommands(
-  afterNotify: (channel: Channel, chatId: string) => void,
-): Record<string, CommandHandler> {
-  return {
-    duyet: guarded('review', startReview),
-    kn: guarded('petitions', history),
-    chuyen: guarded('review', statusCommand('forwarded', afterNotify)),
-    traloi: guarded('review', statusCommand('answered', afterNotify)),
-    giaiquyet: guarded('review', statusCommand('resolved', afterNotify)),
-    trung: guarded('review', statusCommand('duplicate', afterNotify)),
-    tuchoi: guarded('review', statusCommand('rejected', afterNotify)),
-  };
+/** Reviewing classifications, petition histories and status changes (office staff). */
+export function reviewCommands(afterNotify: (channel: Channel, chatId: string) => void): Command[] {
+  const reviewers = rolesWith('review');
+  const status = (name: string, kind: StatusKind, help: string): Command => ({
+    name,
+    roles: reviewers,
+    usage: USAGE[kind],
+    help,
+    run: petitionStatusCommand(kind, afterNotify),
+  });
+  return [
+    { name: 'duyet', roles: reviewers, usage: '/duyet', help: 'rà soát phân loại', run: startReview },
+    { name: 'kn', roles: rolesWith('petitions'), usage: '/kn MÃ-KN', help: 'lịch sử một kiến nghị', run: history },
+    status('chuyen', 'forwarded', 'đã chuyển cơ quan có thẩm quyền'),
+    status('traloi', 'answered', 'ghi trả lời của cơ quan'),
+    status('giaiquyet', 'resolved', 'đã giải quyết'),
+    status('trung', 'duplicate', 'trùng với kiến nghị khác'),
+    status('tuchoi', 'rejected', 'không thụ lý'),
+  ];
 }

@@ -1,7 +1,6 @@
 // The meeting schedule in chat: /lich for everyone (the public schedule), and meeting
 // management for staff (/taohop, /suahop, /mohop, /donghop, /huyhop, /lichics).
-import QRCode from 'qrcode';
-import type { CommandHandler, Turn } from '../core/engine.ts';
+import type { Command, Turn } from '../core/types.ts';
 import { parseDateTime } from '../core/dates.ts';
 import { staffMsg, type ScheduleItem } from '../core/messages-staff.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
@@ -11,13 +10,15 @@ import {
   deepLink,
   deputyKey,
   meetingInput,
-  normaliseCode,
+  normalizeCode,
   saveMeetingIn,
   type MeetingInput,
 } from '../meetings/service.ts';
+import { qrCardPng } from '../meetings/poster.ts';
 import { wardKey } from '../meetings/wards.ts';
+import { notifyMeetingChange } from '../followup/changes.ts';
 import { dayPeriod, parsePeriod, zonedYmd, type Period } from '../stats/period.ts';
-import { actorOf, audit, guarded } from './access.ts';
+import { actorOf, audit, rolesWith } from './access.ts';
 import { renderIcs } from './ics.ts';
 
 const UPCOMING_DAYS = 90;
@@ -55,7 +56,7 @@ export async function findSchedule(
   return meetings
     .filter((m) => {
       if (!key) return true;
-      if (m.code === normaliseCode(spec.query!)) return true;
+      if (m.code === normalizeCode(spec.query!)) return true;
       if (m.ward && wardKey(m.ward).includes(key)) return true;
       if (wardKey(m.place).includes(key)) return true;
       return m.deputies.some((d) => d.deputy.nameKey.includes(personKey));
@@ -109,8 +110,8 @@ async function createMeeting(turn: Turn, args: string): Promise<void> {
   const [code, title, when, place, ward, deputies] = parts as [string, string, string, string, string?, string?];
   const start = parseDateTime(when, turn.config.TZ);
   if (!start) return turn.reply(staffMsg.meetingInvalid(staffMsg.badDate(when)));
-  if (CODE_PATTERN.test(code) && (await turn.tx.meeting.findUnique({ where: { code: normaliseCode(code) } }))) {
-    return turn.reply(staffMsg.meetingExists(normaliseCode(code)));
+  if (CODE_PATTERN.test(code) && (await turn.tx.meeting.findUnique({ where: { code: normalizeCode(code) } }))) {
+    return turn.reply(staffMsg.meetingExists(normalizeCode(code)));
   }
   const input: MeetingInput = { code, title, start: start.toISOString(), place, ward, deputies };
   const problem = firstIssue(input, turn.config.TZ);
@@ -145,7 +146,7 @@ async function editMeeting(turn: Turn, args: string): Promise<void> {
   const text = normalizeText(args);
   const code = text.split(/\s+/)[0] ?? '';
   const rest = text.slice(code.length);
-  const before = CODE_PATTERN.test(code) ? await snapshot(turn.tx, normaliseCode(code)) : null;
+  const before = CODE_PATTERN.test(code) ? await snapshot(turn.tx, normalizeCode(code)) : null;
   if (!code) return turn.reply(staffMsg.editUsage());
   if (!before) return turn.reply(staffMsg.meetingUnknown(code));
   const input: MeetingInput = {
@@ -187,19 +188,20 @@ async function editMeeting(turn: Turn, args: string): Promise<void> {
   turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, false));
 }
 
-function statusCommand(
+function meetingStatusCommand(
   command: string,
   status: 'open' | 'closed' | 'cancelled',
   botUsername: () => string | undefined,
-): CommandHandler {
+): Command['run'] {
   return async (turn, args) => {
-    const code = normaliseCode(args.split(/\s+/)[0] ?? '');
+    const code = normalizeCode(args.split(/\s+/)[0] ?? '');
     if (!code) return turn.reply(staffMsg.meetingCodeUsage(command));
     const meeting = CODE_PATTERN.test(code) ? await turn.tx.meeting.findUnique({ where: { code } }) : null;
     if (!meeting) return turn.reply(staffMsg.meetingUnknown(code));
     if (status === 'open' && meeting.status === 'cancelled') return turn.reply(staffMsg.meetingCancelledNoOpen(code));
     if (meeting.status !== status) {
       await turn.tx.meeting.update({ where: { id: meeting.id }, data: { status } });
+      if (status === 'cancelled') await notifyMeetingChange(turn.tx, meeting, 'cancelled', turn.config.TZ);
       await audit(turn.tx, {
         actor: actorOf(turn),
         action: `meeting.${status}`,
@@ -215,7 +217,7 @@ function statusCommand(
     // Telegram voters scan a deep link; without Telegram the QR carries the code to type.
     const username = botUsername();
     const link = username ? deepLink(username, code) : null;
-    const png = await QRCode.toBuffer(link ?? code, { type: 'png', width: 600, margin: 2, errorCorrectionLevel: 'M' });
+    const png = await qrCardPng(link ?? code, code, meeting.title);
     turn.reply({
       text: staffMsg.meetingOpened(code, meeting.title, link),
       file: { name: `qr-${code}.png`, base64: png.toString('base64'), kind: 'photo' },
@@ -242,14 +244,35 @@ async function sendIcs(turn: Turn): Promise<void> {
   });
 }
 
-export function scheduleCommands(botUsername: () => string | undefined): Record<string, CommandHandler> {
-  return {
-    lich: guarded('schedule', schedule),
-    taohop: guarded('manageMeetings', createMeeting),
-    suahop: guarded('manageMeetings', editMeeting),
-    mohop: guarded('manageMeetings', statusCommand('mohop', 'open', botUsername)),
-    donghop: guarded('manageMeetings', statusCommand('donghop', 'closed', botUsername)),
-    huyhop: guarded('manageMeetings', statusCommand('huyhop', 'cancelled', botUsername)),
-    lichics: guarded('manageMeetings', sendIcs),
-  };
+/** The meeting schedule (everyone may ask) and managing meetings (office staff). */
+export function scheduleCommands(botUsername: () => string | undefined): Command[] {
+  const managers = rolesWith('manageMeetings');
+  const status = (name: string, to: 'open' | 'closed' | 'cancelled', help: string): Command => ({
+    name,
+    roles: managers,
+    usage: `/${name} MÃ`,
+    help,
+    run: meetingStatusCommand(name, to, botUsername),
+  });
+  return [
+    {
+      name: 'lich',
+      roles: rolesWith('schedule'),
+      usage: '/lich, /lich tuan nay, /lich <phường hoặc đại biểu>',
+      help: 'lịch tiếp xúc cử tri',
+      run: schedule,
+    },
+    {
+      name: 'taohop',
+      roles: managers,
+      usage: '/taohop MÃ | tiêu đề | 05/12/2026 08:00 | địa điểm | phường | đại biểu 1; đại biểu 2',
+      help: 'tạo hội nghị',
+      run: createMeeting,
+    },
+    { name: 'suahop', roles: managers, usage: '/suahop MÃ diadiem=… gio=…', help: 'sửa hội nghị', run: editMeeting },
+    status('mohop', 'open', 'mở hội nghị nhận ý kiến'),
+    status('donghop', 'closed', 'đóng hội nghị'),
+    status('huyhop', 'cancelled', 'hủy hội nghị'),
+    { name: 'lichics', roles: managers, usage: '/lichics', help: 'tệp lịch .ics', run: sendIcs },
+  ];
 }

@@ -5,17 +5,19 @@
 // tool result, with the names of the voters whose petitions the tools returned.
 import type { Config } from '../config/index.ts';
 import { staffMsg } from '../core/messages-staff.ts';
-import type { Role } from '../core/roles.ts';
+import type { Role } from '../core/types.ts';
 import { foldDiacritics } from '../core/text.ts';
 import { formatDate } from '../core/time.ts';
 import type { Db } from '../db/client.ts';
-import { createModelGateway, type ModelMessage } from '../llm/gateway.ts';
+import { createModelGateway, LlmFailure, type ModelMessage } from '../llm/gateway.ts';
+import { loadPrompt, renderPrompt } from '../llm/prompts.ts';
 import type { Logger } from '../log.ts';
 import { taxonomyLabels, type Labels } from '../classify/labels.ts';
 import { PERIOD_NAMES } from './period.ts';
 import { runTool, toolsFor } from './tools.ts';
 
 const MAX_ROUNDS = 5;
+const PROMPT_FILE = 'assistant.v1.md';
 
 export interface AssistantDeps {
   db: Db;
@@ -43,16 +45,14 @@ export function suggestCommands(question: string): string[] {
 
 function systemPrompt(labels: Labels, role: Role, now: Date, timeZone: string): string {
   const list = (items: { id: string; label: string }[]) => items.map((item) => `${item.id} (${item.label})`).join(', ');
-  return [
-    'Bạn là trợ lý số liệu của Văn phòng Đoàn đại biểu Quốc hội và HĐND, trả lời cán bộ bằng tiếng Việt, ngắn gọn.',
-    `Hôm nay là ${formatDate(now, timeZone)} (giờ Việt Nam). Người hỏi có vai trò: ${role}.`,
-    'Chỉ dùng các công cụ được cung cấp để lấy số liệu. Mọi con số trong câu trả lời phải lấy nguyên văn từ kết quả công cụ; không ước lượng, không tự tính.',
-    'Nếu không có công cụ phù hợp hoặc công cụ báo lỗi, nói rõ là không tra cứu được; không bịa số liệu. Không nêu thông tin cá nhân của cử tri.',
-    `Khoảng thời gian đặt sẵn (period): ${PERIOD_NAMES.join(', ')}.`,
-    `Cấp thẩm quyền (authority): ${list(labels.levels)}.`,
-    `Lĩnh vực (field): ${list(labels.fields)}.`,
-    `Trạng thái (status): ${list(labels.statuses)}.`,
-  ].join('\n');
+  return renderPrompt(loadPrompt(PROMPT_FILE), {
+    TODAY: formatDate(now, timeZone),
+    ROLE: role,
+    PERIODS: PERIOD_NAMES.join(', '),
+    LEVELS: list(labels.levels),
+    FIELDS: list(labels.fields),
+    STATUSES: list(labels.statuses),
+  });
 }
 
 /** Numbers as written ("1.234" and "1234" are the same number), without leading zeros. */
@@ -72,10 +72,15 @@ function factsOf(results: { name: string; result: string }[]): string {
     .join('\n');
 }
 
+/** A reply followed by the commands that answer the question. */
+function withSuggestions(reply: string, question: string): string {
+  return [reply, ...suggestCommands(question).map((command) => `• ${command}`)].join('\n');
+}
+
 export async function answerQuestion(deps: AssistantDeps, question: Question): Promise<string> {
   const { config } = deps;
   if (!config.llmEnabled) return staffMsg.noLlm(suggestCommands(question.text));
-  const gateway = createModelGateway(config);
+  const gateway = createModelGateway(config, { db: deps.db, log: deps.log });
   const labels = taxonomyLabels(config.TAXONOMY);
   const tools = toolsFor(question.role);
   const personalNames = new Set<string>();
@@ -87,7 +92,14 @@ export async function answerQuestion(deps: AssistantDeps, question: Question): P
   ];
   const results: { name: string; result: string }[] = [];
   for (let round = 0; round < MAX_ROUNDS; round++) {
-    const answer = await gateway.chat({ feature: 'assistant', messages, tools, names: [...personalNames] });
+    const answer = await gateway
+      .chat({ feature: 'assistant', messages, tools, names: [...personalNames] })
+      .catch((error: unknown) => {
+        // A model that can neither call tools nor write a readable plan: the commands answer instead.
+        if (error instanceof LlmFailure && error.kind === 'invalid') return undefined;
+        throw error;
+      });
+    if (!answer) return withSuggestions(staffMsg.answerNoData(), question.text);
     if (answer.toolCalls.length === 0) {
       const text = answer.content.trim();
       if (!text) break;

@@ -2,30 +2,32 @@
 // from staff, deputies and admins, answered by the assistant in a background job so a slow
 // model never holds the turn's database transaction.
 import type { Config } from '../config/index.ts';
-import type { Feature, Turn } from '../core/engine.ts';
+import type { Feature, Turn } from '../core/types.ts';
 import { digestMsg } from '../core/messages-digest.ts';
-import { staffMsg } from '../core/messages-staff.ts';
+import { followupStaffMsg, staffMsg } from '../core/messages-staff.ts';
 import { addToOutbox, type Outbox } from '../core/outbox.ts';
 import { resolveRole } from '../core/roles.ts';
 import { normalizeText } from '../core/text.ts';
 import type { Channel, OutgoingMessage } from '../core/types.ts';
 import type { Db } from '../db/client.ts';
-import { addDays as addLocalDays, startOfLocalDay } from '../digests/calendar.ts';
+import { addIsoDays, startOfLocalDay } from '../digests/calendar.ts';
 import { deadlineStatus, NOT_FORWARDED } from '../digests/deadlines.ts';
 import { enqueueJob, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
-import { can, guarded } from '../staff/access.ts';
+import { can, rolesWith } from '../staff/access.ts';
 import { answerQuestion, suggestCommands } from './assistant.ts';
 import { allOf, parseStatsArgs, receivedIn, resolveFilter, statusIn, type StatsWhere } from './filters.ts';
 import { taxonomyLabels } from '../classify/labels.ts';
 import { addDays, dayPeriod, zonedYmd } from './period.ts';
-import { breakdown, countPetitions, perDay, summary } from './queries.ts';
+import { breakdown, countPetitions, overdueAnswers, perDay, summary } from './queries.ts';
 
 export const QUESTION_JOB = 'assistant.question';
 const DAILY_DEFAULT_DAYS = 30;
 const MAX_QUESTION_CHARS = 1000;
 /** Questions answered at once. */
 const QUESTION_CONCURRENCY = 3;
+/** Staff text is a question unless a narrower claim (an invite code) takes it. */
+const QUESTION_PRIORITY = 10;
 
 export interface StatsFeatureOptions {
   db: Db;
@@ -57,7 +59,8 @@ async function stats(turn: Turn, args: string): Promise<void> {
   if (!parsed) return;
   const { filter, labels } = parsed;
   const text = staffMsg.stats(filter.parts, await summary(turn.tx, filter.where, labels), filter.problems);
-  turn.reply([text, ...(await deadlineLines(turn, filter.where))].join('\n'));
+  const overdue = followupStaffMsg.overdue(await overdueAnswers(turn.tx, filter.where, turn.now));
+  turn.reply([text, overdue, ...(await deadlineLines(turn, filter.where))].join('\n'));
 }
 
 /** The session deadline the office works toward, and how many petitions missed the last one. */
@@ -67,7 +70,7 @@ async function deadlineLines(turn: Turn, where: StatsWhere): Promise<string[]> {
   const lines: string[] = [];
   const passed = [status.after, status.before].find((d) => d?.passed);
   if (passed) {
-    const dueBy = startOfLocalDay(addLocalDays(passed.day, 1), turn.config.TZ);
+    const dueBy = startOfLocalDay(addIsoDays(passed.day, 1), turn.config.TZ);
     const late = await countPetitions(turn.tx, allOf(where, statusIn(NOT_FORWARDED), receivedIn(undefined, dueBy)));
     if (late > 0) lines.push(digestMsg.late(late));
   }
@@ -146,26 +149,55 @@ export function statsFeature(options: StatsFeatureOptions): Feature {
     turn.reply(staffMsg.thinking());
   }
 
+  const askers = rolesWith('assistant');
   return {
     name: 'stats',
-    commands: {
-      thongke: guarded('stats', stats),
-      bieudo: guarded('stats', charts),
-      cutri: guarded('assistant', async (turn) => {
-        turn.conversation.data.voterMode = true;
-        turn.reply(staffMsg.voterMode());
-      }),
-      troly: guarded('assistant', async (turn) => {
-        delete turn.conversation.data.voterMode;
-        turn.reply(staffMsg.assistantMode());
-      }),
-    },
+    commands: [
+      {
+        name: 'thongke',
+        roles: rolesWith('stats'),
+        usage: '/thongke [thời gian] [phuong=…] [linhvuc=…] [cap=…] [daibieu=…] [hop=…] [trangthai=…]',
+        help: 'số liệu',
+        run: stats,
+      },
+      {
+        name: 'bieudo',
+        roles: rolesWith('stats'),
+        usage: '/bieudo [như /thongke]',
+        help: 'biểu đồ theo lĩnh vực, cấp thẩm quyền và theo ngày',
+        run: charts,
+      },
+      {
+        name: 'cutri',
+        roles: askers,
+        usage: '/cutri',
+        help: 'gửi ý kiến như cử tri',
+        run: (turn) => {
+          turn.conversation.data.voterMode = true;
+          turn.reply(staffMsg.voterMode());
+        },
+      },
+      {
+        name: 'troly',
+        roles: askers,
+        usage: '/troly',
+        help: 'quay lại trợ lý',
+        run: (turn) => {
+          delete turn.conversation.data.voterMode;
+          turn.reply(staffMsg.assistantMode());
+        },
+      },
+    ],
+    notes: [{ roles: askers, text: 'Gõ câu hỏi bằng lời để trợ lý tra cứu số liệu' }],
     // Staff text outside any step is a question; a voter's text stays a petition.
-    wantsInput: (turn) =>
-      turn.conversation.state === 'idle' &&
-      turn.event.kind === 'text' &&
-      can(turn.role, 'assistant') &&
-      !turn.conversation.data.voterMode,
+    claims: {
+      priority: QUESTION_PRIORITY,
+      when: (turn) =>
+        turn.conversation.state === 'idle' &&
+        turn.event.kind === 'text' &&
+        can(turn.role, 'assistant') &&
+        !turn.conversation.data.voterMode,
+    },
     onInput: onQuestion,
   };
 }

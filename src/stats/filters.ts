@@ -4,7 +4,7 @@
 import type { Db, Tx } from '../db/client.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { foldDiacritics } from '../core/text.ts';
-import { deputyKey, normaliseCode } from '../meetings/service.ts';
+import { deputyKey, normalizeCode } from '../meetings/service.ts';
 import { matchLabel, type Labels } from '../classify/labels.ts';
 import { knownWards, matchWard, wardKey } from '../meetings/wards.ts';
 import { parsePeriod, type Period } from './period.ts';
@@ -116,7 +116,7 @@ export async function resolveFilter(
     parts.push(spec.period.label);
   }
   if (spec.meetingCode) {
-    const meeting = await db.meeting.findUnique({ where: { code: normaliseCode(spec.meetingCode) } });
+    const meeting = await db.meeting.findUnique({ where: { code: normalizeCode(spec.meetingCode) } });
     if (!meeting) problems.push(`hội nghị mã ${spec.meetingCode}`);
     and.push(inMeetings([meeting?.id ?? -1]));
     parts.push(meeting ? `hội nghị ${meeting.code}` : `hội nghị ${spec.meetingCode}`);

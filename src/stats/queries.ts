@@ -11,6 +11,7 @@ import { NOT_PETITION } from '../classify/review.ts';
 import type { StatsWhere } from './filters.ts';
 import { addDays, zonedTime, zonedYmd, type Period } from './period.ts';
 import { foldTally, startsTallyDay } from './tally.ts';
+import { countOverdue } from '../followup/deadlines.ts';
 
 export interface CountRow {
   key: string;
@@ -20,6 +21,8 @@ export interface CountRow {
 
 export interface Summary {
   total: number;
+  /** voters behind the petitions (see countVoters) */
+  voters: number;
   byStatus: CountRow[];
   byAuthority: CountRow[];
   byField: CountRow[];
@@ -46,6 +49,17 @@ export async function countPetitions(db: Db | Tx, filter: StatsWhere): Promise<n
   await foldTally(db);
   const { _sum } = await db.petitionTally.aggregate({ where: where.tally, _sum: { n: true } });
   return _sum.n ?? 0;
+}
+
+/**
+ * Voters behind the counted petitions: each chat account once, plus, for a petition without
+ * one (entered from a meeting's minutes, or anonymised), the voters recorded as raising it.
+ */
+export async function countVoters(db: Db | Tx, filter: StatsWhere): Promise<number> {
+  const where = countedOnly(filter).petition;
+  const accounts = await db.petition.groupBy({ by: ['voterId'], where: { AND: [where, { voterId: { not: null } }] } });
+  const { _sum } = await db.petition.aggregate({ where: { AND: [where, { voterId: null }] }, _sum: { voters: true } });
+  return accounts.length + (_sum.voters ?? 0);
 }
 
 type Column = 'status' | 'authority' | 'field' | 'meetingId';
@@ -155,6 +169,7 @@ async function byMeeting(db: Db | Tx, where: StatsWhere, limit: number): Promise
 export async function summary(db: Db | Tx, where: StatsWhere, labels: Labels): Promise<Summary> {
   return {
     total: await countPetitions(db, where),
+    voters: await countVoters(db, where),
     byStatus: await breakdown(db, where, 'status', labels),
     byAuthority: await breakdown(db, where, 'authority', labels),
     byField: await breakdown(db, where, 'field', labels),
@@ -299,4 +314,9 @@ export async function listPetitions(
     receivedAt: formatDate(row.receivedAt, timeZone),
     summary: row.summary ?? excerpt(row.textNormalized, 200),
   }));
+}
+
+/** Forwarded petitions within the filter whose answer is past its due date at `now`. */
+export async function overdueAnswers(db: Db | Tx, where: StatsWhere, now: Date): Promise<number> {
+  return countOverdue(db, now, where.petition);
 }

@@ -4,6 +4,7 @@
 // moves them into PetitionTally before counts are read. Intake transactions therefore
 // only ever insert deltas and never wait on (or deadlock over) a shared tally row.
 import type { Db, Tx } from '../db/client.ts';
+import { kindOf, transaction } from '../db/sql.ts';
 
 /** Tally days start at midnight in Asia/Ho_Chi_Minh: UTC+7 all year (no DST), as in the triggers. */
 const TALLY_OFFSET_MS = 7 * 3_600_000;
@@ -20,14 +21,10 @@ export function startsTallyDay(instant: Date): boolean {
 /** Moves pending deltas into the tally and drops the rows that fell to zero. Cheap when none are pending. */
 export async function foldTally(db: Db | Tx): Promise<void> {
   if (!(await db.petitionTallyDelta.findFirst({ select: { id: true } }))) return;
-  const fold = isPostgres(db) ? foldPostgres : foldSqlite;
+  const fold = kindOf(db) === 'postgresql' ? foldPostgres : foldSqlite;
   // A turn's statistics run inside its transaction; elsewhere the fold gets its own.
-  if ('$transaction' in db) await db.$transaction(fold);
+  if ('$transaction' in db) await transaction(db, fold);
   else await fold(db);
-}
-
-function isPostgres(db: Db | Tx): boolean {
-  return (db as unknown as { _activeProvider?: string })._activeProvider === 'postgresql';
 }
 
 /**

@@ -2,7 +2,7 @@
 // typed and checked with zod; no SQL comes from the model; each tool needs a permission,
 // and a role only ever sees (and can only run) the tools it is allowed.
 import { z } from 'zod';
-import type { Role } from '../core/roles.ts';
+import type { Role } from '../core/types.ts';
 import { formatDateTime } from '../core/time.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { can, type Permission } from '../staff/access.ts';

@@ -11,6 +11,7 @@ import { JobQueue } from '../../src/jobs/queue.ts';
 import { createLogger } from '../../src/log.ts';
 import { answerWith, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
 import { llmConfig, testConfig } from './helpers.ts';
+import { transaction } from '../../src/db/sql.ts';
 
 const log = createLogger('silent');
 let dir: string;
@@ -43,7 +44,7 @@ beforeEach(async () => {
 /** Stores a petition the way intake does: petition and job in one transaction. */
 async function storePetition(text: string, voterName = 'Nguyễn Văn Bình'): Promise<number> {
   counter++;
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const voter = await tx.voter.create({
       data: {
         channel: 'local',

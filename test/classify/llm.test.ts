@@ -65,7 +65,7 @@ describe('LLM classifier against a fake OpenAI-compatible server', () => {
     expect(splitTokens(100, [3, 1]).reduce((a, b) => a + b, 0)).toBe(100);
   });
 
-  it('caches by normalised text: the same petition twice costs one request slot', async () => {
+  it('caches by normalized text: the same petition twice costs one request slot', async () => {
     const classifier = createClassifier(llmConfig(fake.baseURL), log);
     await classifier.classify([{ id: 'a', text: 'Đề nghị sửa  đèn đường ngõ 5' }]);
     const again = await classifier.classify([{ id: 'b', text: 'Đề nghị sửa đèn đường ngõ 5' }]);

@@ -21,6 +21,7 @@ import { dayPeriod, rangePeriod } from '../../src/stats/period.ts';
 import { breakdown, countPetitions, meetingsAbove, perDay, summary } from '../../src/stats/queries.ts';
 import { foldTally } from '../../src/stats/tally.ts';
 import { freshDatabaseUrl, openDb } from '../helpers/app.ts';
+import { transaction } from '../../src/db/sql.ts';
 
 const TZ = 'Asia/Ho_Chi_Minh';
 const labels = taxonomyLabels('current');
@@ -56,7 +57,7 @@ afterEach(async () => {
 const MIDNIGHT = new Date('2026-11-20T00:00:00+07:00');
 
 async function intake(voterId: number, ward: string | null, meetingId: number | null, at: Date): Promise<number> {
-  return db.$transaction(async (tx) => {
+  return transaction(db, async (tx) => {
     const stored = await storePetition(tx, {
       channel: 'telegram',
       voterId,

@@ -3,7 +3,7 @@
 // messages, nor a chat two messages within a second.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DAILY_PATTERN, nextFire } from '../../src/digests/scheduler.ts';
-import { SendRateLimiter } from '../../src/digests/throttle.ts';
+import { SendRateLimiter } from '../../src/channels/throttle.ts';
 import { deputyKey } from '../../src/meetings/service.ts';
 import type { App } from '../../src/main.ts';
 import { FakeTelegram, type SentCall } from '../fakes/telegram.ts';

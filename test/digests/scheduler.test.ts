@@ -44,7 +44,7 @@ describe('/dangky and /huydangky', () => {
     const deputyId = await linkDeputy(app, user, 'Nguyễn Văn An');
 
     const [ask] = await say(telegram, textMessage(user, '/dangky'));
-    expect(ask).toContain('khi nào');
+    expect(ask).toContain('Xin chọn tần suất nhận bản tin');
     const [done] = await say(telegram, callback(user, 'digest:weekly'));
     expect(done).toContain('hằng tuần');
     const [again] = await say(telegram, textMessage(user, '/dangky sau moi hop'));

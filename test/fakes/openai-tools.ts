@@ -26,6 +26,11 @@ export class FakeOpenAITools {
   apiKey = 'sk-test-tools';
   baseURL = '';
   script: Script = () => ({ content: 'Không có kịch bản.' });
+  /**
+   * Set to a server's error message to answer 400 to any request that offers tools, as vLLM
+   * does without --enable-auto-tool-choice and Ollama for a model without tool support.
+   */
+  rejectTools: string | undefined = undefined;
   private server: Server | undefined;
   private nextCall = 1;
 
@@ -59,6 +64,9 @@ export class FakeOpenAITools {
     }
     const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
     this.requests.push(request);
+    if (this.rejectTools && request.tools?.length) {
+      return send(res, 400, { error: { message: this.rejectTools, type: 'invalid_request_error' } });
+    }
     const turn = this.script(request);
     const message =
       'content' in turn

@@ -9,12 +9,70 @@ export interface ReceivedRequest {
   body: string;
   json: {
     model?: string;
+    /** Content is text, except in a vision request, where it is an array of ContentPart (see partsOf). */
     messages?: Array<{ role: string; content: string }>;
-    response_format?: unknown;
+    response_format?: { type?: string };
+    temperature?: number;
+    tool_choice?: unknown;
     /** Set on the assistant's requests (tool calls), absent on classification requests. */
     tools?: unknown[];
   };
 }
+
+export type ContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
+
+/** A speech-to-text request as received (multipart fields; the file's size only). */
+export interface ReceivedTranscription {
+  model: string;
+  language: string;
+  fileName: string;
+  fileBytes: number;
+}
+
+/** What the fake's speech endpoint answers: a transcript or an HTTP error. */
+export type TranscriptionReply = { kind: 'text'; text: string } | { kind: 'status'; status: number };
+
+/**
+ * How the server differs, as its documentation says: the parameters it answers 400 to (with
+ * that server's own error message), and a context window it cuts prompts to without telling.
+ */
+export interface ServerBehaviour {
+  rejects?: Partial<Record<'temperature' | 'json_schema' | 'json_object' | 'tools', string>>;
+  /** Prompts longer than this are cut silently (Ollama): usage reports the tokens kept. */
+  contextTokens?: number;
+}
+
+/** The documented differences of the servers the README configures. */
+export const SERVERS = {
+  openai: {},
+  /** OpenAI reasoning models (o-series, gpt-5): any temperature but the default is refused. */
+  openaiReasoning: {
+    rejects: {
+      temperature:
+        "Unsupported value: 'temperature' does not support 0 with this model. Only the default (1) value is supported.",
+    },
+  },
+  /** vLLM started without --enable-auto-tool-choice --tool-call-parser. */
+  vllmWithoutToolParser: {
+    rejects: { tools: '"auto" tool choice requires --enable-auto-tool-choice and --tool-call-parser to be set' },
+  },
+  /** Older vLLM and llama.cpp builds: no json_schema. */
+  oldLlamaCpp: {
+    rejects: { json_schema: 'response_format type must be one of "text" or "json_object", got json_schema' },
+  },
+  /** A server that takes no response_format at all. */
+  noResponseFormat: {
+    rejects: {
+      json_schema: "Unsupported parameter: 'response_format'",
+      json_object: "Unsupported parameter: 'response_format'",
+    },
+  },
+  /** Ollama with a model without tool support, at its default context below 24 GiB of VRAM. */
+  ollamaSmall: {
+    rejects: { tools: 'registry.ollama.ai/library/gemma2:2b does not support tools' },
+    contextTokens: 4096,
+  },
+} satisfies Record<string, ServerBehaviour>;
 
 export interface FakePetition {
   id: string;
@@ -36,6 +94,9 @@ export type Responder = (
 export interface FakeOpenAI {
   baseURL: string;
   requests: ReceivedRequest[];
+  transcriptions: ReceivedTranscription[];
+  /** Replaces how the speech endpoint answers (default: "Xin chào"). */
+  transcribe(reply: (request: ReceivedTranscription) => TranscriptionReply): void;
   /** Replaces how the next requests are answered. */
   respond(responder: Responder): void;
   close(): Promise<void>;
@@ -46,7 +107,7 @@ export function petitionsIn(request: ReceivedRequest): FakePetition[] {
   const user =
     request.json.messages
       ?.filter((m) => m.role === 'user')
-      .map((m) => m.content)
+      .map((m) => textOf(m.content))
       .join('\n') ?? '';
   return [...user.matchAll(/<petition id="([^"]+)"[^>]*>\n([\s\S]*?)\n<\/petition>/g)].map((m) => ({
     id: m[1]!,
@@ -84,6 +145,50 @@ export function answerWith(label: (petition: FakePetition) => FakeLabel): Respon
   });
 }
 
+/** The content parts of a message (a text content is one text part). */
+export function partsOf(content: unknown): ContentPart[] {
+  if (typeof content === 'string') return [{ type: 'text', text: content }];
+  return Array.isArray(content) ? (content as ContentPart[]) : [];
+}
+
+/** The text of a message's content, whether a string or parts. */
+export function textOf(content: unknown): string {
+  return partsOf(content)
+    .map((part) => (part.type === 'text' ? part.text : ''))
+    .join('\n');
+}
+
+/** The message of the first parameter the server refuses in this request, if any. */
+function refusal(json: ReceivedRequest['json'], behaviour: ServerBehaviour): string | undefined {
+  const rejects = behaviour.rejects ?? {};
+  if (json.temperature !== undefined && rejects.temperature) return rejects.temperature;
+  if (json.tools?.length && rejects.tools) return rejects.tools;
+  const format = json.response_format?.type;
+  if (format === 'json_schema' && rejects.json_schema) return rejects.json_schema;
+  if (format === 'json_object' && rejects.json_object) return rejects.json_object;
+  return undefined;
+}
+
+/** The multipart fields of a transcription request (enough of RFC 7578 for the openai SDK's form). */
+function parseTranscription(body: Buffer, contentType: string): ReceivedTranscription {
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(contentType);
+  const marker = `--${boundary?.[1] ?? boundary?.[2]}`;
+  const fields: Record<string, string> = {};
+  let fileName = '';
+  let fileBytes = 0;
+  for (const part of body.toString('latin1').split(marker).slice(1, -1)) {
+    const [head = '', ...rest] = part.split('\r\n\r\n');
+    const value = rest.join('\r\n\r\n').replace(/\r\n$/, '');
+    const name = /name="([^"]+)"/.exec(head)?.[1] ?? '';
+    const file = /filename="([^"]*)"/.exec(head);
+    if (file) {
+      fileName = file[1]!;
+      fileBytes = Buffer.byteLength(value, 'latin1');
+    } else fields[name] = value;
+  }
+  return { model: fields.model ?? '', language: fields.language ?? '', fileName, fileBytes };
+}
+
 // Roughly one token per four characters: enough to compare batched and naive costs.
 const tokens = (text: string) => Math.ceil(text.length / 4);
 
@@ -100,11 +205,24 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startFakeOpenAI(
   initial: Responder = answerWith(() => ({ authority: 'city', field: 'other' })),
+  behaviour: ServerBehaviour = SERVERS.openai,
 ): Promise<FakeOpenAI> {
   let responder = initial;
   const requests: ReceivedRequest[] = [];
+  const transcriptions: ReceivedTranscription[] = [];
+  let transcriber = (_request: ReceivedTranscription): TranscriptionReply => ({ kind: 'text', text: 'Xin chào' });
   const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer(async (req, res) => {
+    if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const received = parseTranscription(Buffer.concat(chunks), req.headers['content-type'] ?? '');
+      transcriptions.push(received);
+      const reply = transcriber(received);
+      if (reply.kind === 'status') send(res, reply.status, { error: { message: `fake ${reply.status}` } });
+      else send(res, 200, { text: reply.text });
+      return;
+    }
     const body = await readBody(req);
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       send(res, 404, { error: { message: 'not found' } });
@@ -119,6 +237,11 @@ export async function startFakeOpenAI(
     }
     const request: ReceivedRequest = { path: req.url, body, json };
     requests.push(request);
+    const refused = refusal(json, behaviour);
+    if (refused) {
+      send(res, 400, { error: { message: refused, type: 'invalid_request_error', param: null, code: null } });
+      return;
+    }
     let reply: FakeReply;
     try {
       reply = await responder(petitionsIn(request), request, requests.length - 1);
@@ -143,7 +266,8 @@ export async function startFakeOpenAI(
       );
       return;
     }
-    const prompt = (json.messages ?? []).map((m) => m.content).join('\n');
+    const prompt = (json.messages ?? []).map((m) => textOf(m.content)).join('\n');
+    const promptTokens = Math.min(tokens(prompt), behaviour.contextTokens ?? Infinity);
     send(res, 200, {
       id: `chatcmpl-fake-${requests.length}`,
       object: 'chat.completion',
@@ -153,9 +277,9 @@ export async function startFakeOpenAI(
         { index: 0, finish_reason: 'stop', message: { role: 'assistant', content: reply.content, refusal: null } },
       ],
       usage: {
-        prompt_tokens: tokens(prompt),
+        prompt_tokens: promptTokens,
         completion_tokens: tokens(reply.content),
-        total_tokens: tokens(prompt) + tokens(reply.content),
+        total_tokens: promptTokens + tokens(reply.content),
       },
     });
   });
@@ -164,6 +288,10 @@ export async function startFakeOpenAI(
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    transcriptions,
+    transcribe(next) {
+      transcriber = next;
+    },
     respond(next) {
       responder = next;
     },

@@ -37,6 +37,8 @@ export class FakeTelegram {
   /** How long a send call waits for its answer after the fake has taken the message (a slow platform). */
   sendDelayMs = 0;
   apiRoot = '';
+  /** Files users sent, by file_id: served by getFile and /file/bot<token>/<path> as the Bot API does. */
+  readonly files = new Map<string, Buffer>();
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.route(req, res));
@@ -86,6 +88,13 @@ export class FakeTelegram {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const download = /^\/file\/bot([^/]+)\/files\/(.+)$/.exec(req.url ?? '');
+    if (download) {
+      const file = download[1] === this.token ? this.files.get(decodeURIComponent(download[2]!)) : undefined;
+      res.writeHead(file ? 200 : 404, { 'content-type': 'application/octet-stream' });
+      res.end(file ?? '');
+      return;
+    }
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const body = await readBody(req);
     if (!match || match[1] !== this.token)
@@ -119,6 +128,12 @@ export class FakeTelegram {
           can_read_all_group_messages: false,
           supports_inline_queries: false,
         };
+      case 'getFile': {
+        const fileId = String(body.file_id);
+        const file = this.files.get(fileId);
+        if (!file) return { file_id: fileId, file_unique_id: fileId };
+        return { file_id: fileId, file_unique_id: fileId, file_size: file.length, file_path: `files/${fileId}` };
+      }
       case 'getUpdates':
         return this.getUpdates(Number(body.offset ?? 0), Number(body.timeout ?? 0));
       case 'sendMessage':
@@ -240,4 +255,11 @@ export function photoMessage(userId: number, caption: string) {
       ],
     },
   };
+}
+
+/** A voice message whose audio is `fileId` in FakeTelegram.files. */
+export function voiceMessage(userId: number, fileId: string) {
+  const base = textMessage(userId, '');
+  const { text: _text, ...message } = base.message;
+  return { message: { ...message, voice: { file_id: fileId, file_unique_id: fileId, duration: 4 } } };
 }

@@ -2,7 +2,7 @@
 // delivery recorded, an apology sent, the platform answered 200), in webhook mode and when
 // polling; updates of shapes the bot does not handle are acknowledged and ignored.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Feature } from '../../src/core/engine.ts';
+import type { Feature } from '../../src/core/types.ts';
 import type { App } from '../../src/main.ts';
 import { FakeTelegram, newUserId, textMessage } from '../fakes/telegram.ts';
 import { FakeZalo, newMessageId, newZaloUserId, zaloText } from '../fakes/zalo.ts';
@@ -30,12 +30,18 @@ function throwingFeature(): Feature & { calls: number } {
   const feature = {
     name: 'boom',
     calls: 0,
-    commands: {
-      hong: async () => {
-        feature.calls++;
-        throw new Error('handler failed');
+    commands: [
+      {
+        name: 'hong',
+        roles: ['voter'] as const,
+        usage: '/hong',
+        help: 'always fails',
+        run: async () => {
+          feature.calls++;
+          throw new Error('handler failed');
+        },
       },
-    },
+    ],
   };
   return feature;
 }

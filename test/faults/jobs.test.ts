@@ -4,6 +4,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { enqueueClassification } from '../../src/classify/index.ts';
 import type { Db } from '../../src/db/client.ts';
+import { transaction } from '../../src/db/sql.ts';
 import type { App } from '../../src/main.ts';
 import { QUESTION_JOB } from '../../src/stats/feature.ts';
 import { answerWith, petitionsIn, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
@@ -29,7 +30,7 @@ async function storePetitions(db: Db, count: number): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < count; i++) {
     ids.push(
-      await db.$transaction(async (tx) => {
+      await transaction(db, async (tx) => {
         const petition = await tx.petition.create({
           data: {
             trackingCode: `KN-2026-${String(500_000 + i).padStart(6, '0')}`,

@@ -104,11 +104,19 @@ it(
     // A handler that fails with an error whose message holds a Bot API URL, token included.
     app.core.use({
       name: 'boom',
-      commands: {
-        hong: async (_turn, args) => {
-          throw new Error(`request ${zalo.apiRoot}/bot${zalo.token}/sendMessage failed for ${args.length} characters`);
+      commands: [
+        {
+          name: 'hong',
+          roles: ['voter'],
+          usage: '/hong',
+          help: 'always fails',
+          run: async (_turn, args) => {
+            throw new Error(
+              `request ${zalo.apiRoot}/bot${zalo.token}/sendMessage failed for ${args.length} characters`,
+            );
+          },
         },
-      },
+      ],
     });
     expect(await postTelegram(fromVoter(2, user, `/hong ${PETITION}`))).toBe(200);
 

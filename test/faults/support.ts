@@ -8,14 +8,18 @@ export async function takeDatabaseDown(databaseUrl: string): Promise<() => Promi
     // SQLite: another process holding the write lock is what an unavailable database looks like.
     const blocker = await connectDb(databaseUrl);
     let release!: () => void;
+    let locked!: () => void;
+    const taken = new Promise<void>((resolve) => (locked = resolve));
     const held = blocker.$transaction(
       async (tx) => {
         await tx.counter.create({ data: { name: 'lock-holder', value: 1 } });
+        locked();
         await new Promise<void>((resolve) => (release = resolve));
       },
-      { timeout: 30_000 },
+      { timeout: 30_000, maxWait: 30_000 },
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // Returns once the write lock is held, however long a loaded machine takes to get it.
+    await Promise.race([taken, held]);
     return async () => {
       release();
       // The holder may have outlived its own transaction timeout: the lock is gone either way.

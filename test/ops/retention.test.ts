@@ -144,6 +144,42 @@ it('keeps personal data when RETENTION_PERSONAL_DAYS is unset, and 0 applies as 
   expect(redacted).toContain('[tên] đề nghị sửa cầu.');
 });
 
+it('clears the speakers and area the minutes gave a closed petition and removes their names from it', async () => {
+  db = await connectDb(freshDatabaseUrl());
+  const text = 'Cử tri Y Bhin Niê và bà Hoàng Thị Mai phản ánh đường liên thôn xuống cấp.';
+  const minutes = {
+    channel: 'meeting',
+    text,
+    textNormalized: text,
+    status: 'resolved',
+    legalBasis: 'minutes',
+    speaker: 'Y Bhin Niê; Hoàng Thị Mai',
+    speakerArea: 'Tổ dân phố 3',
+    resolvedAt: ago(100),
+    receivedAt: ago(300),
+  };
+  const old = await db.petition.create({ data: { ...minutes, trackingCode: 'KN-2026-000020' } });
+  const recent = await db.petition.create({ data: { ...minutes, trackingCode: 'KN-2026-000021', resolvedAt: ago(5) } });
+  const config = { RETENTION_PERSONAL_DAYS: 90, RETENTION_CONVERSATION_DAYS: 30 };
+
+  const dry = await runRetention(db, config, { now: NOW, dryRun: true });
+  expect(dry.counts.petitionsRedacted).toBe(1);
+  expect((await db.petition.findUniqueOrThrow({ where: { id: old.id } })).speaker).toBe(minutes.speaker);
+
+  const report = await runRetention(db, config, { now: NOW });
+  expect(report.counts.petitionsRedacted).toBe(1);
+  const redacted = await db.petition.findUniqueOrThrow({ where: { id: old.id } });
+  expect([redacted.speaker, redacted.speakerArea]).toEqual([null, null]);
+  // The speaker the minutes name goes even where the text alone would not show it is a name.
+  expect(redactPersonalData(text)).toContain('Y Bhin Niê');
+  expect(redacted.text).toBe(redactPersonalData(text, { names: ['Y Bhin Niê', 'Hoàng Thị Mai'] }));
+  expect(redacted.text).not.toMatch(/Bhin|Niê|Mai/);
+  expect(redacted.text).toContain('phản ánh đường liên thôn xuống cấp.');
+  expect(redacted.personalDataRemovedAt).toEqual(NOW);
+  const kept = await db.petition.findUniqueOrThrow({ where: { id: recent.id } });
+  expect([kept.speaker, kept.speakerArea, kept.text]).toEqual([minutes.speaker, minutes.speakerArea, text]);
+});
+
 /** What statistics read: petitions by day, meeting, ward, status, level and field (the tally's key). */
 async function statistics(on: Db) {
   const rows = await on.petition.groupBy({

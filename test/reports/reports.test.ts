@@ -19,6 +19,7 @@ import { FakeTelegram, newUserId, textMessage } from '../fakes/telegram.ts';
 import { freshDatabaseUrl, openDb, startTestApp } from '../helpers/app.ts';
 import { seedFixedSet } from '../digests/seed.ts';
 import { say, telegramEnv } from '../digests/support.ts';
+import { zipEntry } from './zip.ts';
 
 const run = promisify(execFile);
 const FROM = '2026-11-01';
@@ -72,7 +73,8 @@ describe('Word report', () => {
     const report = await buildReport(db, config, { from: FROM, to: TO, format: 'docx' });
     expect(report.petitions).toBe(expected.total);
     const { value: text } = await mammoth.extractRawText({ buffer: report.buffer });
-    expect(text).toContain('BÁO CÁO TỔNG HỢP Ý KIẾN, KIẾN NGHỊ CỬ TRI');
+    expect(text).toContain('BÁO CÁO');
+    expect(text).toContain('Tổng hợp ý kiến, kiến nghị cử tri');
     expect(text).toContain('Từ ngày 01/11/2026 đến ngày 30/11/2026');
     expect(text).toContain(`đã tổ chức ${expected.meetings} hội nghị tiếp xúc cử tri (dự kiến 250 cử tri tham dự)`);
     expect(text).toContain(`gửi ${expected.total} ý kiến, kiến nghị`);
@@ -84,6 +86,63 @@ describe('Word report', () => {
     expect(text).toMatch(/\(3 cử tri, 2 hội nghị, 3 ý kiến\)/);
     expect(text).not.toMatch(/Cử tri \d/);
     expect(text).not.toContain(NOT_A_PETITION);
+  });
+
+  it('follows the administrative format: header, number, place and date, signature, page layout', async () => {
+    const office = parseConfig({
+      DATABASE_URL: 'file:/dev/null',
+      OFFICE_PARENT: 'Hội đồng nhân dân thành phố Hà Nội',
+      OFFICE_NAME: 'Văn phòng Đoàn ĐBQH và HĐND thành phố Hà Nội',
+      OFFICE_PLACE: 'Hà Nội',
+      REPORT_SIGNER_TITLE: 'Chánh Văn phòng',
+      REPORT_SIGNER_NAME: 'Nguyễn Văn Bình',
+    });
+    const now = new Date('2026-12-02T09:00:00+07:00');
+    const report = await buildReport(db, office, { from: FROM, to: TO, format: 'docx' }, now);
+    const { value: text } = await mammoth.extractRawText({ buffer: report.buffer });
+    const lines = text.split('\n').filter(Boolean);
+    // Left column: governing body over the issuing office, then the number left blank; right: the motto.
+    expect(lines.slice(0, 4)).toEqual([
+      'HỘI ĐỒNG NHÂN DÂN THÀNH PHỐ HÀ NỘI',
+      'VĂN PHÒNG ĐOÀN ĐBQH VÀ HĐND THÀNH PHỐ HÀ NỘI',
+      '――――――',
+      'Số: …………/BC-…………',
+    ]);
+    expect(lines).toContain('CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM');
+    expect(lines).toContain('Độc lập - Tự do - Hạnh phúc');
+    expect(lines).toContain('Hà Nội, ngày 02 tháng 12 năm 2026');
+    expect(lines).toContain('Nơi nhận:');
+    expect(lines).toContain('- Lưu: VT.');
+    expect(lines).toContain('CHÁNH VĂN PHÒNG');
+    expect(lines.at(-1)).toBe('Nguyễn Văn Bình');
+    const xml = zipEntry(report.buffer, 'word/document.xml');
+    // A4 with the decree's margins (twips: 20 mm top and bottom, 30 mm left, 15 mm right).
+    expect(xml).toMatch(/<w:pgSz w:w="11906" w:h="16838"/);
+    expect(xml).toMatch(/<w:pgMar w:top="1134" w:right="850" w:bottom="1134" w:left="1701"/);
+    expect(xml).toContain('<w:titlePg/>');
+    expect(xml).not.toMatch(/w:ascii="(?!Times New Roman)/);
+    const sizes = [...xml.matchAll(/<w:sz w:val="(\d+)"\/>/g)].map((m) => Number(m[1]));
+    expect(sizes).toContain(26);
+    expect(sizes.every((size) => size >= 20 && size <= 28)).toBe(true);
+    const headers = ['word/header1.xml', 'word/header2.xml'].map((name) => zipEntry(report.buffer, name)).join('');
+    expect(headers).toMatch(/<w:instrText[^>]*>PAGE<\/w:instrText>/);
+  });
+
+  it('leaves the signer and place blank to fill when they are not set', async () => {
+    const report = await buildReport(db, config, { from: FROM, to: TO, format: 'docx' });
+    const { value: text } = await mammoth.extractRawText({ buffer: report.buffer });
+    expect(text).toMatch(/^…………, ngày \d{2} tháng \d{1,2} năm \d{4}$/m);
+    expect(text).toContain('VĂN PHÒNG ĐOÀN ĐBQH VÀ HĐND');
+    expect(text.trim().split('\n').at(-1)).toBe('…………');
+  });
+
+  it('counts a meeting as held only once it has ended', async () => {
+    const now = new Date('2026-11-21T12:00:00+07:00');
+    const report = await buildReport(db, config, { from: FROM, to: TO, format: 'docx' }, now);
+    const { value: text } = await mammoth.extractRawText({ buffer: report.buffer });
+    // HN-01 and HN-02 are over (120 and 80 voters expected); HN-03 starts the next day.
+    expect(text).toContain('đã tổ chức 2 hội nghị tiếp xúc cử tri (dự kiến 200 cử tri tham dự)');
+    expect(text).not.toContain('Tiếp xúc cử tri HN-03 (');
   });
 
   it('narrows to one meeting', async () => {
@@ -122,6 +181,24 @@ describe('Excel workbook', () => {
     const summary = workbook.getWorksheet('Tổng hợp')!;
     const totalRow = summary.getRow(summary.rowCount);
     expect([totalRow.getCell(1).value, totalRow.getCell(3).value]).toEqual(['Tổng cộng', expected.total]);
+  });
+
+  it('writes dates as date cells, freezes and filters the header, and shows channels in words', async () => {
+    const report = await buildReport(db, config, { from: FROM, to: TO, format: 'xlsx' });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(report.buffer as unknown as ArrayBuffer);
+    const all = workbook.getWorksheet('Tất cả ý kiến')!;
+    expect(all.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(all.autoFilter).toBeTruthy();
+    const code = String(all.getRow(2).getCell(1).value);
+    const petition = await db.petition.findUniqueOrThrow({ where: { trackingCode: code } });
+    const received = all.getRow(2).getCell(2);
+    expect(received.value).toBeInstanceOf(Date);
+    expect(received.numFmt).toBe('dd/mm/yyyy hh:mm');
+    // The office's wall clock (UTC+7) is what the cell shows.
+    expect((received.value as Date).getTime() - petition.receivedAt.getTime()).toBe(7 * 3600_000);
+    expect(all.getRow(2).getCell(5).value).toBe('Telegram');
+    expect([all.getColumn(1).width, all.getColumn(6).width]).toEqual([16, 60]);
   });
 });
 

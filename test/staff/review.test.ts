@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueClassification } from '../../src/classify/index.ts';
 import { waitUntil } from '../helpers/app.ts';
-import { newUserId, startHarness, type Harness } from './support.ts';
+import { auditedActions, newUserId, startHarness, type Harness } from './support.ts';
+import { transaction } from '../../src/db/sql.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -45,7 +46,8 @@ async function voterSends(
   consent: 'agree' | 'anonymous',
   text: string,
 ): Promise<string> {
-  await harness.text(userId, '/start', 2);
+  const [greeting] = await harness.text(userId, '/start');
+  expect(greeting).toContain('dữ liệu cá nhân');
   await harness.press(userId, `consent:${consent}`);
   if (consent === 'agree') {
     await harness.text(userId, 'Trần Thị Hoa');
@@ -135,7 +137,7 @@ describe('review queue', () => {
     expect(skipped).toContain('Không còn kiến nghị');
     const [history] = await h.text(staff, '/kn kn-2026-000010');
     expect(history).toContain('Đã phân loại → Đã rà soát');
-    expect(history).toContain('staff: Xã/phường/đặc khu / Tài nguyên, môi trường (100%)');
+    expect(history).toContain('cán bộ: Xã/phường/đặc khu / Tài nguyên, môi trường (100%)');
   });
 });
 
@@ -144,7 +146,7 @@ async function storeAndClassify(harness: Harness, texts: string[]): Promise<numb
   const db = harness.app.db;
   const ids: number[] = [];
   for (const [i, text] of texts.entries()) {
-    const id = await db.$transaction(async (tx) => {
+    const id = await transaction(db, async (tx) => {
       const petition = await tx.petition.create({
         data: {
           trackingCode: `KN-2026-${String(900 + i).padStart(6, '0')}`,
@@ -314,16 +316,19 @@ describe('follow-up and the answer to the voter', () => {
     });
     expect(statuses.map((s) => s.status)).toEqual(['resolved', 'duplicate', 'rejected']);
     expect(statuses[2]!.rejectReason).toBe('không thuộc phạm vi kiến nghị');
-    const actions = (await h.app.db.auditLog.findMany({ orderBy: { id: 'asc' } })).map((a) => a.action);
-    expect(actions).toEqual([
+    expect(await auditedActions(h.app)).toEqual([
       'petition.forwarded',
       'petition.answered',
       'petition.answered',
       'petition.answered',
       'petition.answered',
+      // Staff saw the named voter's name and ward in /kn; the anonymous voter's view records nothing.
+      'voter.data_view',
       'petition.duplicate',
       'petition.rejected',
       'petition.resolved',
     ]);
+    const view = await h.app.db.auditLog.findFirstOrThrow({ where: { action: 'voter.data_view' } });
+    expect(view.actor).toContain(String(staff));
   });
 });

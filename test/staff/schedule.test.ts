@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveMeeting } from '../../src/meetings/service.ts';
 import { BOT_USERNAME } from '../fakes/telegram.ts';
-import { filesSentTo, newUserId, pngSize, startHarness, type Harness } from './support.ts';
+import { auditedActions, filesSentTo, newUserId, pngSize, startHarness, type Harness } from './support.ts';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -73,7 +73,7 @@ describe('schedule', () => {
     const [week] = await h.text(voter, '/lich');
     expect(codesIn(week!)).toEqual(['CG-A', 'ND-B', 'NOW-D']);
     expect(week).toContain('Nguyễn Văn An');
-    expect(week).toContain('Sắp diễn ra');
+    expect(week).toContain('Tình trạng: Đã lên lịch');
 
     const [thisWeek] = await h.text(voter, '/lich tuần này');
     expect(codesIn(thisWeek!)).toContain('NOW-D');
@@ -146,7 +146,8 @@ describe('schedule', () => {
     expect(h.telegram.sent.at(-1)!.method).toBe('sendPhoto');
     const [qr] = await filesSentTo(h.app, staff);
     expect(qr!.kind).toBe('photo');
-    expect(pngSize(qr!.data)).toEqual({ width: 600, height: 600 });
+    // The QR code (600 px square) with the meeting's code and its one-line title under it.
+    expect(pngSize(qr!.data)).toEqual({ width: 600, height: 724 });
     expect((await h.app.db.meeting.findUniqueOrThrow({ where: { code: 'HN-LANG' } })).status).toBe('open');
 
     await h.text(staff, '/donghop HN-LANG');
@@ -156,8 +157,13 @@ describe('schedule', () => {
     const [reopen] = await h.text(staff, '/mohop HN-LANG');
     expect(reopen).toContain('đã bị hủy');
 
-    const actions = (await h.app.db.auditLog.findMany({ orderBy: { id: 'asc' } })).map((a) => a.action);
-    expect(actions).toEqual(['meeting.create', 'meeting.edit', 'meeting.open', 'meeting.closed', 'meeting.cancelled']);
+    expect(await auditedActions(h.app)).toEqual([
+      'meeting.create',
+      'meeting.edit',
+      'meeting.open',
+      'meeting.closed',
+      'meeting.cancelled',
+    ]);
     const edit = await h.app.db.auditLog.findFirstOrThrow({ where: { action: 'meeting.edit' } });
     expect(JSON.parse(edit.before!).place).toBe('Nhà văn hóa tổ 5');
     expect(JSON.parse(edit.after!).place).toBe('Hội trường UBND phường Láng');

@@ -95,6 +95,18 @@ export async function filesSentTo(
   });
 }
 
+/**
+ * Audited actions in order, without the records scheduled jobs keep for themselves (the weekly
+ * overdue reminder notes each week it ran, with the actor "system (…)"), which race with a test's steps.
+ */
+export async function auditedActions(app: App): Promise<string[]> {
+  const rows = await app.db.auditLog.findMany({
+    where: { NOT: { actor: { startsWith: 'system' } } },
+    orderBy: { id: 'asc' },
+  });
+  return rows.map((row) => row.action);
+}
+
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** Width and height from the IHDR chunk; throws when the data is not a PNG. */

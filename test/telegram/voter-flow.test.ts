@@ -53,12 +53,13 @@ describe('voter on Telegram (long polling)', () => {
     await addMeeting(app);
     const user = newUserId();
 
-    const [intro, greeting, notice] = await say(textMessage(user, '/start HN-CG-01'), 3);
-    expect(intro).toContain('trợ lý tự động');
+    // Greeting, meeting and privacy notice arrive as one message carrying the consent choices.
+    const [greeting] = await say(textMessage(user, '/start HN-CG-01'));
+    expect(greeting).toContain('trợ lý tự động của Văn phòng Đoàn ĐBQH và HĐND');
     expect(greeting).toContain('Tiếp xúc cử tri phường Cầu Giấy');
     expect(greeting).toContain('Hội trường UBND phường Cầu Giấy');
     expect(greeting).toContain('05/12/2026');
-    expect(notice).toContain('dữ liệu cá nhân');
+    expect(greeting).toContain('dữ liệu cá nhân');
     expect(buttonsOf()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
 
     const [askName] = await say(callback(user, 'consent:agree'));
@@ -99,7 +100,9 @@ describe('voter on Telegram (long polling)', () => {
     app = await startTestApp(telegramEnv());
     await addMeeting(app);
     const user = newUserId();
-    await say(textMessage(user, '/start HN-CG-01'), 3);
+    const [notice] = await say(textMessage(user, '/start HN-CG-01'));
+    expect(notice).toContain('Tiếp xúc cử tri phường Cầu Giấy');
+    expect(notice).toContain('dữ liệu cá nhân');
     const [ask] = await say(callback(user, 'consent:anonymous'));
     expect(ask).toContain('ẩn danh');
     await say(textMessage(user, 'Xin hỏi khi nào sửa xong cầu Mọc?'));
@@ -113,8 +116,9 @@ describe('voter on Telegram (long polling)', () => {
     app = await startTestApp(telegramEnv());
     const user = newUserId();
     // Text before consent is held, not stored; cancelling drops it.
-    const replies = await say(textMessage(user, 'Rác thải ở chợ Nghĩa Tân không được thu gom'), 2);
-    expect(replies[1]).toContain('dữ liệu cá nhân');
+    const [notice] = await say(textMessage(user, 'Rác thải ở chợ Nghĩa Tân không được thu gom'));
+    expect(notice).toContain('trợ lý tự động');
+    expect(notice).toContain('dữ liệu cá nhân');
     const [cancelled] = await say(textMessage(user, 'huy'));
     expect(cancelled).toContain('Không có thông tin nào');
     expect(await app.db.petition.count()).toBe(0);
@@ -124,7 +128,8 @@ describe('voter on Telegram (long polling)', () => {
   it('keeps what was typed before consent and stores it once the voter agrees by typing', async () => {
     app = await startTestApp(telegramEnv());
     const user = newUserId();
-    await say(textMessage(user, 'Cong thoat nuoc o to dan pho 5 bi tac'), 2);
+    const [notice] = await say(textMessage(user, 'Cong thoat nuoc o to dan pho 5 bi tac'));
+    expect(notice).toContain('dữ liệu cá nhân');
     await say(textMessage(user, 'dong y'));
     await say(textMessage(user, 'bo qua'));
     const [stored] = await say(textMessage(user, '2'));
@@ -139,7 +144,8 @@ describe('voter on Telegram (long polling)', () => {
     app = await startTestApp(telegramEnv(), databaseUrl);
     await addMeeting(app);
     const user = newUserId();
-    await say(textMessage(user, '/start HN-CG-01'), 3);
+    const [notice] = await say(textMessage(user, '/start HN-CG-01'));
+    expect(notice).toContain('dữ liệu cá nhân');
     await say(callback(user, 'consent:agree'));
     await app.stop();
 
@@ -156,7 +162,9 @@ describe('voter on Telegram (long polling)', () => {
   it('answers stickers kindly and stores long, NFD, photo and NUL-bearing petitions faithfully', async () => {
     app = await startTestApp(telegramEnv());
     const user = newUserId();
-    await say(textMessage(user, '/start'), 2);
+    const [notice] = await say(textMessage(user, '/start'));
+    expect(notice).toContain('trợ lý tự động');
+    expect(notice).toContain('dữ liệu cá nhân');
     await say(callback(user, 'consent:anonymous'));
 
     const [sticker] = await say(stickerMessage(user));
@@ -185,7 +193,8 @@ describe('voter on Telegram (long polling)', () => {
     app = await startTestApp(telegramEnv());
     const owner = newUserId();
     const other = newUserId();
-    await say(textMessage(owner, '/start'), 2);
+    const [notice] = await say(textMessage(owner, '/start'));
+    expect(notice).toContain('dữ liệu cá nhân');
     await say(callback(owner, 'consent:anonymous'));
     const [stored] = await say(textMessage(owner, 'Trạm y tế phường thiếu thuốc.'));
     const code = /KN-2026-\d{6}/.exec(stored!)![0];
@@ -207,14 +216,16 @@ describe('voter on Telegram (long polling)', () => {
   it('slows a flooding voter without losing what came before the limit', async () => {
     app = await startTestApp(telegramEnv({ FLOOD_MAX_MESSAGES: '4', FLOOD_WINDOW_SECONDS: '60' }));
     const user = newUserId();
-    await say(textMessage(user, '/start'), 2);
+    const [notice] = await say(textMessage(user, '/start'));
+    expect(notice).toContain('dữ liệu cá nhân');
     await say(callback(user, 'consent:anonymous'));
     for (let i = 1; i <= 5; i++) telegram.push(textMessage(user, `Ý kiến số ${i} về rác thải`) as never);
-    const sent = await telegram.waitForSent(3 + 3);
+    // Greeting with the notice, the anonymous choice, two stored petitions, one warning.
+    const sent = await telegram.waitForSent(2 + 3);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await app.db.petition.count()).toBe(2);
-    expect(sent.at(-1)!.body.text).toContain('gửi nhanh quá');
-    expect(telegram.sent.filter((c) => String(c.body.text).includes('gửi nhanh quá'))).toHaveLength(1);
+    expect(sent.at(-1)!.body.text).toContain('gửi tin nhắn quá nhanh');
+    expect(telegram.sent.filter((c) => String(c.body.text).includes('gửi tin nhắn quá nhanh'))).toHaveLength(1);
   });
 });
 
@@ -246,7 +257,9 @@ describe('Telegram webhook', () => {
     const petition = { update_id: 3, ...textMessage(user, 'Xe tải chạy quá tốc độ trên đường Hoàng Quốc Việt.') };
     expect((await post(petition, secret)).status).toBe(200);
     expect((await post(petition, secret)).status).toBe(200);
-    await telegram.waitForSent(4);
+    // The greeting with the notice, the anonymous choice, the tracking code.
+    await telegram.waitForSent(3);
+    expect(telegram.textsTo(user)[0]).toContain('dữ liệu cá nhân');
     expect(telegram.calls.filter((call) => call.method === 'answerCallbackQuery')).toHaveLength(0);
     expect(await app.db.petition.count()).toBe(1);
     expect(telegram.textsTo(user).filter((text) => /KN-2026-\d{6}/.test(text))).toHaveLength(1);
@@ -279,16 +292,17 @@ describe('Telegram webhook', () => {
     for (const [i, user] of users.entries()) {
       const texts = await waitUntil(async () => {
         const sent = telegram.textsTo(user);
-        return sent.length >= 5 ? sent : undefined;
+        return sent.length >= 3 ? sent : undefined;
       }, 60_000);
-      expect(texts).toHaveLength(5);
+      // Greeting, meeting and notice are one message; then the anonymous choice; then the tracking code.
+      expect(texts).toHaveLength(3);
       expect(texts[0]).toContain('trợ lý tự động');
-      expect(texts[1]).toContain('Tiếp xúc cử tri phường Cầu Giấy');
-      expect(texts[2]).toContain('dữ liệu cá nhân');
-      expect(texts[3]).toContain('ẩn danh');
+      expect(texts[0]).toContain('Tiếp xúc cử tri phường Cầu Giấy');
+      expect(texts[0]).toContain('dữ liệu cá nhân');
+      expect(texts[1]).toContain('ẩn danh');
       const stored = petitions.find((petition) => petition.voter?.channelUserId === String(user));
       expect(stored?.text).toBe(`Ý kiến số ${i}`);
-      expect(texts[4]).toContain(stored!.trackingCode);
+      expect(texts[2]).toContain(stored!.trackingCode);
     }
   });
 

@@ -51,7 +51,7 @@ describe('Zalo sender', () => {
     });
     expect(row.status).toBe('sent');
     expect(zalo.textsTo(user)).toEqual([
-      'Biểu đồ ý kiến tuần này\n(Tệp "tuan.png" chưa gửi được qua Zalo. Bạn vui lòng xem tệp này trên Telegram hoặc nhờ văn phòng gửi lại.)',
+      'Biểu đồ ý kiến tuần này\n(Tệp "tuan.png" chưa gửi được qua Zalo: xin xem tệp này trên Telegram hoặc đề nghị Văn phòng gửi lại.)',
     ]);
   });
 

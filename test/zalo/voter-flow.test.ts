@@ -55,19 +55,28 @@ async function say(update: ZaloUpdateBody, replies = 1): Promise<string[]> {
   return sent.slice(before).map((call) => String(call.body.text ?? ''));
 }
 
+/** The first answer is one message: the welcome, then the privacy notice with its choices. */
+function expectWelcomeWithNotice(text: string | undefined): void {
+  expect(text).toContain('trợ lý tự động');
+  expect(text).toContain('dữ liệu cá nhân');
+  expect(text!.indexOf('trợ lý tự động')).toBeLessThan(text!.indexOf('dữ liệu cá nhân'));
+  expect(text).toMatch(/\n {2}1\. Đồng ý\n {2}2\. Gửi ẩn danh\n {2}3\. Hủy$/);
+}
+
 describe('voter on Zalo (long polling)', () => {
   it('goes from a typed meeting code to a tracking code, answering choices by typing', async () => {
     await start();
     await addMeeting(app!);
     const user = newZaloUserId();
 
-    const [intro, greeting, notice] = await say(zaloText(user, 'HN-CG-01'), 3);
-    expect(intro).toContain('trợ lý tự động');
-    expect(greeting).toContain('Tiếp xúc cử tri phường Cầu Giấy');
-    expect(greeting).toContain('05/12/2026');
-    expect(notice).toContain('dữ liệu cá nhân');
+    // Welcome, meeting greeting and privacy notice make one message, in that order.
+    const [welcome] = await say(zaloText(user, 'HN-CG-01'));
+    const parts = ['trợ lý tự động', 'Tiếp xúc cử tri phường Cầu Giấy', '05/12/2026', 'dữ liệu cá nhân'];
+    for (const part of parts) expect(welcome).toContain(part);
+    const positions = parts.map((part) => welcome!.indexOf(part));
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
     // No buttons on Zalo: the choices are numbered lines of the text itself.
-    expect(notice).toMatch(/\n {2}1\. Đồng ý\n {2}2\. Gửi ẩn danh\n {2}3\. Hủy$/);
+    expect(welcome).toMatch(/\n {2}1\. Đồng ý\n {2}2\. Gửi ẩn danh\n {2}3\. Hủy$/);
     expect(zalo.sent.every((call) => call.method === 'sendMessage' && call.body.chat_id === user)).toBe(true);
 
     const [askName] = await say(zaloText(user, 'dong y'));
@@ -113,9 +122,12 @@ describe('voter on Zalo (long polling)', () => {
     await addMeeting(app!);
     const user = newZaloUserId();
     const text = 'Rac thai o cho Nghia Tan khong duoc thu gom dung gio.';
-    await say(zaloText(user, text), 2);
-    const [greeting, prompt] = await say(zaloText(user, 'HN-CG-01'), 2);
-    expect(greeting).toContain('Tiếp xúc cử tri phường Cầu Giấy');
+    const [welcome] = await say(zaloText(user, text));
+    expect(welcome).toContain('trợ lý tự động');
+    expect(welcome).toContain('giữ tạm');
+    // The meeting greeting leads the renewed consent prompt, in one message.
+    const [prompt] = await say(zaloText(user, 'HN-CG-01'));
+    expect(prompt).toContain('Tiếp xúc cử tri phường Cầu Giấy');
     expect(prompt).toContain('giữ tạm');
     expect(prompt).toMatch(/1\. Đồng ý/);
     await say(zaloText(user, 'dong y'));
@@ -130,7 +142,9 @@ describe('voter on Zalo (long polling)', () => {
   it('answers a greeting, asks about a short text and stores it once the voter confirms and agrees', async () => {
     await start();
     const user = newZaloUserId();
-    const [, greeting] = await say(zaloText(user, 'xin chao'), 2);
+    // The welcome and the answer to the greeting make one message.
+    const [greeting] = await say(zaloText(user, 'xin chao'));
+    expect(greeting).toContain('trợ lý tự động');
     expect(greeting).toContain('Để gửi ý kiến, kiến nghị');
     expect(greeting).not.toContain('dữ liệu cá nhân');
     const [asked] = await say(zaloText(user, 'Den hong'));
@@ -176,7 +190,7 @@ describe('voter on Zalo (long polling)', () => {
   it('stores a photo with its caption and a voice message; answers stickers and protected content politely', async () => {
     await start();
     const user = newZaloUserId();
-    await say(zaloText(user, '/start'), 2);
+    expectWelcomeWithNotice((await say(zaloText(user, '/start')))[0]);
     const [ask] = await say(zaloText(user, '2'));
     expect(ask).toContain('ẩn danh');
 
@@ -201,7 +215,7 @@ describe('voter on Zalo (long polling)', () => {
   it('never stores a second petition when Zalo delivers the same message twice', async () => {
     await start();
     const user = newZaloUserId();
-    await say(zaloText(user, '/start'), 2);
+    expectWelcomeWithNotice((await say(zaloText(user, '/start')))[0]);
     await say(zaloText(user, 'gui an danh'));
     const petition = zaloText(user, 'Den duong ngo 98 hong da hai thang.');
     await say(petition);
@@ -228,13 +242,15 @@ describe('voter on Zalo (long polling)', () => {
     try {
       await start({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot });
       const zaloUser = newZaloUserId();
-      await say(zaloText(zaloUser, 'Rac thai o cho Nghia Tan'), 2);
+      expectWelcomeWithNotice((await say(zaloText(zaloUser, 'Rac thai o cho Nghia Tan')))[0]);
       await say(zaloText(zaloUser, '2'));
       const telegramUser = newUserId();
       telegram.push(textMessage(telegramUser, 'Rác thải ở chợ Nghĩa Tân') as never);
-      await telegram.waitForSent(2);
+      const [opening] = (await telegram.waitForSent(1)).map((call) => String(call.body.text));
+      expect(opening).toContain('trợ lý tự động');
+      expect(opening).toContain('dữ liệu cá nhân');
       telegram.push(textMessage(telegramUser, 'gui an danh') as never);
-      await telegram.waitForSent(3);
+      await telegram.waitForSent(2);
       const petitions = await app!.db.petition.findMany({ orderBy: { channel: 'asc' } });
       expect(petitions.map((p) => [p.channel, p.text])).toEqual([
         ['telegram', 'Rác thải ở chợ Nghĩa Tân'],

@@ -52,7 +52,10 @@ describe('Zalo webhook', () => {
     const petition = await app!.db.petition.findFirstOrThrow({ include: { voter: true } });
     expect(petition.text).toBe('Cau Moc xuong cap nghiem trong');
     expect(petition.voter?.consent).toBe('agreed');
-    await zalo.waitForSent(6);
+    // Welcome and privacy notice are one message, then name, ward, petition prompt and tracking code.
+    await zalo.waitForSent(5);
+    expect(zalo.textsTo(user)[0]).toContain('trợ lý tự động');
+    expect(zalo.textsTo(user)[0]).toContain('dữ liệu cá nhân');
     expect(zalo.textsTo(user).at(-1)).toMatch(TRACKING);
   });
 
@@ -69,8 +72,10 @@ describe('Zalo webhook', () => {
         where: { channel: 'zalo', updateId: `${user}/${petition.message.message_id}` },
       }),
     ).toBe(1);
-    await zalo.waitForSent(4);
+    // One welcome with the notice, the anonymous prompt, one tracking code.
+    await zalo.waitForSent(3);
     await pause(200);
+    expect(zalo.textsTo(user)).toHaveLength(3);
     expect(zalo.textsTo(user).filter((text) => TRACKING.test(text))).toHaveLength(1);
   });
 

@@ -2,27 +2,39 @@
 // message to the same core as Telegram and Zalo; choices are answered by number.
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import type { Core } from '../../core/engine.ts';
-import type { OutgoingMessage, Sender } from '../../core/types.ts';
+import type { Core } from '../../core/batcher.ts';
+import type { ChannelAdapter } from '../adapter.ts';
+import { renderAsText } from '../render.ts';
 
-export const LOCAL_USER = 'local-user';
+const LOCAL_USER = 'local-user';
 
-export function renderAsText(message: OutgoingMessage): string {
-  const choices = (message.choices ?? []).map((choice, index) => `  ${index + 1}. ${choice.label}`);
-  const file = message.file ? [`[tệp đính kèm: ${message.file.name}]`] : [];
-  return [message.text, ...file, ...choices].join('\n');
+export interface LocalChannel extends ChannelAdapter {
+  /** Resolves when the input ends. */
+  done: Promise<void>;
 }
 
-export function localSender(output: Writable): Sender {
+/** The terminal chat on `input` and `output`; it reads once started. */
+export function createLocalChannel(core: Core, input: Readable, output: Writable): LocalChannel {
+  let finished: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (finished = resolve));
   return {
-    async send(_chatId, message) {
-      output.write(`\nBot: ${renderAsText(message)}\n`);
+    name: 'local',
+    sender: {
+      async send(_chatId, message) {
+        output.write(`\nBot: ${renderAsText(message)}\n`);
+      },
     },
+    async start() {
+      void runLocalChat(core, input, output).finally(finished);
+    },
+    // The input's end is what stops the terminal chat.
+    async stop() {},
+    done,
   };
 }
 
 /** Reads lines until the input ends; resolves then. */
-export async function runLocalChat(core: Core, input: Readable, output: Writable): Promise<void> {
+async function runLocalChat(core: Core, input: Readable, output: Writable): Promise<void> {
   output.write(
     'Trò chuyện thử với trợ lý (chế độ cục bộ, không cần Telegram/Zalo).\n' +
       'Gõ /start DEMO để vào hội nghị mẫu, /trogiup để xem lệnh. Nhấn Ctrl+D để thoát.\n',

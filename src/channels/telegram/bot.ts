@@ -4,20 +4,30 @@ import { Bot, BotError, GrammyError, HttpError, InlineKeyboard, InputFile, type 
 import type { Message, Update } from 'grammy/types';
 import { z } from 'zod';
 import type { Config } from '../../config/index.ts';
-import type { Core } from '../../core/engine.ts';
+import type { Core } from '../../core/batcher.ts';
+import type { MenuEntry } from '../../core/commands.ts';
+import { resolveRole } from '../../core/roles.ts';
 import {
   DeliveryRateLimited,
   PermanentDeliveryError,
   type IncomingEvent,
   type OutgoingMessage,
+  type Role,
   type Sender,
 } from '../../core/types.ts';
+import type { Db } from '../../db/types.ts';
+import { BadUpdate } from '../../http/server.ts';
+import { FileTooLarge, type FileFetcher } from '../../intake/media.ts';
 import type { Logger } from '../../log.ts';
+import type { ChannelAdapter } from '../adapter.ts';
 import { splitMessage } from '../split.ts';
+import { SendRateLimiter, TELEGRAM_LIMITS, telegramThrottle } from '../throttle.ts';
 
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
+export const TELEGRAM_WEBHOOK_PATH = '/telegram/webhook';
+const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
 
 const telegramId = z.number().int();
 const chatShape = z.looseObject({ id: telegramId, type: z.string() });
@@ -45,19 +55,30 @@ const handledUpdate = z.union([
   z.looseObject({ update_id: telegramId, callback_query: callbackShape }),
 ]);
 
-export interface TelegramChannel {
+/** Anything with an update id is taken (and acknowledged); its shape is checked by the bot. */
+const postedUpdate = z.looseObject({ update_id: z.number().int().nonnegative() });
+
+export interface TelegramChannel extends ChannelAdapter {
   bot: Bot;
-  sender: Sender;
-  /** Webhook mode: handles one update posted to /telegram/webhook; returns the webhook reply, if any. */
-  handleUpdate(update: Update): Promise<object | undefined>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  /** Downloads a file a user sent (voice, photo) by its file_id. */
+  fetchFile: FileFetcher;
 }
 
-export function createTelegramChannel(config: Config, core: Core, log: Logger): TelegramChannel {
+export interface TelegramDeps {
+  config: Config;
+  core: Core;
+  db: Db;
+  log: Logger;
+}
+
+/** The Telegram adapter, its bot already known to itself (webhook updates may arrive once the port opens). */
+export async function createTelegramChannel(deps: TelegramDeps): Promise<TelegramChannel | undefined> {
+  const { config, core, log } = deps;
+  const settings = config.telegram;
+  if (settings.mode === 'off') return undefined;
   // Answering a button press needs no round trip of its own in webhook mode: it rides on
   // the webhook's HTTP answer (Telegram's "webhook reply"); everything else is an API call.
-  const bot = new Bot(config.TELEGRAM_BOT_TOKEN!, {
+  const bot = new Bot(settings.token, {
     client: { apiRoot: config.TELEGRAM_API_ROOT, canUseWebhookReply: (method) => method === 'answerCallbackQuery' },
   });
   // A 429 delays a call rather than failing it. 5xx and network errors fail fast and go
@@ -65,11 +86,13 @@ export function createTelegramChannel(config: Config, core: Core, log: Logger): 
   bot.api.config.use(
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: true, rethrowHttpErrors: true }),
   );
+  // Sends keep under Telegram's rate limits (many digests at once).
+  bot.api.config.use(telegramThrottle(new SendRateLimiter(TELEGRAM_LIMITS)));
 
   // In webhook mode a failure must reach the HTTP answer (5xx: Telegram retries); when
   // polling, grammY would move past the update, so the core retries it first.
   const handle = (event: IncomingEvent) =>
-    config.telegramMode === 'webhook' ? core.handle(event) : core.handlePolled(event);
+    settings.mode === 'webhook' ? core.handle(event) : core.handlePolled(event);
 
   // Checked before any handler reads it: an odd update would fail on every retry.
   bot.use(async (ctx, next) => {
@@ -97,26 +120,44 @@ export function createTelegramChannel(config: Config, core: Core, log: Logger): 
     await ctx.answerCallbackQuery().catch(() => undefined);
   });
 
-  const sender = telegramSender(bot);
+  /** Webhook mode: handles one posted update; returns the webhook reply, if any. */
+  async function handleUpdate(update: Update): Promise<object | undefined> {
+    let reply: object | undefined;
+    try {
+      await bot.handleUpdate(update, { send: (payload) => void (reply = JSON.parse(payload) as object) });
+    } catch (error) {
+      // The failure itself, without grammY's context (the update, the API and its token).
+      throw error instanceof BotError ? error.error : error;
+    }
+    return reply;
+  }
+
+  const menus = new CommandMenus(bot, deps);
+  await bot.init();
   return {
+    name: 'telegram',
     bot,
-    sender,
-    async handleUpdate(update) {
-      let reply: object | undefined;
-      try {
-        await bot.handleUpdate(update, { send: (payload) => void (reply = JSON.parse(payload) as object) });
-      } catch (error) {
-        // The failure itself, without grammY's context (the update, the API and its token).
-        throw error instanceof BotError ? error.error : error;
-      }
-      return reply;
-    },
+    fetchFile: (fileId, maxBytes) => downloadTelegramFile(bot, config.TELEGRAM_API_ROOT, fileId, maxBytes),
+    sender: telegramSender(bot),
+    webhook:
+      settings.mode === 'webhook'
+        ? {
+            path: TELEGRAM_WEBHOOK_PATH,
+            secretHeader: SECRET_HEADER,
+            secret: settings.secret,
+            async handle(body) {
+              const parsed = postedUpdate.safeParse(body);
+              if (!parsed.success) throw new BadUpdate('not a Telegram update');
+              return handleUpdate(parsed.data as unknown as Update);
+            },
+          }
+        : undefined,
     async start() {
-      await bot.init();
-      log.info({ username: bot.botInfo.username, mode: config.telegramMode }, 'telegram channel ready');
-      if (config.telegramMode === 'webhook') {
-        await bot.api.setWebhook(`${config.PUBLIC_URL!.replace(/\/$/, '')}/telegram/webhook`, {
-          secret_token: config.TELEGRAM_WEBHOOK_SECRET!,
+      log.info({ username: bot.botInfo.username, mode: settings.mode }, 'telegram channel ready');
+      menus.setAll();
+      if (settings.mode === 'webhook') {
+        await bot.api.setWebhook(`${settings.publicUrl}${TELEGRAM_WEBHOOK_PATH}`, {
+          secret_token: settings.secret,
           allowed_updates: [...ALLOWED_UPDATES],
         });
         return;
@@ -132,8 +173,68 @@ export function createTelegramChannel(config: Config, core: Core, log: Logger): 
     },
     async stop() {
       if (bot.isRunning()) await bot.stop();
+      await menus.idle();
     },
+    roleChanged: (userId) => menus.setFor(userId),
   };
+}
+
+/**
+ * Telegram's command menus, from the core's command list: the default scope shows the
+ * voters' commands, each staff member's, deputy's and admin's private chat the commands of
+ * their role. Set at start-up and again for a user whose role changed; a failure is logged
+ * (the menu is a convenience: every command works typed).
+ */
+class CommandMenus {
+  private readonly pending = new Set<Promise<void>>();
+
+  constructor(
+    private readonly bot: Bot,
+    private readonly deps: TelegramDeps,
+  ) {}
+
+  setAll(): void {
+    this.track(async () => {
+      await this.set(this.deps.core.commands.menuFor('voter'));
+      for (const [userId, role] of await this.staffRoles())
+        await this.set(this.deps.core.commands.menuFor(role), userId);
+    });
+  }
+
+  setFor(userId: string): void {
+    this.track(async () => {
+      const role = await resolveRole(this.deps.db, this.deps.config, 'telegram', userId);
+      await this.set(this.deps.core.commands.menuFor(role), userId);
+    });
+  }
+
+  async idle(): Promise<void> {
+    await Promise.all(this.pending);
+  }
+
+  /** Telegram user id -> role, for the admins of the settings and the staff not revoked. */
+  private async staffRoles(): Promise<Map<string, Role>> {
+    const members = await this.deps.db.staffMember.findMany({
+      where: { channel: 'telegram', revokedAt: null },
+      select: { channelUserId: true, role: true },
+    });
+    const roles = new Map(members.map((member) => [member.channelUserId, member.role as Role]));
+    for (const id of this.deps.config.ADMIN_TELEGRAM_IDS) roles.set(id, 'admin');
+    return roles;
+  }
+
+  /** A private chat's id is its user's id. */
+  private async set(commands: MenuEntry[], userId?: string): Promise<void> {
+    const scope = userId === undefined ? { type: 'default' as const } : { type: 'chat' as const, chat_id: userId };
+    await this.bot.api.setMyCommands(commands, { scope });
+  }
+
+  private track(task: () => Promise<void>): void {
+    const run: Promise<void> = task()
+      .catch((error: unknown) => this.deps.log.warn({ err: error, channel: 'telegram' }, 'command menus not set'))
+      .finally(() => this.pending.delete(run));
+    this.pending.add(run);
+  }
 }
 
 function messageEvent(updateId: number, message: Message): IncomingEvent {
@@ -153,13 +254,25 @@ function messageEvent(updateId: number, message: Message): IncomingEvent {
   return { ...base, kind: 'unsupported', what: message.sticker ? 'sticker' : 'other' };
 }
 
+/** getFile, then the file from the Bot API root's /file/bot<token>/<path>; the size is checked before downloading. */
+async function downloadTelegramFile(bot: Bot, apiRoot: string, fileId: string, maxBytes: number) {
+  const file = await bot.api.getFile(fileId);
+  if (!file.file_path) throw new Error('telegram getFile returned no file_path');
+  if ((file.file_size ?? 0) > maxBytes) throw new FileTooLarge(`telegram file over ${maxBytes} bytes`);
+  const response = await fetch(`${apiRoot.replace(/\/$/, '')}/file/bot${bot.token}/${file.file_path}`);
+  if (!response.ok) throw new Error(`telegram file download: HTTP ${response.status}`);
+  const data = Buffer.from(await response.arrayBuffer());
+  if (data.length > maxBytes) throw new FileTooLarge(`telegram file over ${maxBytes} bytes`);
+  return { data, fileName: file.file_path.split('/').at(-1) ?? 'file' };
+}
+
 function telegramSender(bot: Bot<Context>): Sender {
   return {
     async send(chatId, message) {
       try {
         await deliver(bot, chatId, message);
       } catch (error) {
-        throw classifyError(error);
+        throw deliveryError(error);
       }
     },
   };
@@ -188,7 +301,8 @@ function choicesKeyboard(message: OutgoingMessage): InlineKeyboard {
   return keyboard;
 }
 
-function classifyError(error: unknown): Error {
+/** A Bot API failure as the outbox reads it: wait (429), give up (blocked, chat gone) or retry. */
+function deliveryError(error: unknown): Error {
   if (error instanceof GrammyError) {
     if (error.error_code === 429) return new DeliveryRateLimited((error.parameters.retry_after ?? 5) * 1000);
     if (error.error_code === 403 || /chat not found/i.test(error.description)) {

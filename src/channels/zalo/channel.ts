@@ -2,36 +2,34 @@
 // in, Bot API calls out. Zalo has no buttons the bot can rely on, so choices are shown as
 // numbered answers in the text (the core matches a typed "1" or "dong y" to them).
 import type { Config } from '../../config/index.ts';
-import type { Core } from '../../core/engine.ts';
+import type { Core } from '../../core/batcher.ts';
 import { zaloMsg } from '../../core/messages-zalo.ts';
 import { DeliveryRateLimited, PermanentDeliveryError, type OutgoingMessage, type Sender } from '../../core/types.ts';
-import { BadUpdate, type WebhookRoute } from '../../http/server.ts';
+import { BadUpdate } from '../../http/server.ts';
 import { backoffMs } from '../../jobs/queue.ts';
 import type { Logger } from '../../log.ts';
-import { renderAsText } from '../local/chat.ts';
+import type { ChannelAdapter } from '../adapter.ts';
+import { renderAsText } from '../render.ts';
 import { splitMessage } from '../split.ts';
+import { SendRateLimiter, throttleSender, ZALO_LIMITS } from '../throttle.ts';
 import { LONG_POLL_SECONDS, sleep, ZaloAborted, ZaloApiError, ZaloClient } from './client.ts';
 import { parseWebhookBody, toEvent, type ZaloUpdate } from './updates.ts';
 
-export const ZALO_TEXT_LIMIT = 2000;
-export const ZALO_WEBHOOK_PATH = '/zalo/webhook';
-export const ZALO_SECRET_HEADER = 'X-Bot-Api-Secret-Token';
+const ZALO_TEXT_LIMIT = 2000;
+const ZALO_WEBHOOK_PATH = '/zalo/webhook';
+const ZALO_SECRET_HEADER = 'X-Bot-Api-Secret-Token';
 const MAX_POLL_DELAY_MS = 60_000;
 const DEFAULT_RATE_LIMIT_MS = 5_000;
 
-export interface ZaloChannel {
+export interface ZaloChannel extends ChannelAdapter {
   client: ZaloClient;
-  sender: Sender;
-  /** The route Zalo posts updates to in webhook mode. */
-  webhookRoute(): WebhookRoute;
-  /** Resolves once the update's turn is committed (replies are delivered after). */
-  handleUpdate(update: ZaloUpdate): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
 }
 
-export function createZaloChannel(config: Config, core: Core, log: Logger): ZaloChannel {
-  const client = new ZaloClient({ token: config.ZALO_BOT_TOKEN!, apiRoot: config.ZALO_API_ROOT, log });
+/** The Zalo adapter, or none when ZALO_BOT_TOKEN is unset. */
+export function createZaloChannel(config: Config, core: Core, log: Logger): ZaloChannel | undefined {
+  const settings = config.zalo;
+  if (settings.mode === 'off') return undefined;
+  const client = new ZaloClient({ token: settings.token, apiRoot: config.ZALO_API_ROOT, log });
   const controller = new AbortController();
   let refused = false;
   let background: Promise<void> | undefined;
@@ -88,10 +86,10 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
   }
 
   /** Returns whether registering is settled (done, or pointless with a refused token). */
-  async function registerWebhook(): Promise<boolean> {
-    const url = `${config.PUBLIC_URL!.replace(/\/+$/, '')}${ZALO_WEBHOOK_PATH}`;
+  async function registerWebhook(publicUrl: string, secret: string): Promise<boolean> {
+    const url = `${publicUrl}${ZALO_WEBHOOK_PATH}`;
     try {
-      await client.setWebhook(url, config.ZALO_WEBHOOK_SECRET!);
+      await client.setWebhook(url, secret);
       log.info({ url }, 'zalo webhook registered');
       return true;
     } catch (error) {
@@ -101,23 +99,24 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
     }
   }
 
-  async function keepRegistering(): Promise<void> {
+  async function keepRegistering(publicUrl: string, secret: string): Promise<void> {
     for (let attempt = 1; await pause(Math.min(backoffMs(attempt), MAX_POLL_DELAY_MS)); attempt++) {
-      if (await registerWebhook()) return;
+      if (await registerWebhook(publicUrl, secret)) return;
     }
   }
 
   async function start(): Promise<void> {
     try {
       const me = await client.getMe();
-      log.info({ bot: me.account_name, id: me.id, mode: config.zaloMode }, 'zalo channel ready');
+      log.info({ bot: me.account_name, id: me.id, mode: settings.mode }, 'zalo channel ready');
     } catch (error) {
       if (unauthorized(error)) return;
       // Not fatal: polling (or the webhook registration) retries with backoff below.
       log.warn({ reason: (error as Error).message }, 'zalo getMe failed');
     }
-    if (config.zaloMode === 'webhook') {
-      if (!(await registerWebhook())) background = keepRegistering();
+    if (settings.mode === 'webhook') {
+      const { publicUrl, secret } = settings;
+      if (!(await registerWebhook(publicUrl, secret))) background = keepRegistering(publicUrl, secret);
       return;
     }
     // getUpdates answers nothing while a webhook is set (e.g. left by an earlier deployment).
@@ -128,20 +127,27 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
   }
 
   return {
+    name: 'zalo',
     client,
-    sender: zaloSender(client, () => refused, refuseToken),
-    webhookRoute: () => ({
-      path: ZALO_WEBHOOK_PATH,
-      secretHeader: ZALO_SECRET_HEADER,
-      secret: config.ZALO_WEBHOOK_SECRET!,
-      async handle(body) {
-        const read = parseWebhookBody(body);
-        if (!read) throw new BadUpdate('not a Zalo update');
-        if ('ignored' in read) return log.debug({ channel: 'zalo', reason: read.ignored }, 'zalo update ignored');
-        await handleUpdate(read.update);
-      },
-    }),
-    handleUpdate,
+    // Sends keep under the platform's rate limits (many digests at once).
+    sender: throttleSender(
+      zaloSender(client, () => refused, refuseToken),
+      new SendRateLimiter(ZALO_LIMITS),
+    ),
+    webhook:
+      settings.mode === 'webhook'
+        ? {
+            path: ZALO_WEBHOOK_PATH,
+            secretHeader: ZALO_SECRET_HEADER,
+            secret: settings.secret,
+            async handle(body) {
+              const read = parseWebhookBody(body);
+              if (!read) throw new BadUpdate('not a Zalo update');
+              if ('ignored' in read) return log.debug({ channel: 'zalo', reason: read.ignored }, 'zalo update ignored');
+              await handleUpdate(read.update);
+            },
+          }
+        : undefined,
     start,
     async stop() {
       controller.abort();
@@ -159,14 +165,14 @@ function zaloSender(client: ZaloClient, isRefused: () => boolean, refuseToken: (
         await deliver(client, chatId, message);
       } catch (error) {
         if (error instanceof ZaloApiError && error.error_code === 401) refuseToken();
-        throw classifyError(error);
+        throw deliveryError(error);
       }
     },
   };
 }
 
 /** Sends a reply as one or more texts of at most 2,000 characters, in order. */
-export function zaloTexts(message: OutgoingMessage): string[] {
+function zaloTexts(message: OutgoingMessage): string[] {
   const note = message.file ? zaloMsg.fileNotSent(message.file.name) : '';
   const text = [message.text, note].filter(Boolean).join('\n');
   const rendered = renderAsText({ text, choices: message.choices });
@@ -177,7 +183,8 @@ async function deliver(client: ZaloClient, chatId: string, message: OutgoingMess
   for (const part of zaloTexts(message)) await client.sendMessage(chatId, part);
 }
 
-function classifyError(error: unknown): Error {
+/** A Zalo API failure as the outbox reads it: wait (429), give up (403) or retry. */
+function deliveryError(error: unknown): Error {
   if (error instanceof ZaloApiError) {
     if (error.error_code === 429) return new DeliveryRateLimited(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_MS);
     if (error.error_code === 403) return new PermanentDeliveryError(error.message);

@@ -1,68 +1,37 @@
-// The core: one turn per platform delivery. A turn's delivery record (idempotency),
-// conversation state, data and replies commit together, in one transaction shared by the
-// deliveries that arrived meanwhile (group commit).
-// Channels only translate updates in and replies out; features register commands here.
+// The batcher: the core's entry for every platform delivery. A delivery's record
+// (idempotency), conversation state, data and replies commit in one transaction shared by
+// the deliveries that arrived meanwhile (group commit); each turn in it goes to the
+// dispatcher. Channels only translate updates in and replies out.
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config/index.ts';
-import { isSqlite, type Db, type Tx } from '../db/client.ts';
-import { transaction } from '../db/sql.ts';
-import { backoffMs, type JobQueue } from '../jobs/queue.ts';
+import { isTransientDbError, isWriteConflict } from '../db/errors.ts';
+import { kindOf, transaction } from '../db/sql.ts';
+import type { Db, Tx } from '../db/types.ts';
+import { backoffMs } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { countUpdate } from '../ops/metrics.ts';
+import type { CommandList } from './commands.ts';
+import { Dispatcher, parseCommand } from './dispatcher.ts';
 import { FloodGate, type GateResult } from './flood.ts';
+import { channelKey } from './keys.ts';
 import { msg, turnMsg } from './messages.ts';
 import { storeReplies, type Outbox } from './outbox.ts';
-import { rolesOf, type Role } from './roles.ts';
-import {
-  channelKey,
-  loadBatch,
-  recordDeliveries,
-  saveConversations,
-  type Claimed,
-  type Outgoing,
-  type StoredConversation,
-} from './store.ts';
-import { answerKey } from './text.ts';
-import type { Choice, IncomingEvent, OutgoingMessage, VoterRecord } from './types.ts';
+import type { Claimed, Outgoing } from './outbox-store.ts';
+import { rolesOf } from './roles.ts';
+import { loadBatch, recordDeliveries, saveConversations, type StoredConversation } from './turn-store.ts';
+import type {
+  Channel,
+  ConversationState,
+  Feature,
+  IncomingEvent,
+  OutgoingMessage,
+  Role,
+  Turn,
+  VoterRecord,
+} from './types.ts';
 
-export interface ConversationData {
-  /** The choices last offered, so a typed "1" or "dong y" can be matched to one. */
-  choices?: Choice[];
-  [key: string]: unknown;
-}
-
-export interface ConversationState {
-  /** First contact with this user: the bot introduces itself as an automated assistant. */
-  isNew: boolean;
-  state: string;
-  meetingId: number | null;
-  data: ConversationData;
-}
-
-export interface Turn {
-  readonly event: IncomingEvent;
-  readonly tx: Tx;
-  readonly now: Date;
-  readonly config: Config;
-  readonly role: Role;
-  conversation: ConversationState;
-  /** The sender's voter record, read with the batch; a feature that changes the row updates this too. */
-  voter: VoterRecord | null;
-  reply(message: OutgoingMessage | string): void;
-  /** Runs after the transaction commits (e.g. waking the job worker). */
-  afterCommit(task: () => void): void;
-}
-
-export type CommandHandler = (turn: Turn, args: string) => Promise<void>;
-
-export interface Feature {
-  /** Conversation states owned by this feature start with `${name}.`. */
-  name: string;
-  commands?: Record<string, CommandHandler>;
-  onInput?(turn: Turn): Promise<void>;
-  /** Claims input outside any feature's states (e.g. staff text), before the default feature. */
-  wantsInput?(turn: Turn): boolean;
-}
+/** Told after a commit that a user's role changed (a channel refreshes its menus). */
+export type RoleChangeListener = (channel: Channel, userId: string) => void;
 
 const MAX_BATCH_ATTEMPTS = 3;
 /** About two minutes of retries (1, 2, 4, 8, 16, 30, 30 s). */
@@ -91,7 +60,6 @@ export interface CoreDeps {
   config: Config;
   log: Logger;
   outbox: Outbox;
-  queue?: JobQueue;
 }
 
 interface Waiting {
@@ -101,8 +69,8 @@ interface Waiting {
 }
 
 export class Core {
-  private readonly features: Feature[] = [];
-  private readonly commands = new Map<string, CommandHandler>();
+  private readonly dispatcher = new Dispatcher();
+  private readonly roleListeners: RoleChangeListener[] = [];
   private readonly flood: FloodGate;
   private readonly waiting: Waiting[] = [];
   /** Batches being committed, and the users and chats in them (each user's deliveries stay in order). */
@@ -116,13 +84,23 @@ export class Core {
     this.flood = new FloodGate(deps.config.FLOOD_MAX_MESSAGES, deps.config.FLOOD_WINDOW_SECONDS * 1000);
     // SQLite has one writer: a second batch would only wait for the first. On PostgreSQL a
     // batch spends most of its time waiting on round trips, which another batch can use.
-    this.maxPumps = isSqlite(deps.config.DATABASE_URL) ? 1 : MAX_PUMPS_POSTGRES;
+    this.maxPumps = kindOf(deps.db) === 'sqlite' ? 1 : MAX_PUMPS_POSTGRES;
   }
 
+  /** Adds a feature; throws (at start-up) on a command name or alias already taken. */
   use(feature: Feature): this {
-    this.features.push(feature);
-    for (const [name, handler] of Object.entries(feature.commands ?? {})) this.commands.set(name, handler);
+    this.dispatcher.use(feature);
     return this;
+  }
+
+  /** Every command, for help lists and platform menus. */
+  get commands(): CommandList {
+    return this.dispatcher.commands;
+  }
+
+  /** Calls `listener` after each commit in which a user's role changed. */
+  onRoleChange(listener: RoleChangeListener): void {
+    this.roleListeners.push(listener);
   }
 
   /**
@@ -372,31 +350,18 @@ export class Core {
       voter: voters.get(userKey) ?? null,
       reply: (message) => replies.push(typeof message === 'string' ? { text: message } : message),
       afterCommit: (task) => after.push(task),
+      roleChanged: (channel, userId) =>
+        after.push(() => {
+          for (const listener of this.roleListeners) listener(channel, userId);
+        }),
     };
-    await this.dispatch(turn);
+    await this.dispatcher.dispatch(turn);
     // A later delivery of the same user in this batch sees what this turn changed.
     if (turn.voter) voters.set(userKey, turn.voter);
     rememberChoices(turn.conversation, replies, before);
     loaded.state = { ...turn.conversation, isNew: false };
     loaded.touched = true;
     return replies;
-  }
-
-  private async dispatch(turn: Turn): Promise<void> {
-    const event = normaliseEvent(turn);
-    if (event === 'expired') return turn.reply(msg.expiredChoice());
-    (turn as { event: IncomingEvent }).event = event;
-    if (event.kind === 'command') {
-      const handler = this.commands.get(event.command);
-      if (!handler) return turn.reply(msg.unknownCommand(event.command));
-      return handler(turn, event.args);
-    }
-    const owner = turn.conversation.state.split('.')[0];
-    const feature =
-      this.features.find((f) => f.name === owner && f.onInput) ??
-      this.features.find((f) => f.onInput && f.wantsInput?.(turn)) ??
-      this.features.find((f) => f.onInput);
-    await feature?.onInput?.(turn);
   }
 }
 
@@ -429,95 +394,8 @@ function limitReply(event: IncomingEvent, gate: GateResult | 'duplicate', window
   return gate === 'warn' ? msg.flood(windowSeconds) : undefined;
 }
 
-/** Turns typed commands into command events and typed answers into the offered choice. */
-function normaliseEvent(turn: Turn): IncomingEvent | 'expired' {
-  const { event } = turn;
-  const offered = turn.conversation.data.choices ?? [];
-  if (event.kind === 'text') {
-    const command = parseCommand(event.text);
-    if (command) return { ...event, kind: 'command', ...command };
-    const choice = matchChoice(event.text, offered);
-    if (choice) return { ...event, kind: 'choice', choiceId: choice.id };
-  }
-  if (event.kind === 'choice' && !offered.some((choice) => choice.id === event.choiceId)) return 'expired';
-  return event;
-}
-
-export function parseCommand(text: string): { command: string; args: string } | null {
-  const match = /^\/([A-Za-z_]+)(?:@\w+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
-  if (!match) return null;
-  return { command: match[1]!.toLowerCase(), args: (match[2] ?? '').trim() };
-}
-
-/** "1", "1.", "số 1", "Đồng ý", "dong y" all pick the same choice. */
-export function matchChoice(text: string, choices: Choice[]): Choice | undefined {
-  const key = answerKey(text).replace(/^so /, '');
-  if (!key) return undefined;
-  return choices.find((choice, index) => key === String(index + 1) || key === answerKey(choice.label));
-}
-
 function rememberChoices(conversation: ConversationState, replies: OutgoingMessage[], stateBefore: string): void {
   const withChoices = replies.filter((reply) => reply.choices?.length);
   if (withChoices.length > 0) conversation.data.choices = withChoices.at(-1)!.choices;
   else if (conversation.state !== stateBefore) delete conversation.data.choices;
-}
-
-/** Two batches raced on the same row (a delivery, a new counter, a conversation): running again is safe. */
-function isWriteConflict(error: unknown): boolean {
-  const code = (error as { code?: string })?.code;
-  return code === 'P2002' || code === 'P2034';
-}
-
-const TRANSIENT_KINDS = new Set([
-  'ConnectionClosed',
-  'DatabaseNotReachable',
-  'SocketTimeout',
-  'TooManyConnections',
-  'TransactionWriteConflict',
-  'TransactionAlreadyClosed',
-  'TlsConnectionError',
-]);
-/** Prisma: unreachable, timed out, closed, pool timeout, transaction expired, write conflict or deadlock. */
-const TRANSIENT_PRISMA_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024', 'P2028', 'P2034']);
-/** PostgreSQL SQLSTATEs and Node socket codes of an unavailable or contended database. */
-const TRANSIENT_CODES = new Set([
-  '40001',
-  '40P01',
-  '55P03',
-  '57014',
-  '57P01',
-  '57P02',
-  '57P03',
-  '53300',
-  '08000',
-  '08001',
-  '08003',
-  '08004',
-  '08006',
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'EAI_AGAIN',
-  'SQLITE_BUSY',
-  'SQLITE_LOCKED',
-]);
-/** SQLite's BUSY and LOCKED result codes, extended ones included (their low byte). */
-const SQLITE_BUSY_CODES = new Set([5, 6]);
-const TRANSIENT_MESSAGE =
-  /database is locked|database table is locked|SQLITE_BUSY|connection (refused|terminated|closed|reset)|terminating connection|does not allow connections|could not serialize|deadlock detected|too many clients|database system is (starting|shutting)|can't reach database/i;
-
-/**
- * The database was unavailable or contended (connection refused, locked or busy, a
- * serialization conflict, a timeout): the same delivery is likely to succeed later.
- */
-export function isTransientDbError(error: unknown, depth = 0): boolean {
-  if (typeof error !== 'object' || error === null || depth > 5) return false;
-  const { code, kind, extendedCode, message, cause } = error as Record<string, unknown>;
-  if (typeof kind === 'string' && TRANSIENT_KINDS.has(kind)) return true;
-  if (typeof code === 'string' && (TRANSIENT_PRISMA_CODES.has(code) || TRANSIENT_CODES.has(code))) return true;
-  if (kind === 'sqlite' && typeof extendedCode === 'number' && SQLITE_BUSY_CODES.has(extendedCode & 0xff)) return true;
-  if (typeof message === 'string' && TRANSIENT_MESSAGE.test(message)) return true;
-  const inner = (error as { error?: unknown }).error;
-  return isTransientDbError(cause, depth + 1) || (inner !== undefined && isTransientDbError(inner, depth + 1));
 }

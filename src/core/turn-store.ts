@@ -1,25 +1,11 @@
-// The core's own rows (deliveries, conversations, voters, roles, replies, the outbox), read
-// and written once per batch of deliveries in plain SQL that SQLite and PostgreSQL both
-// accept: one statement each instead of one per delivery, run on the driver adapter
-// (db/sql.ts) without the Prisma client's cost per query, on the path every webhook call takes.
-import type { Db, Tx } from '../db/client.ts';
+// The turn store: the rows a batch of deliveries reads and writes around its turns
+// (deliveries, conversations, voter records, staff roles, chat backlogs), once per batch in
+// plain SQL that SQLite and PostgreSQL both accept, on the driver adapter (db/sql.ts).
+import type { Db, Tx } from '../db/types.ts';
 import { execute, queryRows } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import type { ConversationData, ConversationState } from './engine.ts';
-import type { Role } from './roles.ts';
-import type { Channel, OutgoingMessage, VoterRecord } from './types.ts';
-
-/** `${channel}\u0000${id}`: the key of a user, a chat or a delivery within a channel. */
-export function channelKey(channel: string, id: string): string {
-  return `${channel}\u0000${id}`;
-}
-
-/** `"channel" IN (...) AND "<column>" IN (...)`: every pair, and maybe a few more (callers match exact keys). */
-function pairsFilter(pairs: { channel: string; id: string }[], column: string): Prisma.Sql {
-  const channels = [...new Set(pairs.map((pair) => pair.channel))];
-  const ids = [...new Set(pairs.map((pair) => pair.id))];
-  return Prisma.sql`"channel" IN (${Prisma.join(channels)}) AND ${Prisma.raw(`"${column}"`)} IN (${Prisma.join(ids)})`;
-}
+import { channelKey, pairsFilter } from './keys.ts';
+import type { Channel, ConversationData, ConversationState, Role, VoterRecord } from './types.ts';
 
 /**
  * Records deliveries by their platform ids; returns the keys of those recorded now, i.e. not
@@ -158,94 +144,4 @@ export async function loadStaffRoles(
     )}`,
   );
   return new Map(rows.map((row) => [channelKey(row.channel, row.channelUserId), row.role as Role]));
-}
-
-export interface Outgoing {
-  channel: Channel;
-  chatId: string;
-  message: OutgoingMessage;
-}
-
-export type Claimed = { id: number; chatId: string; payload: string; attempts: number };
-
-/**
- * Inserts messages in order; those of `claimedChats` already claimed until `leaseUntil`.
- * Returns the claimed ones, oldest first.
- */
-export async function insertMessages(
-  tx: Tx,
-  items: Outgoing[],
-  claimedChats: (channel: Channel, chatId: string) => boolean,
-  now: Date,
-  leaseUntil: Date,
-): Promise<(Claimed & { channel: Channel })[]> {
-  const values = items.map(({ channel, chatId, message }) => {
-    const claimed = claimedChats(channel, chatId);
-    const status = claimed ? 'sending' : 'pending';
-    return Prisma.sql`(${channel}, ${chatId}, ${JSON.stringify(message)}, ${status}, 0, ${claimed ? leaseUntil : now}, ${now})`;
-  });
-  const rows = await queryRows<Claimed & { channel: Channel; status: string }>(
-    tx,
-    Prisma.sql`
-    INSERT INTO "OutboxMessage" ("channel", "chatId", "payload", "status", "attempts", "nextAttemptAt", "createdAt")
-    VALUES ${Prisma.join(values)}
-    RETURNING "id", "channel", "chatId", "payload", "attempts", "status"`,
-  );
-  return rows
-    .filter((row) => row.status === 'sending')
-    .map(({ id, channel, chatId, payload, attempts }) => ({
-      id: Number(id),
-      channel,
-      chatId,
-      payload,
-      attempts: Number(attempts),
-    }))
-    .sort((a, b) => a.id - b.id);
-}
-
-/** The undelivered messages of these chats, oldest first. */
-export async function undeliveredMessages(
-  db: Db,
-  chats: { channel: Channel; chatId: string }[],
-): Promise<{ id: number; channel: Channel; chatId: string; nextAttemptAt: Date }[]> {
-  const rows = await queryRows<{ id: number | string; channel: Channel; chatId: string; nextAttemptAt: string }>(
-    db,
-    Prisma.sql`
-      SELECT "id", "channel", "chatId", "nextAttemptAt" FROM "OutboxMessage"
-      WHERE "status" IN ('pending', 'sending') AND ${pairsFilter(
-        chats.map((c) => ({ channel: c.channel, id: c.chatId })),
-        'chatId',
-      )}
-      ORDER BY "id"`,
-  );
-  const asked = new Set(chats.map((chat) => channelKey(chat.channel, chat.chatId)));
-  return rows
-    .filter((row) => asked.has(channelKey(row.channel, row.chatId)))
-    .map((row) => ({ ...row, id: Number(row.id), nextAttemptAt: new Date(row.nextAttemptAt) }));
-}
-
-/** Claims those of `ids` still undelivered and due (another instance may have taken some) until `leaseUntil`. */
-export async function takeMessages(
-  db: Db,
-  ids: number[],
-  now: Date,
-  leaseUntil: Date,
-): Promise<(Claimed & { channel: Channel })[]> {
-  const rows = await queryRows<Claimed & { channel: Channel }>(
-    db,
-    Prisma.sql`
-      UPDATE "OutboxMessage" SET "status" = 'sending', "nextAttemptAt" = ${leaseUntil}
-      WHERE "id" IN (${Prisma.join(ids)}) AND "status" IN ('pending', 'sending') AND "nextAttemptAt" <= ${now}
-      RETURNING "id", "channel", "chatId", "payload", "attempts"`,
-  );
-  return rows.map((row) => ({ ...row, id: Number(row.id), attempts: Number(row.attempts) }));
-}
-
-export async function markMessages(db: Db, ids: number[], status: 'sent' | 'pending', now: Date): Promise<void> {
-  await execute(
-    db,
-    status === 'sent'
-      ? Prisma.sql`UPDATE "OutboxMessage" SET "status" = 'sent', "sentAt" = ${now} WHERE "id" IN (${Prisma.join(ids)})`
-      : Prisma.sql`UPDATE "OutboxMessage" SET "status" = 'pending', "nextAttemptAt" = ${now} WHERE "id" IN (${Prisma.join(ids)}) AND "status" = 'sending'`,
-  );
 }

@@ -1,0 +1,271 @@
+// Voice messages and photos of paper petitions read into text: the server fetches the file
+// from the platform (never from a URL a voter chose), a durable job sends it to the office's
+// speech-to-text or vision endpoint (an outage delays, never loses), and the voter confirms
+// what was read, corrects it by typing, or keeps the file only. The text read becomes the
+// petition's text and is classified like any text (the gateway redacts it on the way).
+// Neither the file nor what was read is ever logged.
+import type { Config } from '../config/index.ts';
+import { addToOutbox } from '../core/outbox.ts';
+import { normalizeText } from '../core/text.ts';
+import type { Channel, Choice, Turn } from '../core/types.ts';
+import type { Db, Tx } from '../db/client.ts';
+import { CLASSIFY_JOB, enqueueClassification } from '../classify/jobs.ts';
+import { enqueueJob, RetryLater, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
+import { createModelGateway, LlmFailure, type ModelGateway } from '../llm/gateway.ts';
+import { loadPrompt } from '../llm/prompts.ts';
+import type { Logger } from '../log.ts';
+
+export const MEDIA_READ_JOB = 'media.read';
+/** Attempts over about a day (backoff capped at 30 minutes): a long outage of the speech server. */
+const MEDIA_READ_ATTEMPTS = 60;
+/** The longest voice message read: about five minutes of Telegram or Zalo voice (Opus, ~32 kbit/s). */
+export const MAX_AUDIO_SECONDS = 300;
+const AUDIO_BYTES_PER_SECOND = 4_000;
+export const MAX_AUDIO_BYTES = MAX_AUDIO_SECONDS * AUDIO_BYTES_PER_SECOND;
+/** Telegram's Bot API serves files up to 20 MB; a phone photo is far smaller. */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+/** While the voter is in another step, the text read waits this long before it is offered again. */
+const BUSY_RETRY_MS = 30_000;
+export const REVIEW_STATE = 'intake.media';
+
+/** A file as the platform served it. */
+export interface FetchedFile {
+  data: Buffer;
+  fileName: string;
+}
+
+/** Downloads a platform file by its id (Telegram file_id, Zalo URL); refuses one over `maxBytes`. */
+export type FileFetcher = (fileId: string, maxBytes: number) => Promise<FetchedFile>;
+
+/** Thrown by a FileFetcher for a file over the size asked. */
+export class FileTooLarge extends Error {}
+
+interface ReadPayload {
+  attachmentId: number;
+  channel: Channel;
+  userId: string;
+  chatId: string;
+}
+
+/** What the conversation keeps while the voter decides. */
+interface Review {
+  attachmentId: number;
+  petitionId: number;
+}
+
+const reviewChoices = (kind: string): Choice[] => [
+  { id: 'media:confirm', label: 'Đúng, gửi nội dung này' },
+  { id: 'media:keep', label: kind === 'voice' ? 'Chỉ giữ bản ghi âm' : 'Chỉ giữ ảnh' },
+];
+
+/** What the voter reads in this flow (the office's voice: Ông/Bà, chúng tôi). */
+export const mediaMsg = {
+  reading: (kind: string) =>
+    kind === 'voice'
+      ? 'Chúng tôi đang chuyển lời nói thành văn bản và sẽ gửi lại để Ông/Bà xác nhận.'
+      : 'Chúng tôi đang đọc nội dung trong ảnh và sẽ gửi lại để Ông/Bà xác nhận.',
+  review: (code: string, kind: string, text: string) =>
+    `${kind === 'voice' ? 'Nội dung lời nói' : 'Nội dung đọc được từ ảnh'} của kiến nghị ${code}:\n«${text}»\n` +
+    'Nếu đúng, xin chọn xác nhận; nếu chưa đúng, xin gõ lại nội dung đã sửa.',
+  confirmed: (code: string) => `Đã ghi nhận nội dung kiến nghị ${code}.`,
+  corrected: (code: string) => `Đã ghi nhận nội dung đã sửa của kiến nghị ${code}.`,
+  kept: (code: string, kind: string) =>
+    `Kiến nghị ${code} được giữ ${kind === 'voice' ? 'bằng bản ghi âm' : 'bằng ảnh'}; cán bộ sẽ xem trực tiếp.`,
+  tooLong: (code: string) =>
+    `Bản ghi âm của kiến nghị ${code} dài quá ${MAX_AUDIO_SECONDS / 60} phút nên không chuyển thành văn bản được; ` +
+    'chúng tôi vẫn lưu bản ghi âm để cán bộ nghe. Ông/Bà cũng có thể gõ nội dung.',
+  nothingHeard: (code: string) =>
+    `Chúng tôi chưa nghe rõ nội dung bản ghi âm của kiến nghị ${code}; bản ghi âm vẫn được lưu để cán bộ nghe.`,
+};
+
+/** Whether files of this kind are read into text under these settings. */
+export function readsMedia(config: Pick<Config, 'OPENAI_STT_MODEL' | 'OPENAI_VISION_MODEL'>, kind: string): boolean {
+  if (kind === 'voice') return Boolean(config.OPENAI_STT_MODEL);
+  if (kind === 'photo') return Boolean(config.OPENAI_VISION_MODEL);
+  return false;
+}
+
+/**
+ * Marks the petition's voice and photo attachments for reading and enqueues the job, in the
+ * turn's transaction; returns the note for the voter, or undefined when nothing is read.
+ */
+export async function queueMediaReading(
+  turn: Turn,
+  petitionId: number,
+  queue: JobQueue | undefined,
+): Promise<string | undefined> {
+  const attachments = await turn.tx.attachment.findMany({ where: { petitionId }, orderBy: { id: 'asc' } });
+  const readable = attachments.filter((a) => readsMedia(turn.config, a.kind));
+  if (readable.length === 0) return undefined;
+  const { channel, userId, chatId } = turn.event;
+  // Classified once its text is known (confirmed, corrected, or the file kept as it is).
+  await turn.tx.job.deleteMany({
+    where: { type: CLASSIFY_JOB, status: 'pending', payload: JSON.stringify({ petitionId }) },
+  });
+  for (const attachment of readable) {
+    await turn.tx.attachment.update({ where: { id: attachment.id }, data: { readStatus: 'reading' } });
+    const payload: ReadPayload = { attachmentId: attachment.id, channel, userId, chatId };
+    await enqueueJob(turn.tx, MEDIA_READ_JOB, payload, {
+      maxAttempts: MEDIA_READ_ATTEMPTS,
+      uniqueKey: `${MEDIA_READ_JOB}:${attachment.id}`,
+    });
+  }
+  turn.afterCommit(() => queue?.kick(MEDIA_READ_JOB));
+  return mediaMsg.reading(readable[0]!.kind);
+}
+
+export interface MediaDeps {
+  db: Db;
+  config: Config;
+  log: Logger;
+  queue: JobQueue;
+  /** Each channel's file download. */
+  fetchers: Partial<Record<Channel, FileFetcher>>;
+  /** Delivers what was added to a chat's outbox. */
+  flush(channel: Channel, chatId: string): Promise<void>;
+}
+
+/** Registers the job that reads voice messages and photos. */
+export function registerMediaJobs(deps: MediaDeps): void {
+  const gateway = createModelGateway(deps.config, { db: deps.db, log: deps.log });
+  deps.queue.register(MEDIA_READ_JOB, {
+    batchSize: 1,
+    concurrency: 2,
+    async handle(jobs: ClaimedJob[]) {
+      for (const job of jobs) await readAttachment(deps, gateway, job.payload as ReadPayload);
+    },
+  });
+}
+
+/** The text a voice message says, or a photographed page's text (a photo of anything else reads as not_document). */
+async function readFile(
+  gateway: ModelGateway,
+  kind: string,
+  file: FetchedFile,
+): Promise<{ status: 'read' | 'not_document'; text: string }> {
+  if (kind === 'voice') {
+    const text = normalizeText(await gateway.transcribe({ data: file.data, fileName: file.fileName }));
+    return { status: 'read', text };
+  }
+  const read = await gateway.readImage(
+    { data: file.data, mimeType: mimeOf(file.fileName) },
+    loadPrompt('read-photo.v1.md').text,
+  );
+  return read.isDocument ? { status: 'read', text: normalizeText(read.text) } : { status: 'not_document', text: '' };
+}
+
+async function readAttachment(deps: MediaDeps, gateway: ModelGateway, payload: ReadPayload): Promise<void> {
+  const { db } = deps;
+  const attachment = await db.attachment.findUnique({
+    where: { id: payload.attachmentId },
+    include: { petition: true },
+  });
+  if (!attachment || (attachment.readStatus !== 'reading' && attachment.readStatus !== 'read')) return;
+  const code = attachment.petition.trackingCode;
+  const review = { attachmentId: attachment.id, petitionId: attachment.petitionId };
+  const choices = reviewChoices(attachment.kind);
+  if (attachment.readStatus === 'read' && attachment.readText) {
+    return offerAndTell(deps, payload, review, choices, mediaMsg.review(code, attachment.kind, attachment.readText));
+  }
+  const fetcher = deps.fetchers[payload.channel];
+  if (!fetcher) return void (await setStatus(db, attachment.id, 'media_only'));
+  const maxBytes = attachment.kind === 'voice' ? MAX_AUDIO_BYTES : MAX_IMAGE_BYTES;
+  let read: { status: 'read' | 'not_document'; text: string };
+  try {
+    read = await readFile(gateway, attachment.kind, await fetcher(attachment.fileId, maxBytes));
+  } catch (error) {
+    if (error instanceof FileTooLarge) {
+      await setStatus(db, attachment.id, 'too_long');
+      return tell(deps, payload, mediaMsg.tooLong(code));
+    }
+    // An outage (or a platform that failed to serve the file): the job retries later.
+    const kind = error instanceof LlmFailure ? error.kind : 'fetch';
+    deps.log.warn({ attachmentId: attachment.id, kind }, 'reading a voice message or photo failed; retrying later');
+    throw new Error(`media read failed (${kind})`, { cause: error });
+  }
+  if (read.status === 'not_document') return void (await setStatus(db, attachment.id, 'not_document'));
+  if (!read.text) {
+    await setStatus(db, attachment.id, 'media_only');
+    return tell(deps, payload, mediaMsg.nothingHeard(code));
+  }
+  // Kept first, so that a voter busy in another step costs no second reading.
+  await db.attachment.update({ where: { id: attachment.id }, data: { readText: read.text, readStatus: 'read' } });
+  await offerAndTell(deps, payload, review, choices, mediaMsg.review(code, attachment.kind, read.text));
+}
+
+async function offerAndTell(deps: MediaDeps, payload: ReadPayload, review: Review, choices: Choice[], text: string) {
+  // The voter is in another step (consent, name): the text is offered once that step is over.
+  if (!(await offerReview(deps.db, payload, review, choices))) {
+    throw new RetryLater(BUSY_RETRY_MS, 'voter busy; offering the text read later');
+  }
+  await tell(deps, payload, text, choices);
+}
+
+/** Puts an idle conversation into the review step; false when the voter is in another step. */
+async function offerReview(db: Db, payload: ReadPayload, review: Review, choices: Choice[]): Promise<boolean> {
+  const conversation = await db.conversation.findUnique({
+    where: { channel_channelUserId: { channel: payload.channel, channelUserId: payload.userId } },
+  });
+  if (!conversation) return true;
+  if (conversation.state !== 'idle' && conversation.state !== REVIEW_STATE) return false;
+  const data = { ...(JSON.parse(conversation.data) as Record<string, unknown>), mediaReview: review, choices };
+  // Only if nobody changed the conversation meanwhile (a turn of the voter's).
+  const updated = await db.conversation.updateMany({
+    where: { id: conversation.id, updatedAt: conversation.updatedAt },
+    data: { state: REVIEW_STATE, data: JSON.stringify(data) },
+  });
+  return updated.count === 1;
+}
+
+async function tell(deps: MediaDeps, payload: ReadPayload, text: string, choices?: Choice[]): Promise<void> {
+  await addToOutbox(deps.db, payload.channel, payload.chatId, [{ text, ...(choices ? { choices } : {}) }]);
+  await deps.flush(payload.channel, payload.chatId);
+}
+
+/** Sets how the file's reading ended; the petition, held back meanwhile, is classified now. */
+async function setStatus(db: Db | Tx, id: number, readStatus: string): Promise<void> {
+  const attachment = await db.attachment.update({ where: { id }, data: { readStatus } });
+  await enqueueClassification(db, attachment.petitionId);
+}
+
+/**
+ * The voter's answer in the review step: confirm, keep the file only, or a typed correction.
+ * Returns false for anything else (the step is left and the input handled as usual).
+ */
+export async function answerMediaReview(turn: Turn, queue: JobQueue | undefined): Promise<boolean> {
+  const data = turn.conversation.data as { mediaReview?: Review };
+  const review = data.mediaReview;
+  const { event } = turn;
+  const choice = event.kind === 'choice' ? event.choiceId : undefined;
+  const typed = event.kind === 'text' && !event.text.startsWith('/') ? normalizeText(event.text) : '';
+  delete data.mediaReview;
+  turn.conversation.state = 'idle';
+  if (!review || (!typed && choice !== 'media:confirm' && choice !== 'media:keep')) return false;
+  const attachment = await turn.tx.attachment.findUnique({
+    where: { id: review.attachmentId },
+    include: { petition: { select: { trackingCode: true } } },
+  });
+  if (!attachment) return false;
+  const code = attachment.petition.trackingCode;
+  if (choice === 'media:keep') {
+    await setStatus(turn.tx, attachment.id, 'media_only');
+    turn.reply(mediaMsg.kept(code, attachment.kind));
+    return true;
+  }
+  const text = typed || attachment.readText || '';
+  await turn.tx.petition.update({
+    where: { id: review.petitionId },
+    data: { text, textNormalized: normalizeText(text), status: 'received' },
+  });
+  await setStatus(turn.tx, attachment.id, typed ? 'corrected' : 'confirmed');
+  turn.afterCommit(() => queue?.kick('classify'));
+  turn.reply(typed ? mediaMsg.corrected(code) : mediaMsg.confirmed(code));
+  return true;
+}
+
+function mimeOf(fileName: string): string {
+  const extension = fileName.split('.').at(-1)?.toLowerCase();
+  if (extension === 'png') return 'image/png';
+  if (extension === 'webp') return 'image/webp';
+  return 'image/jpeg';
+}

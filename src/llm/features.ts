@@ -1,0 +1,2 @@
+/** The features that call a model. */
+export type ModelFeature = 'classify' | 'group' | 'assistant' | 'transcribe' | 'vision';
