@@ -136,27 +136,6 @@ export const staffMsg = {
   notAllowed: () =>
     'Xin lỗi, lệnh này chỉ dành cho cán bộ Văn phòng Đoàn ĐBQH và HĐND. Gõ /trogiup để xem các lệnh dành cho cử tri.',
 
-  help: (role: string) =>
-    [
-      `Vai trò: ${ROLE_LABELS[role] ?? role}. Các lệnh:`,
-      '• /lich, /lich tuan nay, /lich <phường hoặc đại biểu> — lịch tiếp xúc cử tri',
-      '• /thongke [thời gian] [phuong=…] [linhvuc=…] [cap=…] [daibieu=…] [hop=…] [trangthai=…] — số liệu',
-      '• /bieudo [như /thongke] — biểu đồ theo lĩnh vực, cấp thẩm quyền và theo ngày',
-      role === 'deputy'
-        ? null
-        : [
-            '• /taohop MÃ | tiêu đề | 05/12/2026 08:00 | địa điểm | phường | đại biểu 1; đại biểu 2',
-            '• /suahop MÃ diadiem=… gio=… — sửa hội nghị; /mohop, /donghop, /huyhop MÃ',
-            '• /lichics — tệp lịch .ics',
-            '• /duyet — rà soát phân loại; /kn MÃ-KN — lịch sử một kiến nghị',
-            '• /chuyen, /traloi, /giaiquyet, /trung, /tuchoi — cập nhật tình trạng kiến nghị',
-          ].join('\n'),
-      role === 'admin' ? '• /moi staff, /moi deputy <họ tên>, /thuhoi <số>, /nhanvien — quản lý cán bộ' : null,
-      '• Gõ câu hỏi bằng lời để trợ lý tra cứu số liệu; /cutri để gửi ý kiến như cử tri, /troly để quay lại.',
-    ]
-      .filter(Boolean)
-      .join('\n'),
-
   // Roles and invites
   inviteUsage: () => 'Cách dùng: /moi staff (mời cán bộ) hoặc /moi deputy <họ tên đại biểu> (mời đại biểu).',
   inviteCreated: (
@@ -363,36 +342,9 @@ export const staffMsg = {
 
 // ---- Follow-up: forwarding letters, answers, results reports, meeting changes, reminders ----
 
-/** Day, month and year of an instant in the zone. */
-function localParts(date: Date, timeZone: string): { day: string; month: string; year: string } {
-  const [year, month, day] = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  })
-    .format(date)
-    .split('-') as [string, string, string];
-  return { day, month, year };
-}
-
-/** The fixed lines of an official document (Decree 30/2020/NĐ-CP). */
-export const officialText = {
-  nation: () => 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
-  motto: () => 'Độc lập - Tự do - Hạnh phúc',
-  number: (number: string) => `Số: ${number || '……'}`,
-  placeDate: (place: string | undefined, date: Date, timeZone: string) => {
-    const { day, month, year } = localParts(date, timeZone);
-    return `${place ? `${place}, ` : ''}ngày ${day} tháng ${month} năm ${year}`;
-  },
-  recipients: () => 'Nơi nhận:',
-  archive: () => '- Lưu: VT.',
-  signerTitle: () => 'Chánh Văn phòng',
-};
-
 /** The forwarding letter ("công văn chuyển kiến nghị của cử tri"). */
 export const forwardText = {
-  subject: () => 'V/v chuyển kiến nghị của cử tri',
+  subject: () => 'chuyển kiến nghị của cử tri',
   to: (agency: string) => `Kính gửi: ${agency}.`,
   intro: (office: string, agency: string, count: number) =>
     `${office} nhận được ${count} kiến nghị của cử tri thuộc thẩm quyền giải quyết của ${agency} ` +

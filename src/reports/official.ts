@@ -46,7 +46,9 @@ export interface OfficialDocumentInput {
   type: string;
   /** The type's abbreviation in the number line: "BC" gives "Số: …/BC-…". */
   symbol: string;
-  /** The gist ("trích yếu"). */
+  /** The whole number and symbol when known ("88/ĐĐBQH-HĐND"); otherwise blanks around `symbol`. */
+  number?: string;
+  /** The gist ("trích yếu"); a letter (empty `type`) shows it as "V/v …" under its number. */
   title: string;
   body: (Paragraph | Table)[];
   recipients: string[];
@@ -119,7 +121,8 @@ function header(input: OfficialDocumentInput): Table {
       : []),
     textParagraph({ text: office.OFFICE_NAME.toUpperCase(), bold: true, size: SIZE.national }, centre),
     rule(),
-    textParagraph({ text: `Số: ${BLANK}/${input.symbol}-${BLANK}` }, centre),
+    textParagraph({ text: `Số: ${input.number || `${BLANK}/${input.symbol}-${BLANK}`}` }, centre),
+    ...(input.type ? [] : [textParagraph({ text: `V/v ${input.title}`, size: SIZE.small }, centre)]),
   ];
   const right = [
     textParagraph({ text: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold: true, size: SIZE.national }, centre),
@@ -162,11 +165,16 @@ function signature(input: OfficialDocumentInput): Table {
  * and letters to agencies ("CÔNG VĂN") share it. Pack it with docx's Packer.
  */
 export function officialDocument(input: OfficialDocumentInput): Document {
+  const heading = input.type
+    ? [
+        textParagraph({ text: input.type, bold: true, size: SIZE.large }, { align: AlignmentType.CENTER, before: 360 }),
+        textParagraph({ text: input.title, bold: true, size: SIZE.large }, { align: AlignmentType.CENTER }),
+        rule(),
+      ]
+    : [textParagraph({ text: '' }, { after: 240 })];
   const children = [
     header(input),
-    textParagraph({ text: input.type, bold: true, size: SIZE.large }, { align: AlignmentType.CENTER, before: 360 }),
-    textParagraph({ text: input.title, bold: true, size: SIZE.large }, { align: AlignmentType.CENTER }),
-    rule(),
+    ...heading,
     ...input.body,
     textParagraph({ text: '' }, { after: 240 }),
     signature(input),
@@ -181,7 +189,7 @@ export function officialDocument(input: OfficialDocumentInput): Document {
   });
   return new Document({
     creator: input.office.OFFICE_NAME,
-    title: input.documentTitle ?? `${input.type} ${input.title}`,
+    title: input.documentTitle ?? `${input.type || 'V/v'} ${input.title}`,
     styles: { default: { document: { run: { font: FONT, size: SIZE.body } } } },
     sections: [
       {
