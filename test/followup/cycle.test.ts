@@ -2,11 +2,9 @@
 // answer document (.docx) imported and matched by the real CLI, the voter told once on
 // Telegram, the voter saying the answer did not resolve it, overdue answers in /thongke,
 // and the results report read back from Word and Excel.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Document, Packer, Paragraph } from 'docx';
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
@@ -16,32 +14,16 @@ import { buildResults } from '../../src/followup/results.ts';
 import { saveMeeting } from '../../src/meetings/service.ts';
 import { freshDatabaseUrl, waitUntil } from '../helpers/app.ts';
 import { newUserId, startHarness, type Harness } from '../staff/support.ts';
+import { runKiennghi } from '../helpers/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const kiennghi = (databaseUrl: string, ...args: string[]) => runKiennghi(databaseUrl, args);
+
 const AGENCY = 'UBND phường Cầu Giấy';
 let h: Harness | undefined;
 afterEach(async () => {
   await h?.stop();
   h = undefined;
 });
-
-function kiennghi(
-  databaseUrl: string,
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/kiennghi.js', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function settled(harness: Harness): Promise<void> {
   await waitUntil(

@@ -1,34 +1,19 @@
 // `kiennghi meeting add` and `meeting import` read dates as the office types them: day first
 // (dd/mm/yyyy HH:mm, Vietnam time) or ISO-8601; anything else is refused in one line.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl } from '../helpers/app.ts';
+import { runKiennghi } from '../helpers/cli.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const kiennghi = (...args: string[]) => runKiennghi(databaseUrl, args);
+
 let databaseUrl: string;
 
 beforeEach(() => {
   databaseUrl = freshDatabaseUrl();
 });
-
-function kiennghi(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/kiennghi.js', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 function add(code: string, start: string) {
   const title = 'Tiếp xúc cử tri phường Láng';

@@ -1,11 +1,9 @@
 // Importing a meeting's minutes and lists: the split into petitions, the skipped paragraphs
 // with their reasons, re-imports recognised by content, several voters, column mapping,
 // voter counts in statistics and reports, and the CLI's --json.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { saveMeeting } from '../../src/meetings/service.ts';
@@ -14,6 +12,9 @@ import { loadReportData } from '../../src/reports/data.ts';
 import { countVoters } from '../../src/stats/queries.ts';
 import { freshDatabaseUrl, openDb } from '../helpers/app.ts';
 import { compiledReportDocx, LIST_CSV, MINUTES_TEXT, unusualListXlsx } from './documents.ts';
+import { runKiennghi } from '../helpers/cli.ts';
+
+const kiennghi = (...args: string[]) => runKiennghi(databaseUrl, args);
 
 const TZ = 'Asia/Ho_Chi_Minh';
 let db: Db;
@@ -260,23 +261,6 @@ describe('petition import: compiled reports and lists', () => {
     expect(data.meetings[0]).toMatchObject({ petitions: 8, voters: 10 });
   });
 });
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function kiennghi(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/kiennghi.js', ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('kiennghi petition import', () => {
   it('prints one JSON object and imports once', { timeout: 90_000 }, async () => {
