@@ -6,6 +6,7 @@ import { reportText } from '../core/messages-digest.ts';
 import { STATUS_LABELS } from '../core/messages.ts';
 import { CHANNEL_LABELS } from '../core/messages-staff.ts';
 import { orderIn, type Labels } from '../classify/labels.ts';
+import { zoneOffsetMs } from '../core/time.ts';
 import { byLevelAndField, type ReportData, type ReportPetition } from './data.ts';
 
 type Column = keyof typeof reportText.columns;
@@ -48,21 +49,8 @@ export function sheetName(label: string, taken: Set<string>): string {
 
 /** The office's wall-clock time of `date` as a zone-less Excel date (its UTC fields read as local). */
 export function wallClock(date: Date, timeZone: string): Date {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    })
-      .formatToParts(date)
-      .map((part) => [part.type, Number(part.value)]),
-  ) as Record<string, number>;
-  return new Date(Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!));
+  const instant = Math.floor(date.getTime() / 1000) * 1000;
+  return new Date(instant + zoneOffsetMs(instant, timeZone));
 }
 
 function row(p: ReportPetition, labels: Labels, tz: string): Record<Column, string | Date | null> {
