@@ -11,6 +11,8 @@ export interface LoggerOptions {
   secrets?: (string | undefined)[];
   /** Where the JSON lines go (standard error by default). */
   destination?: DestinationStream;
+  /** A file the JSON lines are appended to instead (its folder is created), when no destination is given. */
+  file?: string;
 }
 
 /** Fields that hold content or whole platform objects: dropped from every log line. */
@@ -175,6 +177,6 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
       },
     },
     // Logs go to standard error so that command output (JSON lines, tables) stays clean.
-    options.destination ?? pino.destination(2),
+    options.destination ?? pino.destination(options.file ? { dest: options.file, mkdir: true } : 2),
   );
 }

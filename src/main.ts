@@ -28,6 +28,8 @@ import { statsFeature } from './stats/feature.ts';
 
 export interface AppOptions {
   log?: Logger;
+  /** A file the logs go to instead of standard error (when no `log` is given). */
+  logFile?: string;
   /** Apply migrations first (default true; tests start from a migrated copy). */
   migrate?: boolean;
   /** Terminal chat streams; defaults to stdin/stdout when LOCAL_CHAT says so. */
@@ -57,7 +59,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     config.ZALO_WEBHOOK_SECRET,
     config.METRICS_TOKEN,
   ];
-  const log = options.log ?? createLogger(config.LOG_LEVEL, { secrets });
+  const log = options.log ?? createLogger(config.LOG_LEVEL, { secrets, file: options.logFile });
   if (options.migrate !== false) await migrateDatabase(config.DATABASE_URL);
   const db = await connectDb(config.DATABASE_URL);
   const noChannels = config.telegram.mode === 'off' && config.zalo.mode === 'off';
@@ -85,17 +87,16 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
 
   // The staff feature's botUsername reads it only once turns run, after this line.
   const telegram = await createTelegramChannel({ config, core, db, log });
-  const local = localChannel(config, options, noChannels, core);
-  const adapters: ChannelAdapter[] = [telegram, createZaloChannel(config, core, log), local].filter(
-    (adapter) => adapter !== undefined,
-  );
+  const local = localChannel(config, options, core);
+  const zalo = createZaloChannel(config, core, log);
+  const adapters: ChannelAdapter[] = [telegram, zalo, local].filter((adapter) => adapter !== undefined);
   for (const adapter of adapters) outbox.registerSender(adapter.name, adapter.sender);
   registerMediaJobs({
     db,
     config,
     log,
     queue,
-    fetchers: { telegram: telegram?.fetchFile },
+    fetchers: { telegram: telegram?.fetchFile, zalo: zalo?.fetchFile },
     flush: outbox.flush.bind(outbox),
   });
   core.onRoleChange((channel, userId) => adapters.find((a) => a.name === channel)?.roleChanged?.(userId));
@@ -120,8 +121,14 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   return { config, db, core, queue, outbox, log, port, localChatDone, stop };
 }
 
-function localChannel(config: Config, options: AppOptions, noChannels: boolean, core: Core): LocalChannel | undefined {
-  const wanted = config.LOCAL_CHAT === 'on' || (config.LOCAL_CHAT === 'auto' && noChannels);
+/** Whether the settings ask for the terminal chat: on, or automatic with neither Telegram nor Zalo configured. */
+export function localChatWanted(config: Config): boolean {
+  const noChannels = config.telegram.mode === 'off' && config.zalo.mode === 'off';
+  return config.LOCAL_CHAT === 'on' || (config.LOCAL_CHAT === 'auto' && noChannels);
+}
+
+function localChannel(config: Config, options: AppOptions, core: Core): LocalChannel | undefined {
+  const wanted = localChatWanted(config);
   const streams =
     options.localChat !== undefined
       ? options.localChat || undefined

@@ -61,16 +61,25 @@ export function orderIn(ids: string[], id: string | null): number {
   return index < 0 ? ids.length : index;
 }
 
-/** The id whose id or label matches what was typed: exact first, then a unique partial match. */
+/** Lowercase words without diacritics or punctuation: how typed text and labels are compared. */
+function labelKey(text: string): string {
+  return foldDiacritics(text)
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/**
+ * The id whose id or label matches what was typed ("xa", "xã", "xã/phường", "tinh", "quan"): the whole
+ * id or label first, then one of the label's "/"-separated names, then a unique partial match. Names
+ * come before partial matches because a short one is part of another level's: "xã" of "thị xã".
+ */
 export function matchLabel(list: Label[], typed: string): string | undefined {
-  const norm = (text: string) =>
-    foldDiacritics(text)
-      .replace(/[^a-z0-9]+/g, ' ')
-      .trim();
-  const key = norm(typed);
+  const key = labelKey(typed);
   if (!key) return undefined;
-  const exact = list.find((item) => norm(item.id) === key || norm(item.label) === key);
+  const exact = list.find((item) => labelKey(item.id) === key || labelKey(item.label) === key);
   if (exact) return exact.id;
-  const partial = list.filter((item) => norm(item.label).includes(key) || norm(item.id).includes(key));
+  const named = list.filter((item) => item.label.split('/').some((name) => labelKey(name) === key));
+  if (named.length === 1) return named[0]!.id;
+  const partial = list.filter((item) => labelKey(item.label).includes(key) || labelKey(item.id).includes(key));
   return partial.length === 1 ? partial[0]!.id : undefined;
 }

@@ -11,7 +11,7 @@ import { formatDateTime } from '../core/time.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { withDb } from './db.ts';
 import { registerDigestCommands } from '../digests/cli.ts';
-import { startApp } from '../main.ts';
+import { localChatWanted, startApp } from '../main.ts';
 import { registerOpsCommands } from './ops.ts';
 import { speakVietnamese } from './output.ts';
 import {
@@ -28,6 +28,9 @@ import { scheduleIcs } from '../staff/schedule.ts';
 // Validation messages (zod) in Vietnamese, like everything else a person reads here.
 z.config(z.locales.vi());
 
+/** Where the logs go while the terminal chat is on, relative to where the bot is started. */
+const LOCAL_CHAT_LOG = './data/kiennghi.log';
+
 const program = new Command('kiennghi').description('Trợ lý tiếp nhận ý kiến, kiến nghị cử tri');
 // Set before any subcommand is declared: subcommands inherit the help option and the error output.
 speakVietnamese(program);
@@ -36,7 +39,9 @@ program
   .command('start', { isDefault: true })
   .description('chạy bot (Telegram, Zalo, hoặc trò chuyện cục bộ khi chưa có token)')
   .action(async () => {
-    const app = await startApp(loadConfig());
+    const config = loadConfig();
+    // The terminal chat owns the screen: its logs go to a file.
+    const app = await startApp(config, { logFile: localChatWanted(config) ? LOCAL_CHAT_LOG : undefined });
     const stop = async () => {
       await app.stop();
       process.exit(0);

@@ -115,7 +115,6 @@ export const reportText = {
   footer: (when: Date, tz: string) => `Báo cáo lập tự động lúc ${formatDateTime(when, tz)}.`,
   summarySheet: 'Tổng hợp',
   allSheet: 'Tất cả ý kiến',
-  unclassifiedSheet: 'Chưa phân loại',
   summaryHeader: ['Thẩm quyền', 'Lĩnh vực', 'Số ý kiến', 'Số cử tri', 'Số hội nghị'],
   total: 'Tổng cộng',
   columns: {

@@ -65,11 +65,13 @@ export const msg = {
     `Không tìm thấy hội nghị có mã "${code}". ` +
     'Ông/Bà vui lòng kiểm tra lại mã, hoặc gửi ý kiến ngay: ý kiến vẫn được ghi nhận.',
 
-  consentNotice: (held = false) =>
+  /** `reads`: which files are sent to the office's speech or vision server (while those features are on). */
+  consentNotice: (held = false, reads: { voice?: boolean; photo?: boolean } = {}) =>
     'Trước khi gửi ý kiến, xin Ông/Bà đọc thông báo về dữ liệu cá nhân:\n' +
     '• Chúng tôi lưu nội dung ý kiến, thời gian gửi, hội nghị và (nếu Ông/Bà đồng ý) họ tên, phường/xã của Ông/Bà.\n' +
     '• Mục đích: tổng hợp, chuyển cơ quan có thẩm quyền giải quyết và báo lại kết quả cho Ông/Bà.\n' +
     '• Nội dung được phân loại tự động; họ tên, số điện thoại, địa chỉ được xóa trước khi xử lý bằng máy.\n' +
+    mediaNotice(reads) +
     '• Ông/Bà có thể xem lại hoặc yêu cầu xóa dữ liệu bất cứ lúc nào bằng lệnh /xoadulieu.\n' +
     'Ông/Bà có đồng ý không? Chọn "Gửi ẩn danh" nếu không muốn để lại họ tên.' +
     (held ? '\nNội dung Ông/Bà đã gửi đang được giữ tạm và sẽ được lưu khi Ông/Bà đồng ý.' : ''),
@@ -155,14 +157,6 @@ export const msg = {
   expiredChoice: () => 'Lựa chọn này không còn hiệu lực. Ông/Bà vui lòng làm theo hướng dẫn mới nhất.',
 
   unknownCommand: (command: string) => `Không có lệnh /${command}. Gõ /trogiup để xem các lệnh.`,
-
-  help: () =>
-    'Ông/Bà có thể:\n' +
-    '• Nhập mã hội nghị để gửi ý kiến cho hội nghị đó\n' +
-    '• Gửi ý kiến, kiến nghị bằng chữ, ảnh có chú thích hoặc tin nhắn thoại\n' +
-    '• /tracuu <mã> — xem tình trạng ý kiến đã gửi (ví dụ /tracuu KN-2026-000123)\n' +
-    '• /huy — hủy thao tác đang làm\n' +
-    '• /xoadulieu — xóa dữ liệu cá nhân của Ông/Bà',
 
   lookupNotFound: (code: string) =>
     `Không tìm thấy ý kiến mã ${code} trong các ý kiến Ông/Bà đã gửi. Ông/Bà vui lòng kiểm tra lại mã.`,
@@ -281,3 +275,16 @@ const CONSENT_LABELS: Record<string, string> = {
   anonymous: 'đã đồng ý, gửi ẩn danh',
   withdrawn: 'đã rút lại',
 };
+
+/** The notice's line on files read by machine: a voice or a photographed page cannot be redacted before it is read. */
+function mediaNotice(reads: { voice?: boolean; photo?: boolean }): string {
+  const files = [reads.voice ? 'tin nhắn thoại' : '', reads.photo ? 'ảnh' : ''].filter(Boolean).join(' và ');
+  if (!files) return '';
+  const servers = [reads.voice ? 'chuyển lời nói thành văn bản' : '', reads.photo ? 'đọc ảnh' : '']
+    .filter(Boolean)
+    .join(', ');
+  return (
+    `• ${files[0]!.toUpperCase()}${files.slice(1)} của Ông/Bà được gửi tới máy chủ ${servers} do cơ quan ` +
+    'cấu hình để đọc nội dung; thông tin cá nhân trong đó không thể xóa trước khi gửi.\n'
+  );
+}

@@ -29,8 +29,3 @@ export function rolesOf(
 function adminIds(config: Config, channel: Channel): string[] {
   return channel === 'telegram' ? config.ADMIN_TELEGRAM_IDS : channel === 'zalo' ? config.ADMIN_ZALO_IDS : [];
 }
-
-/** Office staff: admins and staff members (deputies are not). */
-export function isStaff(role: Role): boolean {
-  return role === 'admin' || role === 'staff';
-}

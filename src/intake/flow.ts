@@ -3,18 +3,17 @@
 // events and offers choices as data; Telegram shows buttons, Zalo numbered answers.
 import { ROLES, type Feature, type Turn } from '../core/types.ts';
 import { reopenByVoter, REOPEN_PREFIX, showMyData, withReopenChoice } from '../followup/voter.ts';
-import { choiceLabels, excerpt, msg, NOTICE_VERSION } from '../core/messages.ts';
+import { choiceLabels, excerpt, msg } from '../core/messages.ts';
 import { normalizeText } from '../core/text.ts';
-import type { Choice, VoterRecord } from '../core/types.ts';
+import type { Choice } from '../core/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import { queryRows } from '../db/sql.ts';
-import { Prisma } from '../generated/prisma/client.ts';
 import { findMeetingByCode } from '../meetings/service.ts';
 import { knownWards, wardKey } from '../meetings/wards.ts';
 import { INVITE_PATTERN, redeemInviteCode } from '../staff/invites.ts';
 import { MAX_PETITION_CHARS, normalizeTrackingCode, storePetition, TRACKING_CODE, type MediaRef } from './petitions.ts';
-import { answerMediaReview, queueMediaReading, REVIEW_STATE } from './media.ts';
+import { answerMediaReview, queueMediaReading, readsMedia, REVIEW_STATE } from './media.ts';
 import { notPetitionReason } from './screen.ts';
+import { saveConsent, saveVoterDetails, withdrawVoter } from './voters.ts';
 
 /** Every role: the voter's commands are open to staff too. */
 const EVERYONE = ROLES;
@@ -428,7 +427,8 @@ function bindMeeting(turn: Turn, code: string, meeting: Awaited<ReturnType<typeo
 
 function askConsent(turn: Turn, lead?: string): void {
   turn.conversation.state = 'intake.consent';
-  const notice = msg.consentNotice(holdsAnything(pendingOf(turn)));
+  const reads = { voice: readsMedia(turn.config, 'voice'), photo: readsMedia(turn.config, 'photo') };
+  const notice = msg.consentNotice(holdsAnything(pendingOf(turn)), reads);
   turn.reply({ text: joinNotes(lead, notice)!, choices: CONSENT_CHOICES });
 }
 
@@ -486,29 +486,11 @@ function hasConsent(voter: { consent: string } | null): boolean {
 }
 
 async function recordConsent(turn: Turn, consent: 'agreed' | 'anonymous'): Promise<void> {
-  const { channel, userId, chatId } = turn.event;
-  const { now } = turn;
-  // Choosing anonymity withdraws a name given earlier.
-  const withdrawName =
-    consent === 'anonymous' ? Prisma.sql`, "name" = NULL, "ward" = NULL, "phone" = NULL` : Prisma.empty;
-  const [voter] = await queryRows<VoterRecord>(
-    turn.tx,
-    Prisma.sql`
-      INSERT INTO "Voter" ("channel", "channelUserId", "chatId", "consent", "consentAt", "consentNotice", "createdAt", "updatedAt")
-      VALUES (${channel}, ${userId}, ${chatId}, ${consent}, ${now}, ${NOTICE_VERSION}, ${now}, ${now})
-      ON CONFLICT ("channel", "channelUserId") DO UPDATE SET "chatId" = excluded."chatId", "consent" = excluded."consent",
-        "consentAt" = excluded."consentAt", "consentNotice" = excluded."consentNotice", "updatedAt" = excluded."updatedAt"${withdrawName}
-      RETURNING "id", "consent", "ward"`,
-  );
-  turn.voter = { ...voter!, id: Number(voter!.id) };
+  turn.voter = await saveConsent(turn.tx, turn.event, consent, turn.now);
 }
 
 async function updateVoter(turn: Turn, data: { name?: string; ward?: string }): Promise<void> {
-  const voter = await turn.tx.voter.update({
-    where: { channel_channelUserId: { channel: turn.event.channel, channelUserId: turn.event.userId } },
-    data,
-  });
-  turn.voter = { id: voter.id, consent: voter.consent, ward: voter.ward };
+  turn.voter = await saveVoterDetails(turn.tx, turn.event, data);
 }
 
 /** Personal data goes; the petitions stay as anonymous civic records. */
@@ -519,10 +501,7 @@ async function forgetVoter(turn: Turn): Promise<void> {
     where: { voterId: voter.id },
     data: { voterId: null, ward: null, anonymous: true },
   });
-  await turn.tx.voter.update({
-    where: { id: voter.id },
-    data: { name: null, ward: null, phone: null, consent: 'withdrawn', consentAt: turn.now },
-  });
+  await withdrawVoter(turn.tx, voter.id, turn.now);
   turn.voter = { ...voter, consent: 'withdrawn', ward: null };
   clearPending(turn);
 }

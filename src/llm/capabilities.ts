@@ -38,14 +38,6 @@ export function capabilitiesOf(endpoint: string, model: string): Capabilities {
   return caps;
 }
 
-/** Every model whose fallbacks were switched on in this process. */
-export function learntCapabilities(): Array<{ endpoint: string; model: string; capabilities: Capabilities }> {
-  return [...learnt.entries()].map(([k, capabilities]) => {
-    const [endpoint, model] = k.split('\u0000') as [string, string];
-    return { endpoint, model, capabilities: { ...capabilities } };
-  });
-}
-
 /**
  * The capability a 400 refused, when its message names a parameter the request carried;
  * the caller switches it off and sends the request again without it.

@@ -12,7 +12,6 @@ import { qrCardPng } from './poster.ts';
 import { notifyMeetingChange } from '../followup/changes.ts';
 
 export const MEETING_KINDS = ['before_session', 'after_session', 'thematic', 'sector', 'other'] as const;
-export const MEETING_STATUSES = ['scheduled', 'open', 'closed', 'cancelled'] as const;
 export const CODE_PATTERN = /^[A-Za-z0-9_-]{2,64}$/;
 
 /** A date and time as the office types it (core/dates.ts), refused with the one line that names it. */

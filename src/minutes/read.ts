@@ -28,9 +28,6 @@ export type Block = Paragraph | Table;
 
 export class SourceError extends Error {}
 
-/** The formats understood, by file extension. */
-export const SOURCE_FORMATS = ['.docx', '.xlsx', '.csv', '.txt'] as const;
-
 /** Reads a file's content into blocks, by its extension (anything else is read as plain text). */
 export async function readSource(content: Buffer, fileName: string): Promise<Block[]> {
   const ext = extname(fileName).toLowerCase();

@@ -20,6 +20,7 @@ import type { Config } from '../config/index.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { execute, transaction } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
+import { removeIdleVoters } from '../intake/voters.ts';
 import { audit } from '../staff/access.ts';
 
 const DAY_MS = 86_400_000;
@@ -173,18 +174,6 @@ async function redactPetitions(tx: Tx, petitions: ClosedPetition[], now: Date): 
 function knownNames(petition: Pick<ClosedPetition, 'voter' | 'speaker'>): string[] {
   const speakers = petition.speaker?.split(';').map((name) => name.trim()) ?? [];
   return [petition.voter?.name ?? '', ...speakers].filter((name) => name.length > 0);
-}
-
-/** Voters no petition links to any more and idle since `idleBefore` (record and conversation). */
-async function removeIdleVoters(on: Db | Tx, idleBefore: Date): Promise<number> {
-  return execute(
-    on,
-    Prisma.sql`
-      DELETE FROM "Voter" WHERE "updatedAt" < ${idleBefore}
-        AND NOT EXISTS (SELECT 1 FROM "Petition" p WHERE p."voterId" = "Voter"."id")
-        AND NOT EXISTS (SELECT 1 FROM "Conversation" c WHERE c."channel" = "Voter"."channel"
-          AND c."channelUserId" = "Voter"."channelUserId" AND c."updatedAt" >= ${idleBefore})`,
-  );
 }
 
 async function clearIdleConversations(on: Db | Tx, idleBefore: Date): Promise<Partial<RetentionCounts>> {

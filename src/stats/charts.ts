@@ -17,7 +17,7 @@ const baseConfig: vega.Config = {
   background: 'white',
   text: { font: FONT },
   title: { font: FONT, fontSize: 16, anchor: 'start' },
-  axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 12, labelLimit: 260 },
+  axis: { labelFont: FONT, titleFont: FONT, labelFontSize: 12 },
 };
 
 /** Horizontal bars, one per row, with the count written at the end of each bar. */
@@ -35,7 +35,8 @@ export async function barChartPng(title: string, rows: CountRow[]): Promise<Buff
       { name: 'x', type: 'linear', domain: { data: 'rows', field: 'count' }, range: 'width', nice: true, zero: true },
     ],
     axes: [
-      { orient: 'left', scale: 'y' },
+      // No length limit: a long field name widens the chart rather than being cut.
+      { orient: 'left', scale: 'y', labelLimit: 0 },
       { orient: 'bottom', scale: 'x', tickMinStep: 1, format: 'd', grid: true },
     ],
     marks: [
@@ -71,16 +72,26 @@ export async function barChartPng(title: string, rows: CountRow[]): Promise<Buff
   return render(spec);
 }
 
-/** A line of counts over time (petitions per day). */
-export async function lineChartPng(title: string, rows: CountRow[]): Promise<Buffer> {
-  const values = rows.map((row, index) => ({ index, label: row.label, count: row.count }));
+/**
+ * A line of counts over time (petitions per day; each row's key is its day's start). Days after
+ * `now` keep their place on the axis but are not drawn: they have no count yet, not a zero.
+ */
+export async function lineChartPng(title: string, rows: CountRow[], now: Date = new Date()): Promise<Buffer> {
+  const values = rows.map((row, index) => ({
+    index,
+    label: row.label,
+    count: new Date(row.key) > now ? null : row.count,
+  }));
   const spec: vega.Spec = {
     width: WIDTH,
     height: 260,
     padding: 16,
     config: baseConfig,
     title: { text: title },
-    data: [{ name: 'rows', values }],
+    data: [
+      { name: 'rows', values },
+      { name: 'counted', source: 'rows', transform: [{ type: 'filter', expr: 'datum.count !== null' }] },
+    ],
     scales: [
       { name: 'x', type: 'point', domain: { data: 'rows', field: 'label' }, range: 'width', padding: 0.5 },
       { name: 'y', type: 'linear', domain: { data: 'rows', field: 'count' }, range: 'height', nice: true, zero: true },
@@ -98,7 +109,7 @@ export async function lineChartPng(title: string, rows: CountRow[]): Promise<Buf
     marks: [
       {
         type: 'line',
-        from: { data: 'rows' },
+        from: { data: 'counted' },
         encode: {
           enter: {
             x: { scale: 'x', field: 'label' },
@@ -110,7 +121,7 @@ export async function lineChartPng(title: string, rows: CountRow[]): Promise<Buf
       },
       {
         type: 'symbol',
-        from: { data: 'rows' },
+        from: { data: 'counted' },
         encode: {
           enter: {
             x: { scale: 'x', field: 'label' },

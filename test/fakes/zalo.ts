@@ -37,6 +37,8 @@ export class FakeZalo {
   private waiting: (() => void)[] = [];
   private server: Server | undefined;
   private nextMessageId = 1;
+  /** Files users sent (voice), served by GET at fileUrl(name), as Zalo's file servers do. */
+  readonly files = new Map<string, Buffer>();
   token = '3141592653589793238:ZaloBotSecretPart_xyz987';
   apiRoot = '';
   webhook: { url: string; secret_token: string } | undefined;
@@ -52,6 +54,11 @@ export class FakeZalo {
     this.releasePollers();
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Where a file put in `files` is served (the `voice_url` of an update). */
+  fileUrl(name: string): string {
+    return `${this.apiRoot}/files/${name}`;
   }
 
   /** Messages the bot sent (sendMessage, sendPhoto). */
@@ -102,6 +109,7 @@ export class FakeZalo {
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     this.paths.push(req.url ?? '');
+    if (req.method === 'GET' && req.url?.startsWith('/files/')) return this.serveFile(req.url.slice(7), res);
     const match = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? '');
     const body = await readJson(req);
     if (req.method !== 'POST')
@@ -129,6 +137,13 @@ export class FakeZalo {
     if (method === 'getUpdates') return this.getUpdates(res, body);
     this.calls.push({ method, body });
     reply(res, 200, { ok: true, result: this.answer(method, body) });
+  }
+
+  private serveFile(name: string, res: ServerResponse): void {
+    const file = this.files.get(name);
+    if (!file) return reply(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
+    res.writeHead(200, { 'content-type': 'audio/aac', 'content-length': file.length });
+    res.end(file);
   }
 
   /** The documented constraints the real API enforces, so a client that breaks them fails here. */

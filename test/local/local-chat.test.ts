@@ -1,15 +1,19 @@
 // `npm start` with no tokens: the terminal chat on the embedded default, driven as a
 // newcomer would, through the real CLI process.
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Readable, Writable } from 'node:stream';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { createLocalChannel } from '../../src/channels/local/chat.ts';
+import type { Core } from '../../src/core/batcher.ts';
 import { connectDb } from '../../src/db/client.ts';
 
-function runCli(args: string[], input: string, env: Record<string, string>) {
+function runCli(args: string[], input: string, env: Record<string, string>, cwd = process.cwd()) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, ['bin/kiennghi.js', ...args], {
+    const child = spawn(process.execPath, [join(process.cwd(), 'bin/kiennghi.js'), ...args], {
+      cwd,
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -50,6 +54,43 @@ it('lets a newcomer send a petition to the seeded demo meeting from the terminal
   await db.$disconnect();
 });
 
+it('saves a file the bot sends under the data folder and prints its path', async () => {
+  const dir = join(mkdtempSync(join(tmpdir(), 'kiennghi-files-')), 'files');
+  let printed = '';
+  const output = new Writable({ write: (chunk, _enc, next) => ((printed += chunk), next()) });
+  const channel = createLocalChannel({} as Core, Readable.from([]), output, dir);
+  const file = { name: 'bao-cao.docx', base64: Buffer.from('noi dung').toString('base64'), kind: 'document' as const };
+  await channel.sender.send('local-user', { text: 'Báo cáo', file });
+  await channel.sender.send('local-user', { text: 'Báo cáo', file });
+  expect(printed).toContain(`[Đã lưu tệp: ${join(dir, 'bao-cao.docx')}]`);
+  expect(printed).toContain(`[Đã lưu tệp: ${join(dir, 'bao-cao-2.docx')}]`);
+  expect(readFileSync(join(dir, 'bao-cao.docx'), 'utf8')).toBe('noi dung');
+});
+
+it('keeps long pasted texts whole and writes logs to a file, not the screen', { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kiennghi-local-'));
+  const databaseUrl = `file:${join(dir, 'local.db')}`;
+  const long = `Đề nghị sửa đường ${'x'.repeat(10_000)} trước chợ.`;
+  const lines = ['/start DEMO', '1', 'Phạm Thị Lan', '1', long];
+  const result = await runCli(
+    ['start'],
+    `${lines.join('\n')}\n`,
+    { DATABASE_URL: databaseUrl, PORT: '0', LOG_LEVEL: 'info' },
+    dir,
+  );
+
+  expect(result.code).toBe(0);
+  expect(result.stderr).toBe('');
+  expect(result.stdout).not.toMatch(/^\{"level"/m);
+  expect(readFileSync(join(dir, 'data', 'kiennghi.log'), 'utf8')).toContain('"msg":"kiennghi started"');
+
+  const code = /KN-\d{4}-\d{6}/.exec(result.stdout)?.[0];
+  const db = await connectDb(databaseUrl);
+  const petition = await db.petition.findUniqueOrThrow({ where: { trackingCode: code! } });
+  expect(petition.text).toBe(long);
+  await db.$disconnect();
+});
+
 it('stops with one clear line naming a wrong setting', async () => {
   const result = await runCli(['start'], '', { PORT: 'abc' });
   expect(result.code).toBe(1);
@@ -84,7 +125,7 @@ it('adds, imports and lists meetings and writes a QR code from the command line'
   expect(added.stdout).toContain('TX-01');
 
   const csvFile = join(dir, 'meetings.csv');
-  const { writeFileSync, readFileSync } = await import('node:fs');
+  const { writeFileSync } = await import('node:fs');
   writeFileSync(
     csvFile,
     'code,title,kind,start,end,place,ward,constituency,deputies\n' +

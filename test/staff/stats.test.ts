@@ -127,6 +127,15 @@ describe('statistics', () => {
       `Tổng số: ${seeded.filter((p) => p.meeting === 'ND' && p.authority === 'commune').length}`,
     );
 
+    const communes = seeded.filter((p) => p.authority === 'commune').length;
+    for (const typed of ['xa', 'xã', 'phuong']) {
+      const [level] = await h.text(staff, `/thongke cap=${typed}`);
+      expect(level).toContain(`Tổng số: ${communes}`);
+    }
+    const [noLevel] = await h.text(staff, '/thongke cap=khong-co');
+    expect(noLevel).toContain('Không tìm thấy: cấp "khong-co"');
+    expect(noLevel).not.toContain('Tổng số');
+
     const [unknown] = await h.text(staff, '/thongke linh tinh');
     expect(unknown).toContain('Chưa hiểu');
   });

@@ -12,7 +12,9 @@ import type { ChannelAdapter } from '../adapter.ts';
 import { renderAsText } from '../render.ts';
 import { splitMessage } from '../split.ts';
 import { SendRateLimiter, throttleSender, ZALO_LIMITS } from '../throttle.ts';
+import type { FileFetcher } from '../../intake/media.ts';
 import { LONG_POLL_SECONDS, sleep, ZaloAborted, ZaloApiError, ZaloClient } from './client.ts';
+import { downloadZaloFile } from './files.ts';
 import { parseWebhookBody, toEvent, type ZaloUpdate } from './updates.ts';
 
 const ZALO_TEXT_LIMIT = 2000;
@@ -23,6 +25,8 @@ const DEFAULT_RATE_LIMIT_MS = 5_000;
 
 export interface ZaloChannel extends ChannelAdapter {
   client: ZaloClient;
+  /** Downloads a file a user sent (voice) by the URL Zalo gave for it. */
+  fetchFile: FileFetcher;
 }
 
 /** The Zalo adapter, or none when ZALO_BOT_TOKEN is unset. */
@@ -129,6 +133,7 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
   return {
     name: 'zalo',
     client,
+    fetchFile: downloadZaloFile,
     // Sends keep under the platform's rate limits (many digests at once).
     sender: throttleSender(
       zaloSender(client, () => refused, refuseToken),
