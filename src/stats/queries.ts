@@ -57,9 +57,10 @@ export async function countPetitions(db: Db | Tx, filter: StatsWhere): Promise<n
  */
 export async function countVoters(db: Db | Tx, filter: StatsWhere): Promise<number> {
   const where = countedOnly(filter).petition;
-  const accounts = await db.petition.groupBy({ by: ['voterId'], where: { AND: [where, { voterId: { not: null } }] } });
+  // Counted in the database (one number back), never as one row per voter.
+  const accounts = await db.voter.count({ where: { petitions: { some: where } } });
   const { _sum } = await db.petition.aggregate({ where: { AND: [where, { voterId: null }] }, _sum: { voters: true } });
-  return accounts.length + (_sum.voters ?? 0);
+  return accounts + (_sum.voters ?? 0);
 }
 
 type Column = 'status' | 'authority' | 'field' | 'meetingId';
