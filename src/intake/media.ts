@@ -180,7 +180,7 @@ async function readAttachment(deps: MediaDeps, gateway: ModelGateway, payload: R
     }
     // An outage (or a platform that failed to serve the file): the job retries later.
     const kind = error instanceof LlmFailure ? error.kind : 'fetch';
-    deps.log.warn({ attachmentId: attachment.id, kind }, 'reading a voice message or photo failed; retrying later');
+    deps.log.warn({ attachmentId: attachment.id, kind }, 'reading a voice recording or photo failed; retrying later');
     throw new Error(`media read failed (${kind})`, { cause: error });
   }
   if (read.status === 'not_document') return void (await setStatus(db, attachment.id, 'not_document'));

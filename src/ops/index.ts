@@ -64,7 +64,7 @@ export async function scheduledBackup(deps: Omit<OpsDeps, 'queue'>, dir: string,
     return result.file;
   } catch (error) {
     countBackup('failure');
-    log.error({ file: name, error: error instanceof Error ? error.message : String(error) }, 'backup failed');
+    log.error({ err: error, file: name }, 'backup failed');
     throw error;
   }
 }

@@ -162,9 +162,11 @@ export async function createTelegramChannel(deps: TelegramDeps): Promise<Telegra
         });
         return;
       }
-      bot.catch((error) =>
-        log.error({ err: error.error, updateId: error.ctx.update.update_id }, 'telegram update failed'),
-      );
+      // Only the delivery's id is logged: grammY's error carries the whole context (token, text).
+      bot.catch((error) => {
+        const updateId = error.ctx.update.update_id;
+        log.error({ err: error.error, updateId }, 'telegram delivery failed');
+      });
       bot
         .start({ allowed_updates: [...ALLOWED_UPDATES] })
         .catch((error: unknown) =>

@@ -56,7 +56,8 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
    * no offset, so an update not handled now is never offered again: the core retries it. */
   async function handleUpdate(update: ZaloUpdate, polled = false): Promise<void> {
     const event = toEvent(update);
-    if (!event) return log.debug({ channel: 'zalo', event: update.event_name.slice(0, 64) }, 'zalo update ignored');
+    const eventName = update.event_name.slice(0, 64);
+    if (!event) return log.debug({ channel: 'zalo', eventName }, 'zalo event ignored');
     await (polled ? core.handlePolled(event) : core.handle(event));
   }
 
@@ -148,7 +149,7 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
             async handle(body) {
               const read = parseWebhookBody(body);
               if (!read) throw new BadUpdate('not a Zalo update');
-              if ('ignored' in read) return log.debug({ channel: 'zalo', reason: read.ignored }, 'zalo update ignored');
+              if ('ignored' in read) return log.debug({ channel: 'zalo', reason: read.ignored }, 'zalo event ignored');
               await handleUpdate(read.update);
             },
           }
