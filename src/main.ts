@@ -25,6 +25,11 @@ import { minutesFeature } from './minutes/feature.ts';
 import { startOps } from './ops/index.ts';
 import { staffFeature } from './staff/feature.ts';
 import { statsFeature } from './stats/feature.ts';
+import { mountApi } from './api/routes.ts';
+import { mountFileLinks } from './web/files.ts';
+import { ensureLocalAdmin, createLoginLink, workspaceBase } from './web/auth.ts';
+import { mountWorkspace } from './web/app.ts';
+import { webFeature } from './web/feature.ts';
 
 export interface AppOptions {
   log?: Logger;
@@ -63,10 +68,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   if (options.migrate !== false) await migrateDatabase(config.DATABASE_URL);
   const db = await connectDb(config.DATABASE_URL);
   const noChannels = config.telegram.mode === 'off' && config.zalo.mode === 'off';
-
-  if (config.DEMO_SEED === 'on' || (config.DEMO_SEED === 'auto' && noChannels)) {
-    if (await seedDemoMeeting(db, new Date())) log.info('demo meeting DEMO seeded');
-  }
+  const demo = config.DEMO_SEED === 'on' || (config.DEMO_SEED === 'auto' && noChannels);
+  if (demo && (await seedDemoMeeting(db, new Date()))) log.info('demo meeting DEMO seeded');
+  // Known once the server listens (PORT=0 picks one).
+  let port = config.PORT;
 
   const outbox = new Outbox(db, log);
   const queue = new JobQueue(db, log, options.jobPollMs);
@@ -83,30 +88,31 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
     .use(statsFeature({ db, config, log, outbox, queue }))
     .use(digests.feature)
     .use(minutesFeature(queue))
-    .use(followupFeature({ db, config, log, outbox, queue }));
+    .use(followupFeature({ db, config, log, outbox, queue }))
+    .use(webFeature(() => workspaceBase(config, port)));
 
   // The staff feature's botUsername reads it only once turns run, after this line.
   const telegram = await createTelegramChannel({ config, core, db, log });
-  const local = localChannel(config, options, core);
+  // On the embedded default the terminal chat opens with a way into the workspace.
+  const banner = demo ? () => adminLoginLine(db, workspaceBase(config, port)) : undefined;
+  const local = localChannel(config, options, core, banner);
   const zalo = createZaloChannel(config, core, log);
   const adapters: ChannelAdapter[] = [telegram, zalo, local].filter((adapter) => adapter !== undefined);
   for (const adapter of adapters) outbox.registerSender(adapter.name, adapter.sender);
-  registerMediaJobs({
-    db,
-    config,
-    log,
-    queue,
-    fetchers: { telegram: telegram?.fetchFile, zalo: zalo?.fetchFile },
-    flush: outbox.flush.bind(outbox),
-  });
+  const fetchers = { telegram: telegram?.fetchFile, zalo: zalo?.fetchFile };
+  registerMediaJobs({ db, config, log, queue, fetchers, flush: outbox.flush.bind(outbox) });
   core.onRoleChange((channel, userId) => adapters.find((a) => a.name === channel)?.roleChanged?.(userId));
 
   const webhooks = adapters.flatMap((adapter): WebhookRoute[] => (adapter.webhook ? [adapter.webhook] : []));
-  const server = await listen(
-    createHttpApp(db, log, webhooks, await startOps({ db, config, log, queue })),
-    config.PORT,
-  );
-  const port = (server.address() as AddressInfo).port;
+  const ops = await startOps({ db, config, log, queue });
+  const http = createHttpApp(db, log, webhooks, (app) => {
+    ops(app);
+    mountWorkspace(app, { db, config, log, outbox, queue, fetchers });
+    mountApi(app, { db, config, log });
+    mountFileLinks(app, db);
+  });
+  const server = await listen(http, config.PORT);
+  port = (server.address() as AddressInfo).port;
   log.info({ port, telegram: config.telegram.mode, zalo: config.zalo.mode }, 'kiennghi started');
 
   for (const adapter of adapters) await adapter.start();
@@ -127,7 +133,18 @@ export function localChatWanted(config: Config): boolean {
   return config.LOCAL_CHAT === 'on' || (config.LOCAL_CHAT === 'auto' && noChannels);
 }
 
-function localChannel(config: Config, options: AppOptions, core: Core): LocalChannel | undefined {
+/** The line the terminal chat opens with: a sign-in link for the local administrator. */
+async function adminLoginLine(db: Db, base: string): Promise<string> {
+  const link = await createLoginLink(db, base, await ensureLocalAdmin(db), new Date());
+  return `Bàn làm việc của cán bộ (mở trong trình duyệt, dùng một lần trong 10 phút):\n${link}\n`;
+}
+
+function localChannel(
+  config: Config,
+  options: AppOptions,
+  core: Core,
+  banner?: () => Promise<string>,
+): LocalChannel | undefined {
   const wanted = localChatWanted(config);
   const streams =
     options.localChat !== undefined
@@ -135,7 +152,7 @@ function localChannel(config: Config, options: AppOptions, core: Core): LocalCha
       : wanted
         ? { input: process.stdin, output: process.stdout }
         : undefined;
-  return streams && createLocalChannel(core, streams.input, streams.output);
+  return streams && createLocalChannel(core, streams.input, streams.output, { banner });
 }
 
 interface Running {

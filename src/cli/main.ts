@@ -188,6 +188,8 @@ registerOpsCommands(program);
 (await import('../privacy/cli.ts')).registerPrivacyCommands(program);
 (await import('./llm.ts')).registerLlmCommands(program);
 (await import('../minutes/cli.ts')).registerMinutesCommands(program);
+(await import('../web/cli.ts')).registerWebCommands(program);
+(await import('../api/cli.ts')).registerApiTokenCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -55,6 +55,8 @@ const schema = z.object({
   FLOOD_WINDOW_SECONDS: z.coerce.number().int().min(1).default(60),
   LOCAL_CHAT: z.enum(['auto', 'on', 'off']).default('auto'),
   DEMO_SEED: z.enum(['auto', 'on', 'off']).default('auto'),
+  // A workspace session ends after this many hours without a request.
+  WEB_SESSION_HOURS: z.coerce.number().positive().max(720).default(8),
   // The coming session's first and last day (YYYY-MM-DD): compiled petitions are due 15 days before and after.
   SESSION_OPENS: optionalString.pipe(z.iso.date('ngày dạng YYYY-MM-DD, ví dụ 2026-05-20').optional()),
   SESSION_CLOSES: optionalString.pipe(z.iso.date('ngày dạng YYYY-MM-DD, ví dụ 2026-06-30').optional()),

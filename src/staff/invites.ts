@@ -4,7 +4,10 @@ import { randomInt } from 'node:crypto';
 import type { Channel, Command, Turn } from '../core/types.ts';
 import { staffMsg } from '../core/messages-staff.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
+import type { Tx } from '../db/types.ts';
+import type { StaffMember } from '../generated/prisma/client.ts';
 import { deputyKey } from '../meetings/service.ts';
+import { endAllSessions } from '../web/auth.ts';
 import { actorOf, audit, rolesWith } from './access.ts';
 
 export const INVITE_PATTERN = /^MOI-[A-Z0-9]{8}$/i;
@@ -118,6 +121,20 @@ function refuse(turn: Turn, text: string): false {
   return false;
 }
 
+/** Ends a staff member's access: their role, and every workspace session they have open. */
+export async function revokeMember(tx: Tx, member: StaffMember, actor: string, now: Date): Promise<void> {
+  await tx.staffMember.update({ where: { id: member.id }, data: { revokedAt: now } });
+  await endAllSessions(tx, member.id, now);
+  await audit(tx, {
+    actor,
+    action: 'staff.revoke',
+    entity: 'StaffMember',
+    entityId: member.id,
+    before: { role: member.role, revokedAt: null },
+    after: { role: member.role, revokedAt: now },
+  });
+}
+
 async function revoke(turn: Turn, args: string): Promise<void> {
   const target = args.trim().replace(/^#/, '');
   if (!target) return turn.reply(staffMsg.revokeUsage());
@@ -126,15 +143,7 @@ async function revoke(turn: Turn, args: string): Promise<void> {
     ? await turn.tx.staffMember.findUnique({ where: { id: Number(target) } })
     : await findMemberByAccount(turn, target);
   if (!member || member.revokedAt) return turn.reply(staffMsg.revokeNotFound(target));
-  await turn.tx.staffMember.update({ where: { id: member.id }, data: { revokedAt: turn.now } });
-  await audit(turn.tx, {
-    actor: actorOf(turn),
-    action: 'staff.revoke',
-    entity: 'StaffMember',
-    entityId: member.id,
-    before: { role: member.role, revokedAt: null },
-    after: { role: member.role, revokedAt: turn.now },
-  });
+  await revokeMember(turn.tx, member, actorOf(turn), turn.now);
   turn.roleChanged(member.channel as Channel, member.channelUserId);
   turn.reply(staffMsg.revoked(`#${member.id} (${member.channel}:${member.channelUserId})`));
 }

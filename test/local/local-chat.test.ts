@@ -58,7 +58,7 @@ it('saves a file the bot sends under the data folder and prints its path', async
   const dir = join(mkdtempSync(join(tmpdir(), 'kiennghi-files-')), 'files');
   let printed = '';
   const output = new Writable({ write: (chunk, _enc, next) => ((printed += chunk), next()) });
-  const channel = createLocalChannel({} as Core, Readable.from([]), output, dir);
+  const channel = createLocalChannel({} as Core, Readable.from([]), output, { filesDir: dir });
   const file = { name: 'bao-cao.docx', base64: Buffer.from('noi dung').toString('base64'), kind: 'document' as const };
   await channel.sender.send('local-user', { text: 'Báo cáo', file });
   await channel.sender.send('local-user', { text: 'Báo cáo', file });

@@ -20,12 +20,19 @@ export interface LocalChannel extends ChannelAdapter {
   done: Promise<void>;
 }
 
-/** The terminal chat on `input` and `output`; it reads once started and saves files under `filesDir`. */
+export interface LocalChatOptions {
+  /** Where received files are saved (default ./data/files). */
+  filesDir?: string;
+  /** Lines printed before the chat's own introduction (the workspace's sign-in link). */
+  banner?: () => Promise<string>;
+}
+
+/** The terminal chat on `input` and `output`; it reads once started. */
 export function createLocalChannel(
   core: Core,
   input: Readable,
   output: Writable,
-  filesDir: string = FILES_DIR,
+  { filesDir = FILES_DIR, banner }: LocalChatOptions = {},
 ): LocalChannel {
   let finished: () => void = () => undefined;
   const done = new Promise<void>((resolve) => (finished = resolve));
@@ -39,6 +46,7 @@ export function createLocalChannel(
       },
     },
     async start() {
+      if (banner) output.write(await banner());
       void runLocalChat(core, input, output).finally(finished);
     },
     // The input's end is what stops the terminal chat.
