@@ -21,4 +21,6 @@ export default tseslint.config(
       ],
     },
   },
+  // The workspace's browser script: plain JavaScript for the page, no build step.
+  { files: ['src/web/assets/*.js'], languageOptions: { globals: { document: 'readonly', window: 'readonly' } } },
 );
