@@ -20,7 +20,7 @@ import { intakeFeature } from './intake/flow.ts';
 import { registerMediaJobs } from './intake/media.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { createLogger, type Logger } from './log.ts';
-import { seedDemoMeeting } from './meetings/service.ts';
+import { seedDemoData } from './meetings/demo.ts';
 import { minutesFeature } from './minutes/feature.ts';
 import { startOps } from './ops/index.ts';
 import { staffFeature } from './staff/feature.ts';
@@ -69,7 +69,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const db = await connectDb(config.DATABASE_URL);
   const noChannels = config.telegram.mode === 'off' && config.zalo.mode === 'off';
   const demo = config.DEMO_SEED === 'on' || (config.DEMO_SEED === 'auto' && noChannels);
-  if (demo && (await seedDemoMeeting(db, new Date()))) log.info('demo meeting DEMO seeded');
+  if (demo && (await seedDemoData(db, new Date(), config.TZ))) log.info('demo data seeded');
   // Known once the server listens (PORT=0 picks one).
   let port = config.PORT;
 

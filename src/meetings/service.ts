@@ -164,21 +164,3 @@ export async function writeQrPng(link: string, file: string, meeting: { code: st
 }
 
 export const DEMO_MEETING_CODE = 'DEMO';
-
-/** The meeting a newcomer can try the flow with, on an empty embedded database. */
-export async function seedDemoMeeting(db: Db, now: Date): Promise<boolean> {
-  if ((await db.meeting.count()) > 0) return false;
-  const start = new Date(now.getTime() + 60 * 60_000);
-  await saveMeeting(db, {
-    code: DEMO_MEETING_CODE,
-    title: 'Hội nghị tiếp xúc cử tri (thử nghiệm)',
-    kind: 'before_session',
-    start: start.toISOString(),
-    place: 'Hội trường UBND phường',
-    ward: 'Phường Mẫu',
-    constituency: 'Đơn vị bầu cử số 1',
-    deputies: 'Nguyễn Văn An; Trần Thị Bình',
-  });
-  await db.meeting.update({ where: { code: DEMO_MEETING_CODE }, data: { status: 'open' } });
-  return true;
-}

@@ -40,6 +40,7 @@ it('lets a newcomer send a petition to the seeded demo meeting from the terminal
   expect(result.code).toBe(0);
   expect(result.stdout).toContain('Hội nghị tiếp xúc cử tri (thử nghiệm)');
   expect(result.stdout).toContain('1. Đồng ý');
+  expect(result.stdout).toMatch(/http:\/\/localhost:[1-9]\d*\/web\/login\?token=[\w-]{43}/);
   const code = /KN-\d{4}-\d{6}/.exec(result.stdout)?.[0];
   expect(code).toBeDefined();
 
