@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Db } from '../../src/db/client.ts';
 import { deputyKey } from '../../src/meetings/service.ts';
+import { searchKeyOf } from '../../src/petitions/search-key.ts';
 import { foldTally } from '../../src/stats/tally.ts';
 
 const DAY = 86_400_000;
@@ -249,6 +250,7 @@ async function seedBase(db: Db, petitions: number, total: number, now: Date): Pr
         channel: random() < 0.6 ? 'telegram' : 'zalo',
         text,
         textNormalized: text,
+        searchKey: searchKeyOf(text),
         status,
         needsReview: classified && random() < 0.08,
         authority: classified ? weighted(random, LEVELS) : null,
@@ -267,7 +269,8 @@ function trackingCode(year: number, n: number): string {
 }
 
 const COPIED =
-  '"meetingId", "voterId", "ward", "anonymous", "channel", "text", "textNormalized", "status", "needsReview", "authority", "field", "summary"';
+  '"meetingId", "voterId", "ward", "anonymous", "channel", "text", "textNormalized", "searchKey", "status", "needsReview", ' +
+  '"authority", "field", "summary"';
 
 /** Copy number `copy` of the first `rows` base petitions (ids 1..base in a fresh database). */
 async function copyPostgres(db: Db, copy: number, base: number, rows: number, now: Date): Promise<void> {

@@ -9,6 +9,7 @@ import { jobInsert } from '../jobs/queue.ts';
 import { yearIn } from '../core/time.ts';
 import type { Channel } from '../core/types.ts';
 import { countPetition } from '../ops/metrics.ts';
+import { searchKeyOf } from '../petitions/search-key.ts';
 
 export const MAX_PETITION_CHARS = 20_000;
 export const TRACKING_CODE = /^KN-\d{4}-\d{6,}$/;
@@ -63,11 +64,12 @@ function insertPetition(input: NewPetition, trackingCode: string | Prisma.Sql): 
   const m = input.minutes;
   return Prisma.sql`
     INSERT INTO "Petition" ("trackingCode", "channel", "voterId", "anonymous", "meetingId", "ward", "text",
-      "textNormalized", "status", "needsReview", "legalBasis", "speaker", "speakerArea", "voters", "sourceFile",
-      "sourcePosition", "receivedAt", "updatedAt")
+      "textNormalized", "searchKey", "status", "needsReview", "legalBasis", "speaker", "speakerArea", "voters",
+      "sourceFile", "sourcePosition", "receivedAt", "updatedAt")
     VALUES (${trackingCode}, ${channel}, ${input.voterId}, ${input.anonymous}, ${input.meetingId}, ${input.ward},
-      ${input.text}, ${normalizeText(input.text)}, 'received', ${false}, ${m ? 'minutes' : null}, ${m?.speaker ?? null},
-      ${m?.speakerArea ?? null}, ${m?.voters ?? 1}, ${m?.sourceFile ?? null}, ${m?.sourcePosition ?? null}, ${now}, ${now})
+      ${input.text}, ${normalizeText(input.text)}, ${searchKeyOf(input.text)}, 'received', ${false},
+      ${m ? 'minutes' : null}, ${m?.speaker ?? null}, ${m?.speakerArea ?? null}, ${m?.voters ?? 1},
+      ${m?.sourceFile ?? null}, ${m?.sourcePosition ?? null}, ${now}, ${now})
     RETURNING "id", "trackingCode"`;
 }
 

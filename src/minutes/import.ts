@@ -9,6 +9,7 @@ import { answerKey, normalizeText } from '../core/text.ts';
 import { cosine, vectorize } from '../digests/similarity.ts';
 import { MAX_PETITION_CHARS, storePetition } from '../intake/petitions.ts';
 import { findMeetingByCode } from '../meetings/service.ts';
+import { searchKeyOf } from '../petitions/search-key.ts';
 import { audit } from '../staff/access.ts';
 import { parseColumnMap } from './columns.ts';
 import { readSource } from './read.ts';
@@ -65,11 +66,25 @@ interface Stored {
 
 /** Reads, splits and (unless a dry run) stores one document's petitions for a meeting. */
 export async function importMinutes(db: Db, request: ImportRequest): Promise<ImportReport> {
+  if (!(await findMeetingByCode(db, request.meetingCode)))
+    throw new ImportError(`Không có hội nghị mã ${request.meetingCode}.`);
+  const columns = parseColumnMap(request.columns);
+  const { items, skipped } = splitBlocks(await readSource(request.content, basename(request.fileName)), columns);
+  return importItems(db, { ...request, items, skipped });
+}
+
+/** The items of a document already read (and perhaps corrected by staff in a preview), to store as an import. */
+export interface ItemsRequest extends Omit<ImportRequest, 'content' | 'columns'> {
+  items: SplitItem[];
+  skipped: Skipped[];
+}
+
+/** Stores (unless a dry run) the items read from one document, recognised against the meeting's earlier imports. */
+export async function importItems(db: Db, request: ItemsRequest): Promise<ImportReport> {
+  const { items, skipped } = request;
   const meeting = await findMeetingByCode(db, request.meetingCode);
   if (!meeting) throw new ImportError(`Không có hội nghị mã ${request.meetingCode}.`);
-  const columns = parseColumnMap(request.columns);
   const fileName = basename(request.fileName);
-  const { items, skipped } = splitBlocks(await readSource(request.content, fileName), columns);
   const tooLong = items.find((item) => item.text.length > MAX_PETITION_CHARS);
   if (tooLong) throw new ImportError(`Mục ở ${tooLong.position} dài quá ${MAX_PETITION_CHARS} ký tự.`);
   const work = async (tx: Tx) => {
@@ -137,7 +152,7 @@ function matchItems(items: SplitItem[], existing: Stored[]): Map<number, Stored>
 
 interface Context {
   tx: Tx;
-  request: ImportRequest;
+  request: ItemsRequest;
   fileName: string;
   meeting: { id: number; ward: string | null };
 }
@@ -152,7 +167,7 @@ function changesOf(item: SplitItem, stored: Stored): string[] {
 }
 
 function changedFields(item: SplitItem, now: Date) {
-  const text = { text: item.text, textNormalized: normalizeText(item.text) };
+  const text = { text: item.text, textNormalized: normalizeText(item.text), searchKey: searchKeyOf(item.text) };
   return { ...text, speaker: item.speaker, speakerArea: item.area, voters: item.voters, updatedAt: now };
 }
 

@@ -21,7 +21,9 @@ import type { Db, Tx } from '../db/client.ts';
 import { execute, transaction } from '../db/sql.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { removeIdleVoters } from '../intake/voters.ts';
+import { searchKeyOf } from '../petitions/search-key.ts';
 import { audit } from '../staff/access.ts';
+import { removeExpiredFileLinks } from '../web/files.ts';
 
 const DAY_MS = 86_400_000;
 const CLOSED = ['resolved', 'rejected', 'duplicate'];
@@ -79,6 +81,8 @@ export async function runRetention(
       counts.votersRemoved = await removeIdleVoters(on, idleBefore);
     }
     Object.assign(counts, await clearIdleConversations(on, idleBefore));
+    // Generated files served to Zalo by link (src/web/files.ts): gone once their link expires.
+    await removeExpiredFileLinks(on, now);
   };
   if (dryRun) {
     // The same statements in one transaction that is rolled back: the counts are exact.
@@ -161,6 +165,7 @@ async function redactPetitions(tx: Tx, petitions: ClosedPetition[], now: Date): 
       data: {
         text: redacted,
         textNormalized: redacted,
+        searchKey: searchKeyOf(redacted),
         voterId: null,
         speaker: null,
         speakerArea: null,

@@ -15,6 +15,8 @@ export interface ExportOptions {
   withPersonalData: boolean;
   from?: Date;
   to?: Date;
+  /** Only these petitions (a selection in the workspace). */
+  trackingCodes?: string[];
   actor: string;
   /** Where the file went, for the log (a path or "stdout"). */
   destination: string;
@@ -66,7 +68,11 @@ async function* rows(db: Db, options: ExportOptions, viewed: Set<number>): Async
   const received = options.from || options.to ? { gte: options.from, lt: options.to } : undefined;
   for (;;) {
     const page = await db.petition.findMany({
-      where: { id: { gt: after }, receivedAt: received },
+      where: {
+        id: { gt: after },
+        receivedAt: received,
+        trackingCode: options.trackingCodes && { in: options.trackingCodes },
+      },
       orderBy: { id: 'asc' },
       take: PAGE,
       include: {
