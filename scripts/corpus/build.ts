@@ -16,7 +16,11 @@ type LegacyLevel = 'central' | 'city' | 'district' | 'commune';
 /** Rule 1-5 of corpus/README.md: the body that resolved the petition gives its level. */
 export function levelOfBody(body: string, date: string): LegacyLevel {
   const b = foldDiacritics(body);
-  if (/^(bo |chinh phu|thu tuong|quoc hoi|ngan hang nha nuoc|bao hiem xa hoi viet nam|tap doan )/.test(b)) {
+  if (
+    /^(bo |chinh phu|thu tuong|quoc hoi|ngan hang nha nuoc|bao hiem xa hoi viet nam|tap doan |benh vien trung uong|(khu|van phong) quan ly duong bo)/.test(
+      b,
+    )
+  ) {
     return 'central';
   }
   if (/(xa|phuong|thi tran|dac khu) [a-z]/.test(b) && /^(ubnd|uy ban nhan dan|trung tam dich vu|cong an)/.test(b)) {
@@ -32,6 +36,9 @@ export function levelOfBody(body: string, date: string): LegacyLevel {
   if (/^(ubnd tinh|uy ban nhan dan tinh|so |cong an tinh|ban quan ly du an .*tinh|cong ty dien luc)/.test(b)) {
     return 'city';
   }
+  if (/\(don vi cua ubnd tinh\)/.test(b)) {
+    return 'city';
+  }
   throw new Error(`no rule gives the level of "${body}"`);
 }
 
@@ -42,12 +49,15 @@ function currentOf(level: LegacyLevel): 'central' | 'city' | 'commune' {
 
 function build(): string[] {
   const lines: string[] = [];
+  const sources = new Set<string>();
   readFileSync(RAW, 'utf8')
     .split('\n')
     .filter((line) => line.trim() && !line.startsWith('#'))
     .forEach((line, i) => {
       const [url, date, precision, body, field, textForm, text] = line.split('\t');
       if (!url || !body || !field || !text) throw new Error(`raw.tsv line ${i + 1}: missing column`);
+      if (sources.has(url)) throw new Error(`raw.tsv line ${i + 1}: ${url} is already in the corpus`);
+      sources.add(url);
       const level = levelOfBody(body, date ?? '');
       const current = Boolean(date) && date! >= REFORM_DAY;
       lines.push(
