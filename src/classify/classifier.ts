@@ -7,6 +7,7 @@ import type { Logger } from '../log.ts';
 import type { Db } from '../db/client.ts';
 import { createModelGateway, LlmFailure } from '../llm/gateway.ts';
 import { estimateTokens, packByTokens } from '../llm/tokens.ts';
+import { corpusExamples, createExampleIndex, MAX_EXAMPLES_PER_REQUEST, type LabelledExample } from './examples.ts';
 import { classifyBatch, type LlmItem, type Usage } from './llm.ts';
 import { loadPromptTemplate, renderSystemPrompt, type PromptItem, type PromptTemplate } from './prompt.ts';
 import { classifyOffline } from './learned.ts';
@@ -24,6 +25,8 @@ export interface ClassifierOptions {
   cacheSize?: number;
   /** Where model usage is counted (LlmUsage). */
   db?: Db;
+  /** Labelled petitions the LLM requests draw their examples from (default: the corpus). */
+  examples?: LabelledExample[];
 }
 
 export interface DetailedOutcome {
@@ -51,6 +54,8 @@ const DEFAULT_CACHE_SIZE = 5_000;
 const ITEM_OVERHEAD_TOKENS = 170;
 /** The answer's wrapper and a fallback's format hint, in tokens. */
 const REQUEST_OVERHEAD_TOKENS = 600;
+/** The labelled examples of one request at most (each clipped to a few hundred characters), in tokens. */
+const EXAMPLES_TOKENS = MAX_EXAMPLES_PER_REQUEST * 160;
 
 /** Splits a total over items in proportion to weights; the parts add up exactly. */
 export function splitTokens(total: number, weights: number[]): number[] {
@@ -106,6 +111,7 @@ export function createClassifier(config: Config, log: Logger, options: Classifie
   const llmEnabled = config.llmEnabled && !options.offline;
   const template: PromptTemplate | undefined = llmEnabled ? loadPromptTemplate(options.promptFile) : undefined;
   const systemPrompt = template ? renderSystemPrompt(template, taxonomy) : '';
+  const examples = llmEnabled ? createExampleIndex(options.examples ?? corpusExamples(taxonomy)) : undefined;
   const gateway = llmEnabled
     ? createModelGateway(config, { timeoutMs: options.timeoutMs, db: options.db, log })
     : undefined;
@@ -114,7 +120,8 @@ export function createClassifier(config: Config, log: Logger, options: Classifie
   const promptVersion = template?.version;
   const batchSize = config.CLASSIFY_BATCH_SIZE;
   // Batches fit the context window: at most CLASSIFY_BATCH_SIZE petitions, fewer when long.
-  const batchBudget = config.OPENAI_CONTEXT_TOKENS - estimateTokens(systemPrompt) - REQUEST_OVERHEAD_TOKENS;
+  const batchBudget =
+    config.OPENAI_CONTEXT_TOKENS - estimateTokens(systemPrompt) - REQUEST_OVERHEAD_TOKENS - EXAMPLES_TOKENS;
   const batchesOf = (pending: Pending[]) =>
     packByTokens(pending, (p) => estimateTokens(p.text) + ITEM_OVERHEAD_TOKENS, batchBudget, batchSize);
   // After a 429 we stop calling until the server's retry-after has passed.
@@ -197,7 +204,7 @@ export function createClassifier(config: Config, log: Logger, options: Classifie
   /** Runs one request (plus its retry); returns a failure that should stop further calls. */
   async function runBatch(batch: Pending[], outcome: DetailedOutcome): Promise<LlmFailure | undefined> {
     const items: PromptItem[] = batch.map((p) => ({ key: p.key, text: p.text, ward: p.ward, names: p.names }));
-    const answer = await classifyBatch({ gateway: gateway!, systemPrompt, taxonomy }, items);
+    const answer = await classifyBatch({ gateway: gateway!, systemPrompt, taxonomy, examples }, items);
     outcome.requests += answer.requests.length;
     const usage = usagePerItem(batch, answer.requests);
     for (const item of batch) {

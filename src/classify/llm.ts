@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { LlmFailure, toLlmFailure, type ModelGateway, type ModelUsage } from '../llm/gateway.ts';
 import { extractJson } from '../llm/json.ts';
+import type { ExampleIndex } from './examples.ts';
 import { renderUserMessage, type PromptItem } from './prompt.ts';
 import type { Taxonomy } from './taxonomy.ts';
 import type { ClassificationResult } from './types.ts';
@@ -30,6 +31,8 @@ export interface LlmSettings {
   gateway: ModelGateway;
   systemPrompt: string;
   taxonomy: Taxonomy;
+  /** Labelled corpus petitions like the ones asked about; none when absent or empty. */
+  examples?: ExampleIndex;
 }
 
 function itemSchema(taxonomy: Taxonomy) {
@@ -106,7 +109,10 @@ async function request(settings: LlmSettings, items: PromptItem[]): Promise<{ co
     feature: 'classify',
     messages: [
       { role: 'system', content: settings.systemPrompt },
-      { role: 'user', content: renderUserMessage(items) },
+      {
+        role: 'user',
+        content: renderUserMessage(items, settings.examples?.forRequest(items.map((item) => item.text)) ?? []),
+      },
     ],
     responseFormat: {
       type: 'json_schema',

@@ -105,7 +105,7 @@ describe('classify jobs', () => {
       classifier: 'llm',
       taxonomy: 'legacy',
       model: 'fake-model',
-      promptVersion: 'classify.v1',
+      promptVersion: 'classify.v2',
     });
     expect(petition.classifications[0]!.tokensIn).toBeGreaterThan(0);
     expect(petition.events).toEqual([

@@ -50,7 +50,7 @@ describe('LLM classifier against a fake OpenAI-compatible server', () => {
       field: 'traffic_infrastructure',
       classifier: 'llm',
       model: 'fake-model',
-      promptVersion: 'classify.v1',
+      promptVersion: 'classify.v2',
     });
     expect(first.tokensIn).toBeGreaterThan(0);
     expect(first.tokensOut).toBeGreaterThan(0);
@@ -192,6 +192,53 @@ describe('LLM classifier against a fake OpenAI-compatible server', () => {
     expect(Date.now() - started).toBeLessThan(2000);
     expect(outcome.llmFailures.get('p0')!.kind).toBe('timeout');
     expect(outcome.results.get('p0')!.classifier).toBe('rules');
+  });
+
+  it('sends labelled corpus petitions like the ones asked about, redacted like the rest', async () => {
+    const examples = [
+      {
+        text: 'Đề nghị nâng cấp đường Láng bị ngập mỗi khi mưa lớn.',
+        authority: 'district',
+        field: 'traffic_infrastructure',
+      },
+      { text: 'Đề nghị tăng lương hưu cho người nghỉ hưu trước năm 1995.', authority: 'central', field: 'other' },
+      {
+        text: 'Đường Láng ngập nặng, liên hệ 0912345678 để biết thêm.',
+        authority: 'commune',
+        field: 'traffic_infrastructure',
+      },
+    ];
+    const classifier = createClassifier(llmConfig(fake.baseURL), log, { examples });
+    const results = await classifier.classify([{ id: 'a', text: 'Đề nghị sửa đường Láng, mưa là ngập.' }]);
+    expect(results.get('a')).toMatchObject({ classifier: 'llm', promptVersion: 'classify.v2' });
+    const request = fake.requests[0]!;
+    const user = request.json.messages!.find((m) => m.role === 'user')!.content;
+    expect(user).toContain('<example authority="district" field="traffic_infrastructure">');
+    expect(user).toContain('Đề nghị nâng cấp đường Láng bị ngập mỗi khi mưa lớn.');
+    // Only similar petitions are examples; the examples are not petitions to classify.
+    expect(user).not.toContain('lương hưu');
+    expect(petitionsIn(request)).toHaveLength(1);
+    expect(request.body).not.toContain('0912345678');
+    const system = request.json.messages!.find((m) => m.role === 'system')!.content;
+    expect(system).toMatch(/<example authority/);
+  });
+
+  it('draws its examples from the corpus by default, and never the petition itself', async () => {
+    const classifier = createClassifier(llmConfig(fake.baseURL), log);
+    const text =
+      'Cử tri Xã Thượng Nông, huyện Na Hang đề nghị: Đầu tư mở đường vào khu sản xuất từ Nà Hán đến Nà Hậu chiều dài 2 km.';
+    await classifier.classify([{ id: 'a', text }]);
+    const user = fake.requests[0]!.json.messages!.find((m) => m.role === 'user')!.content;
+    expect(user.match(/<example /g)?.length).toBeGreaterThan(0);
+    expect(user.split(text)).toHaveLength(2);
+  });
+
+  it('classifies as before when the corpus gives no example', async () => {
+    const classifier = createClassifier(llmConfig(fake.baseURL), log, { examples: [] });
+    const results = await classifier.classify(petitions(3));
+    const user = fake.requests[0]!.json.messages!.find((m) => m.role === 'user')!.content;
+    expect(user).not.toContain('<example');
+    expect([...results.values()].every((r) => r.classifier === 'llm' && r.authority === 'city')).toBe(true);
   });
 
   it('uses only the rules when no API key is set or --offline is asked', async () => {
