@@ -12,8 +12,10 @@ import type { Tx } from '../db/client.ts';
 import type { Petition } from '../generated/prisma/client.ts';
 import { answerDueDate } from '../followup/deadlines.ts';
 import { normalizeTrackingCode } from '../intake/petitions.ts';
+import { describeAttachments } from '../intake/media-state.ts';
 import { taxonomyLabels, type Labels } from '../classify/labels.ts';
 import { parseDateTime } from '../core/dates.ts';
+import type { TaxonomyName } from '../classify/taxonomy.ts';
 import { actorOf, audit, can, rolesWith } from './access.ts';
 
 export const REVIEW_STATE = 'staff.review';
@@ -21,7 +23,8 @@ const AGENCY_STATE = 'staff.review.agency';
 /** Statuses a petition can still be reviewed in (later ones have been acted upon). */
 const REVIEWABLE = ['received', 'classified', NOT_PETITION];
 
-interface Draft {
+/** What staff decide on a petition in review, in chat (/duyet) or in the workspace. */
+export interface ReviewDecision {
   petitionId: number;
   authority: string | null;
   field: string | null;
@@ -29,6 +32,9 @@ interface Draft {
   changed: boolean;
   /** The classifier marked it not a petition: the card asks whether it is one. */
   notPetition: boolean;
+}
+
+interface Draft extends ReviewDecision {
   /** Petitions put aside with "Để sau" in this session. */
   skipped: number[];
 }
@@ -60,7 +66,8 @@ function draftOf(turn: Turn): Draft | undefined {
   return turn.conversation.data.review as Draft | undefined;
 }
 
-function queueWhere(skipped: number[]) {
+/** The petitions waiting for review (oldest first), less those put aside: the same queue in chat and on the web. */
+export function reviewQueueWhere(skipped: number[]) {
   return { needsReview: true, status: { in: REVIEWABLE }, id: { notIn: skipped } };
 }
 
@@ -70,7 +77,7 @@ async function startReview(turn: Turn): Promise<void> {
 }
 
 async function showNext(turn: Turn, skipped: number[]): Promise<void> {
-  const next = await turn.tx.petition.findFirst({ where: queueWhere(skipped), orderBy: { receivedAt: 'asc' } });
+  const next = await turn.tx.petition.findFirst({ where: reviewQueueWhere(skipped), orderBy: { receivedAt: 'asc' } });
   if (!next) {
     endReview(turn);
     return turn.reply(staffMsg.reviewEmpty());
@@ -96,7 +103,7 @@ async function showCard(turn: Turn, draft: Draft): Promise<void> {
     include: { meeting: true, classifications: { orderBy: { id: 'desc' }, take: 1 } },
   });
   const latest = petition.classifications[0];
-  const remaining = await turn.tx.petition.count({ where: queueWhere(draft.skipped) });
+  const remaining = await turn.tx.petition.count({ where: reviewQueueWhere(draft.skipped) });
   turn.reply({
     text: staffMsg.reviewCard({
       trackingCode: petition.trackingCode,
@@ -178,8 +185,13 @@ function applyDraft(turn: Turn, draft: Draft, change: Partial<Draft>): Promise<v
   return showCard(turn, draft);
 }
 
+/** The levels staff may choose: the configured taxonomy's (no district level since the 2025 reform). */
+export function selectableLevels(labels: Labels, taxonomy: TaxonomyName): Labels['levels'] {
+  return labels.levels.filter((level) => taxonomy === 'legacy' || level.id !== 'district');
+}
+
 function levelChoices(turn: Turn): Choice[] {
-  const levels = labelsOf(turn).levels.filter((level) => turn.config.TAXONOMY === 'legacy' || level.id !== 'district');
+  const levels = selectableLevels(labelsOf(turn), turn.config.TAXONOMY);
   return [
     ...levels.map((level) => ({ id: `lvl:${level.id}`, label: level.label })),
     { id: 'rv:back', label: reviewLabels.back },
@@ -193,20 +205,32 @@ function fieldChoices(turn: Turn): Choice[] {
   ];
 }
 
-/** A staff decision is a classification like any other, kept in the history with its author. */
 async function saveReview(turn: Turn, draft: Draft): Promise<void> {
-  const tx = turn.tx;
-  const before = await tx.petition.findUniqueOrThrow({ where: { id: draft.petitionId } });
+  const code = await recordReview(turn.tx, draft, actorOf(turn), { taxonomy: turn.config.TAXONOMY });
+  turn.reply(draft.notPetition ? staffMsg.reviewIsPetition(code) : staffMsg.reviewSaved(code));
+}
+
+/**
+ * A staff decision is a classification like any other, kept in the history with its author;
+ * the petition leaves the queue. Returns its tracking code.
+ */
+export async function recordReview(
+  tx: Tx,
+  decision: ReviewDecision,
+  actor: string,
+  options: { taxonomy: TaxonomyName; reason?: string },
+): Promise<string> {
+  const before = await tx.petition.findUniqueOrThrow({ where: { id: decision.petitionId } });
   const latest = await tx.classification.findFirst({ where: { petitionId: before.id }, orderBy: { id: 'desc' } });
-  const actor = actorOf(turn);
-  const authority = draft.authority ?? latest?.authority ?? 'unknown';
-  const field = draft.field ?? latest?.field ?? 'other';
-  const note = draft.notPetition ? 'xác nhận là kiến nghị' : draft.changed ? 'sửa phân loại' : 'xác nhận phân loại';
-  await recordCorrection(tx, before.id, { authority, field, agency: draft.agency }, actor, {
-    taxonomy: turn.config.TAXONOMY,
-    reason: draft.notPetition
-      ? 'cán bộ xác nhận là kiến nghị'
-      : `cán bộ ${draft.changed ? 'sửa' : 'xác nhận'} khi rà soát`,
+  const authority = decision.authority ?? latest?.authority ?? 'unknown';
+  const field = decision.field ?? latest?.field ?? 'other';
+  const { changed, notPetition, agency } = decision;
+  const note = notPetition ? 'xác nhận là kiến nghị' : changed ? 'sửa phân loại' : 'xác nhận phân loại';
+  await recordCorrection(tx, before.id, { authority, field, agency }, actor, {
+    taxonomy: options.taxonomy,
+    reason:
+      options.reason ??
+      (notPetition ? 'cán bộ xác nhận là kiến nghị' : `cán bộ ${changed ? 'sửa' : 'xác nhận'} khi rà soát`),
   });
   const status = REVIEWABLE.includes(before.status) ? 'reviewed' : before.status;
   await tx.petition.update({ where: { id: before.id }, data: { status } });
@@ -215,32 +239,40 @@ async function saveReview(turn: Turn, draft: Draft): Promise<void> {
   });
   await audit(tx, {
     actor,
-    action: draft.notPetition ? 'petition.is_petition' : draft.changed ? 'petition.correct' : 'petition.confirm',
+    action: notPetition ? 'petition.is_petition' : changed ? 'petition.correct' : 'petition.confirm',
     entity: 'Petition',
     entityId: before.trackingCode,
     before: { authority: before.authority, field: before.field, agency: before.agency, status: before.status },
-    after: { authority, field, agency: draft.agency, status },
+    after: { authority, field, agency, status },
   });
-  const code = before.trackingCode;
-  turn.reply(draft.notPetition ? staffMsg.reviewIsPetition(code) : staffMsg.reviewSaved(code));
+  return before.trackingCode;
 }
 
 const NOT_PETITION_NOTE = 'không phải kiến nghị';
 
+async function saveNotPetition(turn: Turn, draft: Draft): Promise<void> {
+  const code = await recordNotPetition(turn.tx, draft, actorOf(turn), { taxonomy: turn.config.TAXONOMY });
+  turn.reply(staffMsg.reviewNotPetition(code));
+}
+
 /**
  * Staff find the text is not a petition: kept, with its history, but out of statistics,
  * reports and digests. A staff classification records it, so no later classifier run
- * (an LLM retry) counts it back in.
+ * (an LLM retry) counts it back in. Returns its tracking code.
  */
-async function saveNotPetition(turn: Turn, draft: Draft): Promise<void> {
-  const tx = turn.tx;
-  const before = await tx.petition.findUniqueOrThrow({ where: { id: draft.petitionId } });
+export async function recordNotPetition(
+  tx: Tx,
+  decision: ReviewDecision,
+  actor: string,
+  options: { taxonomy: TaxonomyName },
+): Promise<string> {
+  const before = await tx.petition.findUniqueOrThrow({ where: { id: decision.petitionId } });
   const latest = await tx.classification.findFirst({ where: { petitionId: before.id }, orderBy: { id: 'desc' } });
-  const actor = actorOf(turn);
-  const authority = draft.authority ?? latest?.authority ?? 'unknown';
-  const field = draft.field ?? latest?.field ?? 'other';
-  await recordCorrection(tx, before.id, { authority, field, agency: draft.agency, isPetition: false }, actor, {
-    taxonomy: turn.config.TAXONOMY,
+  const authority = decision.authority ?? latest?.authority ?? 'unknown';
+  const field = decision.field ?? latest?.field ?? 'other';
+  const agency = decision.agency;
+  await recordCorrection(tx, before.id, { authority, field, agency, isPetition: false }, actor, {
+    taxonomy: options.taxonomy,
     reason: `cán bộ xác định ${NOT_PETITION_NOTE}`,
   });
   const status = REVIEWABLE.includes(before.status) ? NOT_PETITION : before.status;
@@ -254,9 +286,9 @@ async function saveNotPetition(turn: Turn, draft: Draft): Promise<void> {
     entity: 'Petition',
     entityId: before.trackingCode,
     before: { authority: before.authority, field: before.field, agency: before.agency, status: before.status },
-    after: { authority, field, agency: draft.agency, status },
+    after: { authority, field, agency, status },
   });
-  turn.reply(staffMsg.reviewNotPetition(before.trackingCode));
+  return before.trackingCode;
 }
 
 async function history(turn: Turn, args: string): Promise<void> {
@@ -284,7 +316,10 @@ async function history(turn: Turn, args: string): Promise<void> {
   if (!p.anonymous && p.voter?.consent === 'agreed') {
     await audit(turn.tx, { actor: actorOf(turn), action: 'voter.data_view', entity: 'Voter', entityId: p.voter.id });
   }
-  turn.reply(
+  // Its voice messages and photos follow, with whether their text was read.
+  const files = await describeAttachments(turn.tx, p.id);
+  const reply = (text: string) => turn.reply(files ? `${text}\n${files}` : text);
+  reply(
     staffMsg.history(
       {
         trackingCode: p.trackingCode,
@@ -368,7 +403,7 @@ function petitionStatusCommand(
         const at = date(parts[1]);
         if (!parts[0]) return usage();
         if (!at) return turn.reply(staffMsg.badDate(parts[1]!));
-        data = { forwardedTo: parts[0], forwardedAt: at };
+        data = forwardedData(parts[0], at, turn.config);
         note = parts[0];
         break;
       }
@@ -390,8 +425,7 @@ function petitionStatusCommand(
         const other = await turn.tx.petition.findUnique({ where: { trackingCode: otherCode } });
         if (!other) return turn.reply(staffMsg.petitionUnknown(otherCode));
         if (other.id === petition.id) return turn.reply(staffMsg.duplicateSelf());
-        data = { duplicateOfId: other.id, groupId: other.groupId ?? petition.groupId };
-        note = `trùng với ${other.trackingCode}`;
+        ({ data, note } = duplicateData(petition, other));
         break;
       }
       case 'rejected':
@@ -400,11 +434,26 @@ function petitionStatusCommand(
         note = parts[0];
         break;
     }
-    if (kind === 'forwarded') data.answerDueAt = answerDueDate(data.forwardedAt as Date, turn.config);
     const change = { kind, data, note, actor: actorOf(turn), now: turn.now, timeZone: turn.config.TZ };
     const notified = await changeStatus(turn.tx, petition, change);
     if (notified) turn.afterCommit(() => afterNotify(notified.channel, notified.chatId));
     turn.reply(staffMsg.statusChanged(code, kind, notified !== null));
+  };
+}
+
+/** What forwarding sets: the agency, the date, and when the answer is due (ANSWER_DUE_DAYS later). */
+export function forwardedData(agency: string, at: Date, config: { ANSWER_DUE_DAYS: number }): Record<string, unknown> {
+  return { forwardedTo: agency, forwardedAt: at, answerDueAt: answerDueDate(at, config) };
+}
+
+/** What marking a duplicate sets: the petition it repeats, and that one's theme (or its own). */
+export function duplicateData(
+  petition: Pick<Petition, 'groupId'>,
+  other: Pick<Petition, 'id' | 'groupId' | 'trackingCode'>,
+): { data: Record<string, unknown>; note: string } {
+  return {
+    data: { duplicateOfId: other.id, groupId: other.groupId ?? petition.groupId },
+    note: `trùng với ${other.trackingCode}`,
   };
 }
 
