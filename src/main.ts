@@ -96,7 +96,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   // On the embedded default the terminal chat opens with a way into the workspace.
   const banner = demo ? () => adminLoginLine(db, workspaceBase(config, port)) : undefined;
   const local = localChannel(config, options, core, banner);
-  const zalo = createZaloChannel(config, core, log);
+  const zalo = createZaloChannel(config, core, log, db);
   const adapters: ChannelAdapter[] = [telegram, zalo, local].filter((adapter) => adapter !== undefined);
   for (const adapter of adapters) outbox.registerSender(adapter.name, adapter.sender);
   const fetchers = { telegram: telegram?.fetchFile, zalo: zalo?.fetchFile };

@@ -72,6 +72,16 @@ export class FakeZalo {
       .map((call) => String(call.body.text ?? call.body.caption ?? ''));
   }
 
+  /** Photos the bot sent a chat (sendPhoto): the URL Zalo would fetch, and the caption. */
+  photosTo(chatId: string): { url: string; caption?: string }[] {
+    return this.callsOf('sendPhoto')
+      .filter((call) => call.body.chat_id === chatId)
+      .map((call) => ({
+        url: String(call.body.photo),
+        ...(call.body.caption === undefined ? {} : { caption: String(call.body.caption) }),
+      }));
+  }
+
   callsOf(method: string): ZaloCall[] {
     return this.calls.filter((call) => call.method === method);
   }

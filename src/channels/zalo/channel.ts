@@ -3,6 +3,7 @@
 // numbered answers in the text (the core matches a typed "1" or "dong y" to them).
 import type { Config } from '../../config/index.ts';
 import type { Core } from '../../core/batcher.ts';
+import type { Db } from '../../db/client.ts';
 import { zaloMsg } from '../../core/messages-zalo.ts';
 import { DeliveryRateLimited, PermanentDeliveryError, type OutgoingMessage, type Sender } from '../../core/types.ts';
 import { BadUpdate } from '../../http/server.ts';
@@ -13,6 +14,7 @@ import { renderAsText } from '../render.ts';
 import { splitMessage } from '../split.ts';
 import { SendRateLimiter, throttleSender, ZALO_LIMITS } from '../throttle.ts';
 import type { FileFetcher } from '../../intake/media.ts';
+import { FILE_LINK_TTL_MS, publishFile } from '../../web/files.ts';
 import { LONG_POLL_SECONDS, sleep, ZaloAborted, ZaloApiError, ZaloClient } from './client.ts';
 import { downloadZaloFile } from './files.ts';
 import { parseWebhookBody, toEvent, type ZaloUpdate } from './updates.ts';
@@ -29,11 +31,20 @@ export interface ZaloChannel extends ChannelAdapter {
   fetchFile: FileFetcher;
 }
 
-/** The Zalo adapter, or none when ZALO_BOT_TOKEN is unset. */
-export function createZaloChannel(config: Config, core: Core, log: Logger): ZaloChannel | undefined {
+/** Makes a generated file reachable by URL (Zalo takes files only so); returns the URL. */
+export type FilePublisher = (file: { name: string; content: Buffer }) => Promise<string>;
+
+/**
+ * The Zalo adapter, or none when ZALO_BOT_TOKEN is unset. With PUBLIC_URL set (and the
+ * database given), files go out as short-lived links under it; without, as a caption.
+ */
+export function createZaloChannel(config: Config, core: Core, log: Logger, db?: Db): ZaloChannel | undefined {
   const settings = config.zalo;
   if (settings.mode === 'off') return undefined;
   const client = new ZaloClient({ token: settings.token, apiRoot: config.ZALO_API_ROOT, log });
+  const base = config.PUBLIC_URL;
+  const publish: FilePublisher | undefined =
+    base && db ? async (file) => (await publishFile(db, base, file)).url : undefined;
   const controller = new AbortController();
   let refused = false;
   let background: Promise<void> | undefined;
@@ -137,7 +148,7 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
     fetchFile: downloadZaloFile,
     // Sends keep under the platform's rate limits (many digests at once).
     sender: throttleSender(
-      zaloSender(client, () => refused, refuseToken),
+      zaloSender(client, () => refused, refuseToken, publish),
       new SendRateLimiter(ZALO_LIMITS),
     ),
     webhook:
@@ -162,13 +173,18 @@ export function createZaloChannel(config: Config, core: Core, log: Logger): Zalo
   };
 }
 
-function zaloSender(client: ZaloClient, isRefused: () => boolean, refuseToken: () => void): Sender {
+function zaloSender(
+  client: ZaloClient,
+  isRefused: () => boolean,
+  refuseToken: () => void,
+  publish: FilePublisher | undefined,
+): Sender {
   return {
     async send(chatId, message) {
       // Kept for later, not dropped: after the token is fixed and the bot restarted they go out.
       if (isRefused()) throw new Error('zalo channel stopped: the bot token was refused');
       try {
-        await deliver(client, chatId, message);
+        await deliver(client, chatId, message, publish);
       } catch (error) {
         if (error instanceof ZaloApiError && error.error_code === 401) refuseToken();
         throw deliveryError(error);
@@ -177,16 +193,40 @@ function zaloSender(client: ZaloClient, isRefused: () => boolean, refuseToken: (
   };
 }
 
-/** Sends a reply as one or more texts of at most 2,000 characters, in order. */
-function zaloTexts(message: OutgoingMessage): string[] {
-  const note = message.file ? zaloMsg.fileNotSent(message.file.name) : '';
+/** A reply as one or more texts of at most 2,000 characters, in order; `note` goes after the text. */
+function zaloTexts(message: OutgoingMessage, note = ''): string[] {
   const text = [message.text, note].filter(Boolean).join('\n');
   const rendered = renderAsText({ text, choices: message.choices });
   return splitMessage(rendered, ZALO_TEXT_LIMIT).filter((part) => part.trim() !== '');
 }
 
-async function deliver(client: ZaloClient, chatId: string, message: OutgoingMessage): Promise<void> {
-  for (const part of zaloTexts(message)) await client.sendMessage(chatId, part);
+/**
+ * Text as text. A file, when it can be published: a photo by its URL (with the text as its
+ * caption when that fits one message), a document as a link after the text. Otherwise the
+ * text with a note that the file could not be sent. A retried delivery publishes anew: a
+ * link made by a failed attempt simply expires.
+ */
+async function deliver(
+  client: ZaloClient,
+  chatId: string,
+  message: OutgoingMessage,
+  publish: FilePublisher | undefined,
+): Promise<void> {
+  const { file } = message;
+  if (!file) return sendTexts(client, chatId, zaloTexts(message));
+  if (!publish) return sendTexts(client, chatId, zaloTexts(message, zaloMsg.fileNotSent(file.name)));
+  const url = await publish({ name: file.name, content: Buffer.from(file.base64, 'base64') });
+  const hours = FILE_LINK_TTL_MS / 3_600_000;
+  if (file.kind !== 'photo')
+    return sendTexts(client, chatId, zaloTexts(message, zaloMsg.fileLink(file.name, url, hours)));
+  const texts = zaloTexts(message);
+  if (texts.length === 1) return void (await client.sendPhoto(chatId, url, texts[0]));
+  await sendTexts(client, chatId, texts);
+  await client.sendPhoto(chatId, url);
+}
+
+async function sendTexts(client: ZaloClient, chatId: string, texts: string[]): Promise<void> {
+  for (const part of texts) await client.sendMessage(chatId, part);
 }
 
 /** A Zalo API failure as the outbox reads it: wait (429), give up (403) or retry. */
