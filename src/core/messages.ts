@@ -1,7 +1,20 @@
 // Every sentence the bot says, in one Vietnamese catalogue. Handlers never write prose.
 import { formatDateTime } from './time.ts';
 
-export const NOTICE_VERSION = 'thongbao-2026-01';
+/** The privacy notice without the sentence on speech and vision servers. */
+const NOTICE_VERSION = 'thongbao-2026-01';
+
+/** The files read by servers the office configures, named by the privacy notice. */
+export interface MediaReads {
+  voice?: boolean;
+  photo?: boolean;
+}
+
+/** The version of the privacy notice shown under these settings: its text changes with the servers it names. */
+export function noticeVersion(reads: MediaReads): string {
+  const named = [reads.voice ? 'thoai' : '', reads.photo ? 'anh' : ''].filter(Boolean);
+  return named.length ? `thongbao-2026-02-${named.join('-')}` : NOTICE_VERSION;
+}
 
 export interface MeetingInfo {
   code: string;
@@ -66,7 +79,7 @@ export const msg = {
     'Ông/Bà vui lòng kiểm tra lại mã, hoặc gửi ý kiến ngay: ý kiến vẫn được ghi nhận.',
 
   /** `reads`: which files are sent to the office's speech or vision server (while those features are on). */
-  consentNotice: (held = false, reads: { voice?: boolean; photo?: boolean } = {}) =>
+  consentNotice: (held = false, reads: MediaReads = {}) =>
     'Trước khi gửi ý kiến, xin Ông/Bà đọc thông báo về dữ liệu cá nhân:\n' +
     '• Chúng tôi lưu nội dung ý kiến, thời gian gửi, hội nghị và (nếu Ông/Bà đồng ý) họ tên, phường/xã của Ông/Bà.\n' +
     '• Mục đích: tổng hợp, chuyển cơ quan có thẩm quyền giải quyết và báo lại kết quả cho Ông/Bà.\n' +
@@ -277,7 +290,7 @@ const CONSENT_LABELS: Record<string, string> = {
 };
 
 /** The notice's line on files read by machine: a voice or a photographed page cannot be redacted before it is read. */
-function mediaNotice(reads: { voice?: boolean; photo?: boolean }): string {
+function mediaNotice(reads: MediaReads): string {
   const files = [reads.voice ? 'tin nhắn thoại' : '', reads.photo ? 'ảnh' : ''].filter(Boolean).join(' và ');
   if (!files) return '';
   const servers = [reads.voice ? 'chuyển lời nói thành văn bản' : '', reads.photo ? 'đọc ảnh' : '']

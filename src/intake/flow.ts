@@ -3,7 +3,7 @@
 // events and offers choices as data; Telegram shows buttons, Zalo numbered answers.
 import { ROLES, type Feature, type Turn } from '../core/types.ts';
 import { reopenByVoter, REOPEN_PREFIX, showMyData, withReopenChoice } from '../followup/voter.ts';
-import { choiceLabels, excerpt, msg } from '../core/messages.ts';
+import { choiceLabels, excerpt, msg, noticeVersion } from '../core/messages.ts';
 import { normalizeText } from '../core/text.ts';
 import type { Choice } from '../core/types.ts';
 import type { JobQueue } from '../jobs/queue.ts';
@@ -11,7 +11,7 @@ import { findMeetingByCode } from '../meetings/service.ts';
 import { knownWards, wardKey } from '../meetings/wards.ts';
 import { INVITE_PATTERN, redeemInviteCode } from '../staff/invites.ts';
 import { MAX_PETITION_CHARS, normalizeTrackingCode, storePetition, TRACKING_CODE, type MediaRef } from './petitions.ts';
-import { answerMediaReview, queueMediaReading, readsMedia, REVIEW_STATE } from './media.ts';
+import { answerMediaReview, leaveMediaReview, mediaMsg, mediaReads, queueMediaReading, REVIEW_STATE } from './media.ts';
 import { notPetitionReason } from './screen.ts';
 import { saveConsent, saveVoterDetails, withdrawVoter } from './voters.ts';
 
@@ -99,15 +99,8 @@ export function intakeFeature(queue?: JobQueue): Feature {
   }
 
   async function onInput(turn: Turn): Promise<void> {
-    if (turn.conversation.isNew) {
-      const finish = leadNextReply(turn, msg.welcome(turn.config.OFFICE_NAME));
-      try {
-        return await answerInput(turn);
-      } finally {
-        finish();
-      }
-    }
-    return answerInput(turn);
+    const welcome = turn.conversation.isNew ? msg.welcome(turn.config.OFFICE_NAME) : undefined;
+    return withLead(turn, welcome, () => answerInput(turn));
   }
 
   async function answerInput(turn: Turn): Promise<void> {
@@ -131,10 +124,22 @@ export function intakeFeature(queue?: JobQueue): Feature {
       case 'intake.delete':
         return onDeleteAnswer(turn);
       case REVIEW_STATE:
-        return (await answerMediaReview(turn, queue)) ? undefined : onIdleInput(turn);
+        return onMediaReview(turn);
       default:
         return onIdleInput(turn);
     }
+  }
+
+  /**
+   * The answer to a text read from a voice message or photo; anything else ends the step (the
+   * text read stands) and is handled as usual, except staff's, which is asked for again: it may
+   * be a command's input (a photo for /ghi) that this step took.
+   */
+  async function onMediaReview(turn: Turn): Promise<void> {
+    if (await answerMediaReview(turn, queue)) return;
+    const note = await leaveMediaReview(turn, queue);
+    if (isStaffOutsideVoterMode(turn)) return turn.reply(joinNotes(note, mediaMsg.resend())!);
+    return withLead(turn, note, () => onIdleInput(turn));
   }
 
   /** An invite code is redeemed in any step; an account that joins leaves the voter's steps. */
@@ -427,8 +432,7 @@ function bindMeeting(turn: Turn, code: string, meeting: Awaited<ReturnType<typeo
 
 function askConsent(turn: Turn, lead?: string): void {
   turn.conversation.state = 'intake.consent';
-  const reads = { voice: readsMedia(turn.config, 'voice'), photo: readsMedia(turn.config, 'photo') };
-  const notice = msg.consentNotice(holdsAnything(pendingOf(turn)), reads);
+  const notice = msg.consentNotice(holdsAnything(pendingOf(turn)), mediaReads(turn.config));
   turn.reply({ text: joinNotes(lead, notice)!, choices: CONSENT_CHOICES });
 }
 
@@ -462,6 +466,17 @@ function leadNextReply(turn: Turn, lead: string): () => void {
   };
 }
 
+/** Runs `handle` with `lead` (if any) opening the turn's first reply. */
+async function withLead(turn: Turn, lead: string | undefined, handle: () => Promise<void>): Promise<void> {
+  if (!lead) return handle();
+  const finish = leadNextReply(turn, lead);
+  try {
+    await handle();
+  } finally {
+    finish();
+  }
+}
+
 /** Paragraphs of one reply, a blank line apart; undefined when there is none. */
 function joinNotes(...notes: (string | undefined)[]): string | undefined {
   return notes.filter(Boolean).join('\n\n') || undefined;
@@ -486,7 +501,7 @@ function hasConsent(voter: { consent: string } | null): boolean {
 }
 
 async function recordConsent(turn: Turn, consent: 'agreed' | 'anonymous'): Promise<void> {
-  turn.voter = await saveConsent(turn.tx, turn.event, consent, turn.now);
+  turn.voter = await saveConsent(turn.tx, turn.event, consent, turn.now, noticeVersion(mediaReads(turn.config)));
 }
 
 async function updateVoter(turn: Turn, data: { name?: string; ward?: string }): Promise<void> {

@@ -9,13 +9,20 @@ import { addToOutbox } from '../core/outbox.ts';
 import { normalizeText } from '../core/text.ts';
 import type { Channel, Choice, Turn } from '../core/types.ts';
 import type { Db, Tx } from '../db/client.ts';
+import { transaction } from '../db/sql.ts';
 import { CLASSIFY_JOB, enqueueClassification } from '../classify/jobs.ts';
 import { enqueueJob, RetryLater, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
 import { createModelGateway, LlmFailure, type ModelGateway } from '../llm/gateway.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import type { Logger } from '../log.ts';
+import { searchKeyOf } from '../petitions/search-key.ts';
+import { MAX_PETITION_CHARS } from './petitions.ts';
 
 export const MEDIA_READ_JOB = 'media.read';
+/** Stores a text read but never answered as the petition's text, once the voter had time to answer. */
+export const MEDIA_SETTLE_JOB = 'media.settle';
+/** How long the voter (or staff) has to confirm, correct or refuse what was read. */
+export const REVIEW_TIMEOUT_MS = 30 * 60_000;
 /** Attempts over about a day (backoff capped at 30 minutes): a long outage of the speech server. */
 const MEDIA_READ_ATTEMPTS = 60;
 /** The longest voice message read: about five minutes of Telegram or Zalo voice (Opus, ~32 kbit/s). */
@@ -47,6 +54,9 @@ interface ReadPayload {
   chatId: string;
 }
 
+/** Attachment states in which what was read is not the petition's yet (its classification waits). */
+const UNSETTLED = ['reading', 'read'];
+
 /** What the conversation keeps while the voter decides. */
 interface Review {
   attachmentId: number;
@@ -76,7 +86,17 @@ export const mediaMsg = {
     'chúng tôi vẫn lưu bản ghi âm để cán bộ nghe. Ông/Bà cũng có thể gõ nội dung.',
   nothingHeard: (code: string) =>
     `Chúng tôi chưa nghe rõ nội dung bản ghi âm của kiến nghị ${code}; bản ghi âm vẫn được lưu để cán bộ nghe.`,
+  keptAsRead: (code: string, kind: string) =>
+    `Kiến nghị ${code} được ghi nhận với nội dung ${kind === 'voice' ? 'chuyển từ lời nói' : 'đọc được từ ảnh'}.`,
+  resend: () => 'Tin nhắn vừa rồi chưa được xử lý: xin gửi lại.',
+  imageTooLarge: (code: string) =>
+    `Ảnh của kiến nghị ${code} quá lớn nên không đọc được chữ; chúng tôi vẫn lưu ảnh để cán bộ xem.`,
 };
+
+/** Which kinds of file are read under these settings (the privacy notice names their servers). */
+export function mediaReads(config: Pick<Config, 'OPENAI_STT_MODEL' | 'OPENAI_VISION_MODEL'>) {
+  return { voice: readsMedia(config, 'voice'), photo: readsMedia(config, 'photo') };
+}
 
 /** Whether files of this kind are read into text under these settings. */
 export function readsMedia(config: Pick<Config, 'OPENAI_STT_MODEL' | 'OPENAI_VISION_MODEL'>, kind: string): boolean {
@@ -125,14 +145,19 @@ export interface MediaDeps {
   flush(channel: Channel, chatId: string): Promise<void>;
 }
 
-/** Registers the job that reads voice messages and photos. */
+/** Registers the jobs that read voice messages and photos and settle texts left unanswered. */
 export function registerMediaJobs(deps: MediaDeps): void {
   const gateway = createModelGateway(deps.config, { db: deps.db, log: deps.log });
   deps.queue.register(MEDIA_READ_JOB, {
     batchSize: 1,
     concurrency: 2,
     async handle(jobs: ClaimedJob[]) {
-      for (const job of jobs) await readAttachment(deps, gateway, job.payload as ReadPayload);
+      for (const job of jobs) await readAttachment(deps, gateway, job.payload as ReadPayload, job.attempts);
+    },
+  });
+  deps.queue.register(MEDIA_SETTLE_JOB, {
+    async handle(jobs: ClaimedJob[]) {
+      for (const job of jobs) await settleAfterTimeout(deps, job.payload as ReadPayload);
     },
   });
 }
@@ -154,13 +179,18 @@ async function readFile(
   return read.isDocument ? { status: 'read', text: normalizeText(read.text) } : { status: 'not_document', text: '' };
 }
 
-async function readAttachment(deps: MediaDeps, gateway: ModelGateway, payload: ReadPayload): Promise<void> {
+async function readAttachment(
+  deps: MediaDeps,
+  gateway: ModelGateway,
+  payload: ReadPayload,
+  attempts: number,
+): Promise<void> {
   const { db } = deps;
   const attachment = await db.attachment.findUnique({
     where: { id: payload.attachmentId },
     include: { petition: true },
   });
-  if (!attachment || (attachment.readStatus !== 'reading' && attachment.readStatus !== 'read')) return;
+  if (!attachment || !UNSETTLED.includes(attachment.readStatus ?? '')) return;
   const code = attachment.petition.trackingCode;
   const review = { attachmentId: attachment.id, petitionId: attachment.petitionId };
   const choices = reviewChoices(attachment.kind);
@@ -168,28 +198,38 @@ async function readAttachment(deps: MediaDeps, gateway: ModelGateway, payload: R
     return offerAndTell(deps, payload, review, choices, mediaMsg.review(code, attachment.kind, attachment.readText));
   }
   const fetcher = deps.fetchers[payload.channel];
-  if (!fetcher) return void (await setStatus(db, attachment.id, 'media_only'));
+  if (!fetcher) return void (await settle(db, attachment.id, 'media_only'));
   const maxBytes = attachment.kind === 'voice' ? MAX_AUDIO_BYTES : MAX_IMAGE_BYTES;
   let read: { status: 'read' | 'not_document'; text: string };
   try {
     read = await readFile(gateway, attachment.kind, await fetcher(attachment.fileId, maxBytes));
   } catch (error) {
     if (error instanceof FileTooLarge) {
-      await setStatus(db, attachment.id, 'too_long');
-      return tell(deps, payload, mediaMsg.tooLong(code));
+      await settle(db, attachment.id, 'too_long');
+      return tell(deps, payload, attachment.kind === 'voice' ? mediaMsg.tooLong(code) : mediaMsg.imageTooLarge(code));
     }
-    // An outage (or a platform that failed to serve the file): the job retries later.
+    // An outage (or a platform that failed to serve the file): the job retries later, and after
+    // its last try the petition goes on with the file only, so it is classified all the same.
     const kind = error instanceof LlmFailure ? error.kind : 'fetch';
-    deps.log.warn({ attachmentId: attachment.id, kind }, 'reading a voice recording or photo failed; retrying later');
+    const last = attempts + 1 >= MEDIA_READ_ATTEMPTS;
+    deps.log.warn({ attachmentId: attachment.id, kind, last }, 'reading a voice recording or photo failed');
+    if (last) return void (await settle(db, attachment.id, 'media_only'));
     throw new Error(`media read failed (${kind})`, { cause: error });
   }
-  if (read.status === 'not_document') return void (await setStatus(db, attachment.id, 'not_document'));
+  if (read.status === 'not_document') return void (await settle(db, attachment.id, 'not_document'));
   if (!read.text) {
-    await setStatus(db, attachment.id, 'media_only');
+    await settle(db, attachment.id, 'media_only');
     return tell(deps, payload, mediaMsg.nothingHeard(code));
   }
-  // Kept first, so that a voter busy in another step costs no second reading.
-  await db.attachment.update({ where: { id: attachment.id }, data: { readText: read.text, readStatus: 'read' } });
+  // Kept first, so that a voter busy in another step costs no second reading; left unanswered,
+  // the text becomes the petition's after the review's time (the settle job).
+  await transaction(db, async (tx) => {
+    await tx.attachment.update({ where: { id: attachment.id }, data: { readText: read.text, readStatus: 'read' } });
+    await enqueueJob(tx, MEDIA_SETTLE_JOB, payload, {
+      runAt: new Date(Date.now() + REVIEW_TIMEOUT_MS),
+      uniqueKey: `${MEDIA_SETTLE_JOB}:${attachment.id}`,
+    });
+  });
   await offerAndTell(deps, payload, review, choices, mediaMsg.review(code, attachment.kind, read.text));
 }
 
@@ -207,8 +247,12 @@ async function offerReview(db: Db, payload: ReadPayload, review: Review, choices
     where: { channel_channelUserId: { channel: payload.channel, channelUserId: payload.userId } },
   });
   if (!conversation) return true;
+  const current = JSON.parse(conversation.data) as { mediaReview?: Review };
   if (conversation.state !== 'idle' && conversation.state !== REVIEW_STATE) return false;
-  const data = { ...(JSON.parse(conversation.data) as Record<string, unknown>), mediaReview: review, choices };
+  // Another file of the voter's waits for an answer: this one is offered once that one is answered.
+  const other = current.mediaReview && current.mediaReview.attachmentId !== review.attachmentId;
+  if (conversation.state === REVIEW_STATE && other) return false;
+  const data = { ...current, mediaReview: review, choices };
   // Only if nobody changed the conversation meanwhile (a turn of the voter's).
   const updated = await db.conversation.updateMany({
     where: { id: conversation.id, updatedAt: conversation.updatedAt },
@@ -222,25 +266,59 @@ async function tell(deps: MediaDeps, payload: ReadPayload, text: string, choices
   await deps.flush(payload.channel, payload.chatId);
 }
 
-/** Sets how the file's reading ended; the petition, held back meanwhile, is classified now. */
-async function setStatus(db: Db | Tx, id: number, readStatus: string): Promise<void> {
-  const attachment = await db.attachment.update({ where: { id }, data: { readStatus } });
-  await enqueueClassification(db, attachment.petitionId);
+/**
+ * Sets how the file's reading ended, if it was still unsettled (false when another turn or the
+ * settle job came first); the petition, held back meanwhile, is classified once none of its
+ * files waits any more.
+ */
+async function settle(db: Db | Tx, id: number, readStatus: string, text?: string): Promise<boolean> {
+  const updated = await db.attachment.updateMany({
+    where: { id, readStatus: { in: UNSETTLED } },
+    data: { readStatus },
+  });
+  if (updated.count === 0) return false;
+  const attachment = await db.attachment.findUniqueOrThrow({ where: { id }, include: { petition: true } });
+  if (text !== undefined) {
+    const joined = joinText(attachment.petition.text, text);
+    await db.petition.update({
+      where: { id: attachment.petitionId },
+      data: { text: joined, textNormalized: normalizeText(joined), searchKey: searchKeyOf(joined), status: 'received' },
+    });
+  }
+  const waiting = await db.attachment.count({
+    where: { petitionId: attachment.petitionId, readStatus: { in: UNSETTLED } },
+  });
+  if (waiting === 0) await enqueueClassification(db, attachment.petitionId);
+  return true;
+}
+
+/** What was read follows what the petition already says (a photo's caption), within one petition's length. */
+function joinText(before: string, added: string): string {
+  const joined = before.trim() ? `${before}\n${added}` : added;
+  const chars = Array.from(joined);
+  return chars.length > MAX_PETITION_CHARS ? chars.slice(0, MAX_PETITION_CHARS).join('') : joined;
+}
+
+/** The review the conversation holds, taken out of it (the step ends whatever the answer). */
+function takeReview(turn: Turn): Review | undefined {
+  const data = turn.conversation.data as { mediaReview?: Review };
+  const review = data.mediaReview;
+  delete data.mediaReview;
+  turn.conversation.state = 'idle';
+  return review;
 }
 
 /**
  * The voter's answer in the review step: confirm, keep the file only, or a typed correction.
- * Returns false for anything else (the step is left and the input handled as usual).
+ * Returns false for anything else, leaving the step as it is (see leaveMediaReview).
  */
 export async function answerMediaReview(turn: Turn, queue: JobQueue | undefined): Promise<boolean> {
-  const data = turn.conversation.data as { mediaReview?: Review };
-  const review = data.mediaReview;
   const { event } = turn;
   const choice = event.kind === 'choice' ? event.choiceId : undefined;
   const typed = event.kind === 'text' && !event.text.startsWith('/') ? normalizeText(event.text) : '';
-  delete data.mediaReview;
-  turn.conversation.state = 'idle';
+  const review = (turn.conversation.data as { mediaReview?: Review }).mediaReview;
   if (!review || (!typed && choice !== 'media:confirm' && choice !== 'media:keep')) return false;
+  takeReview(turn);
   const attachment = await turn.tx.attachment.findUnique({
     where: { id: review.attachmentId },
     include: { petition: { select: { trackingCode: true } } },
@@ -248,19 +326,67 @@ export async function answerMediaReview(turn: Turn, queue: JobQueue | undefined)
   if (!attachment) return false;
   const code = attachment.petition.trackingCode;
   if (choice === 'media:keep') {
-    await setStatus(turn.tx, attachment.id, 'media_only');
-    turn.reply(mediaMsg.kept(code, attachment.kind));
-    return true;
+    const kept = await settle(turn.tx, attachment.id, 'media_only');
+    turn.reply(kept ? mediaMsg.kept(code, attachment.kind) : mediaMsg.keptAsRead(code, attachment.kind));
+  } else {
+    const text = typed || attachment.readText || '';
+    const taken = await settle(turn.tx, attachment.id, typed ? 'corrected' : 'confirmed', text);
+    if (!taken) turn.reply(mediaMsg.keptAsRead(code, attachment.kind));
+    else turn.reply(typed ? mediaMsg.corrected(code) : mediaMsg.confirmed(code));
   }
-  const text = typed || attachment.readText || '';
-  await turn.tx.petition.update({
-    where: { id: review.petitionId },
-    data: { text, textNormalized: normalizeText(text), status: 'received' },
-  });
-  await setStatus(turn.tx, attachment.id, typed ? 'corrected' : 'confirmed');
-  turn.afterCommit(() => queue?.kick('classify'));
-  turn.reply(typed ? mediaMsg.corrected(code) : mediaMsg.confirmed(code));
+  turn.afterCommit(() => queue?.kick(CLASSIFY_JOB));
   return true;
+}
+
+/**
+ * The voter sent something else than an answer: what was read becomes the petition's text as
+ * it is and the step ends. Returns the line that tells the voter so, to lead the next reply.
+ */
+export async function leaveMediaReview(turn: Turn, queue: JobQueue | undefined): Promise<string | undefined> {
+  const review = takeReview(turn);
+  if (!review) return undefined;
+  const attachment = await turn.tx.attachment.findUnique({
+    where: { id: review.attachmentId },
+    include: { petition: { select: { trackingCode: true } } },
+  });
+  if (!attachment?.readText || !(await settle(turn.tx, attachment.id, 'unconfirmed', attachment.readText))) {
+    return undefined;
+  }
+  turn.afterCommit(() => queue?.kick(CLASSIFY_JOB));
+  return mediaMsg.keptAsRead(attachment.petition.trackingCode, attachment.kind);
+}
+
+/** The review's time is over: the text read is the petition's, and the voter's step ends quietly. */
+async function settleAfterTimeout(deps: MediaDeps, payload: ReadPayload): Promise<void> {
+  const { db } = deps;
+  const attachment = await db.attachment.findUnique({ where: { id: payload.attachmentId } });
+  if (attachment?.readStatus !== 'read' || !attachment.readText) return;
+  const readText = attachment.readText;
+  const settled = await transaction(db, (tx) => settle(tx, attachment.id, 'unconfirmed', readText));
+  if (!settled) return;
+  await endOfferedReview(db, payload);
+  deps.queue.kick(CLASSIFY_JOB);
+}
+
+/** Takes the conversation out of the review step of this file, if it is still in it and nobody changed it meanwhile. */
+async function endOfferedReview(db: Db, payload: ReadPayload): Promise<void> {
+  const conversation = await db.conversation.findUnique({
+    where: { channel_channelUserId: { channel: payload.channel, channelUserId: payload.userId } },
+  });
+  if (conversation?.state !== REVIEW_STATE) return;
+  const {
+    mediaReview,
+    choices: _offered,
+    ...data
+  } = JSON.parse(conversation.data) as {
+    mediaReview?: Review;
+    choices?: Choice[];
+  };
+  if (mediaReview?.attachmentId !== payload.attachmentId) return;
+  await db.conversation.updateMany({
+    where: { id: conversation.id, updatedAt: conversation.updatedAt },
+    data: { state: 'idle', data: JSON.stringify(data) },
+  });
 }
 
 function mimeOf(fileName: string): string {

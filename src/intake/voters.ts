@@ -1,7 +1,6 @@
 // The one writer of the Voter table: consent, the optional name and ward, withdrawal and the
 // retention sweep all change voter records here, so what a voter record may hold, and when it
 // loses it, is read in one place.
-import { NOTICE_VERSION } from '../core/messages.ts';
 import type { VoterRecord } from '../core/types.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { execute, queryRows } from '../db/sql.ts';
@@ -15,14 +14,15 @@ export interface VoterKey {
 }
 
 /**
- * Records the voter's consent under the current privacy notice, creating the record on first
- * consent; choosing anonymity withdraws a name, ward and phone given earlier.
+ * Records the voter's consent under the privacy notice shown (`notice`, its version), creating
+ * the record on first consent; choosing anonymity withdraws a name, ward and phone given earlier.
  */
 export async function saveConsent(
   tx: Tx,
   who: VoterKey,
   consent: 'agreed' | 'anonymous',
   now: Date,
+  notice: string,
 ): Promise<VoterRecord> {
   const { channel, userId, chatId } = who;
   const withdrawName =
@@ -31,7 +31,7 @@ export async function saveConsent(
     tx,
     Prisma.sql`
       INSERT INTO "Voter" ("channel", "channelUserId", "chatId", "consent", "consentAt", "consentNotice", "createdAt", "updatedAt")
-      VALUES (${channel}, ${userId}, ${chatId}, ${consent}, ${now}, ${NOTICE_VERSION}, ${now}, ${now})
+      VALUES (${channel}, ${userId}, ${chatId}, ${consent}, ${now}, ${notice}, ${now}, ${now})
       ON CONFLICT ("channel", "channelUserId") DO UPDATE SET "chatId" = excluded."chatId", "consent" = excluded."consent",
         "consentAt" = excluded."consentAt", "consentNotice" = excluded."consentNotice", "updatedAt" = excluded."updatedAt"${withdrawName}
       RETURNING "id", "consent", "ward"`,

@@ -7,6 +7,7 @@ import type { JobQueue } from '../jobs/queue.ts';
 import { findMeetingByCode } from '../meetings/service.ts';
 import { actorOf, rolesWith } from '../staff/access.ts';
 import { minutesMsg } from './messages.ts';
+import { photoEntry, photoEntryClaim } from './photo.ts';
 
 export interface QuickEntry {
   code: string;
@@ -38,6 +39,10 @@ export function minutesFeature(queue?: JobQueue): Feature {
         run: (turn, args) => quickEntry(turn, args, queue),
       },
     ],
+    notes: [{ roles: rolesWith('petitions'), text: minutesMsg.photoEntryNote() }],
+    // A photo captioned `/ghi CODE` is a paper petition handed in at that meeting.
+    claims: photoEntryClaim,
+    onInput: (turn) => photoEntry(turn, queue),
   };
 }
 

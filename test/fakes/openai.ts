@@ -32,6 +32,16 @@ export interface ReceivedTranscription {
 /** What the fake's speech endpoint answers: a transcript or an HTTP error. */
 export type TranscriptionReply = { kind: 'text'; text: string } | { kind: 'status'; status: number };
 
+/** A vision request as received: the model and the image of its data URL (type and size only). */
+export interface ReceivedImage {
+  model: string;
+  mimeType: string;
+  bytes: number;
+}
+
+/** What the fake's vision model answers for an image: what it read, or an HTTP error. */
+export type ImageReply = { kind: 'read'; isDocument: boolean; text: string } | { kind: 'status'; status: number };
+
 /**
  * How the server differs, as its documentation says: the parameters it answers 400 to (with
  * that server's own error message), and a context window it cuts prompts to without telling.
@@ -97,6 +107,10 @@ export interface FakeOpenAI {
   transcriptions: ReceivedTranscription[];
   /** Replaces how the speech endpoint answers (default: "Xin chào"). */
   transcribe(reply: (request: ReceivedTranscription) => TranscriptionReply): void;
+  /** Chat requests carrying an image (kept apart from `requests`). */
+  images: ReceivedImage[];
+  /** Replaces how a request carrying an image is answered (default: not a document). */
+  readImage(reply: (request: ReceivedImage) => ImageReply): void;
   /** Replaces how the next requests are answered. */
   respond(responder: Responder): void;
   close(): Promise<void>;
@@ -189,6 +203,32 @@ function parseTranscription(body: Buffer, contentType: string): ReceivedTranscri
   return { model: fields.model ?? '', language: fields.language ?? '', fileName, fileBytes };
 }
 
+/** The image a chat request carries (the first image_url part of its messages), if any. */
+function imageIn(json: ReceivedRequest['json']): ReceivedImage | undefined {
+  const part = (json.messages ?? []).flatMap((m) => partsOf(m.content)).find((p) => p.type === 'image_url');
+  if (!part || part.type !== 'image_url') return undefined;
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(part.image_url.url);
+  return {
+    model: json.model ?? '',
+    mimeType: match?.[1] ?? '',
+    bytes: match ? Buffer.from(match[2]!, 'base64').length : 0,
+  };
+}
+
+/** A chat completion whose answer is the vision model's JSON. */
+function imageAnswer(res: ServerResponse, reply: ImageReply, model: string): void {
+  if (reply.kind === 'status') return send(res, reply.status, { error: { message: `fake ${reply.status}` } });
+  const content = JSON.stringify({ is_document: reply.isDocument, text: reply.text });
+  send(res, 200, {
+    id: 'chatcmpl-fake-image',
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content, refusal: null } }],
+    usage: { prompt_tokens: 800, completion_tokens: tokens(content), total_tokens: 800 + tokens(content) },
+  });
+}
+
 // Roughly one token per four characters: enough to compare batched and naive costs.
 const tokens = (text: string) => Math.ceil(text.length / 4);
 
@@ -211,6 +251,8 @@ export async function startFakeOpenAI(
   const requests: ReceivedRequest[] = [];
   const transcriptions: ReceivedTranscription[] = [];
   let transcriber = (_request: ReceivedTranscription): TranscriptionReply => ({ kind: 'text', text: 'Xin chào' });
+  const images: ReceivedImage[] = [];
+  let imageReader = (_request: ReceivedImage): ImageReply => ({ kind: 'read', isDocument: false, text: '' });
   const timers = new Set<NodeJS.Timeout>();
   const server: Server = createServer(async (req, res) => {
     if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') {
@@ -234,6 +276,11 @@ export async function startFakeOpenAI(
     } catch {
       send(res, 400, { error: { message: 'bad json' } });
       return;
+    }
+    const image = imageIn(json);
+    if (image) {
+      images.push(image);
+      return imageAnswer(res, imageReader(image), image.model);
     }
     const request: ReceivedRequest = { path: req.url, body, json };
     requests.push(request);
@@ -291,6 +338,10 @@ export async function startFakeOpenAI(
     transcriptions,
     transcribe(next) {
       transcriber = next;
+    },
+    images,
+    readImage(next) {
+      imageReader = next;
     },
     respond(next) {
       responder = next;
