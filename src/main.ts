@@ -77,14 +77,10 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const queue = new JobQueue(db, log, options.jobPollMs);
   registerClassificationJobs(queue, db, config, log);
   const digests = createDigests({ db, config, log, outbox, queue });
+  const telegramUsername = () => (telegram?.bot.isInited() ? telegram.bot.botInfo.username : undefined);
   const core = new Core({ db, config, log, outbox })
     .use(intakeFeature(queue))
-    .use(
-      staffFeature({
-        outbox,
-        botUsername: () => (telegram?.bot.isInited() ? telegram.bot.botInfo.username : undefined),
-      }),
-    )
+    .use(staffFeature({ outbox, botUsername: telegramUsername }))
     .use(statsFeature({ db, config, log, outbox, queue }))
     .use(digests.feature)
     .use(minutesFeature(queue))
@@ -107,7 +103,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const ops = await startOps({ db, config, log, queue });
   const http = createHttpApp(db, log, webhooks, (app) => {
     ops(app);
-    mountWorkspace(app, { db, config, log, outbox, queue, fetchers });
+    mountWorkspace(app, { db, config, log, outbox, queue, fetchers, botUsername: telegramUsername });
     mountApi(app, { db, config, log });
     mountFileLinks(app, db);
   });

@@ -2,6 +2,7 @@
 // Stored like an imported item (channel `meeting`, legal basis the minutes), so a later
 // import of the same minutes recognises it instead of adding it again.
 import type { Feature, Turn } from '../core/types.ts';
+import type { Tx } from '../db/client.ts';
 import { MAX_PETITION_CHARS, storePetition } from '../intake/petitions.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import { findMeetingByCode } from '../meetings/service.ts';
@@ -52,7 +53,36 @@ async function quickEntry(turn: Turn, args: string, queue?: JobQueue): Promise<v
   if (entry.text.length > MAX_PETITION_CHARS) return turn.reply(minutesMsg.tooLong(MAX_PETITION_CHARS));
   const meeting = await findMeetingByCode(turn.tx, entry.code);
   if (!meeting) return turn.reply(minutesMsg.unknownMeeting(entry.code));
-  const stored = await storePetition(turn.tx, {
+  const stored = await storeSpokenPetition(
+    turn.tx,
+    meeting,
+    { ...entry, voters: 1 },
+    { now: turn.now, timeZone: turn.config.TZ, actor: actorOf(turn) },
+  );
+  turn.afterCommit(() => queue?.kick('classify'));
+  turn.reply(minutesMsg.quickEntryStored(stored.trackingCode, meeting.code));
+}
+
+/** One petition spoken at a meeting, as staff type it (in chat or the workspace). */
+export interface SpokenPetition {
+  speaker: string | null;
+  area: string | null;
+  text: string;
+  /** voters who raised it (at least 1) */
+  voters: number;
+}
+
+/**
+ * Stores a petition entered by staff for a meeting, as an imported item is (channel `meeting`,
+ * legal basis the minutes), so a later import of the same minutes recognises it.
+ */
+export async function storeSpokenPetition(
+  tx: Tx,
+  meeting: { id: number; ward: string | null },
+  entry: SpokenPetition,
+  context: { now: Date; timeZone: string; actor: string },
+): Promise<{ id: number; trackingCode: string }> {
+  return storePetition(tx, {
     channel: 'meeting',
     voterId: null,
     anonymous: false,
@@ -60,11 +90,13 @@ async function quickEntry(turn: Turn, args: string, queue?: JobQueue): Promise<v
     ward: meeting.ward,
     text: entry.text,
     media: [],
-    now: turn.now,
-    timeZone: turn.config.TZ,
-    actor: actorOf(turn),
-    minutes: { speaker: entry.speaker, speakerArea: entry.area, voters: 1, sourceFile: null, sourcePosition: null },
+    ...context,
+    minutes: {
+      speaker: entry.speaker,
+      speakerArea: entry.area,
+      voters: entry.voters,
+      sourceFile: null,
+      sourcePosition: null,
+    },
   });
-  turn.afterCommit(() => queue?.kick('classify'));
-  turn.reply(minutesMsg.quickEntryStored(stored.trackingCode, meeting.code));
 }

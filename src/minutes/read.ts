@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
+import { documentText } from '../followup/extract.ts';
 
 /** A paragraph of running text; `heading` when the document styles it as one (or it is all bold). */
 export interface Paragraph {
@@ -34,6 +35,8 @@ export async function readSource(content: Buffer, fileName: string): Promise<Blo
   if (ext === '.docx') return readDocx(content);
   if (ext === '.xlsx') return readXlsx(content);
   if (ext === '.csv') return readCsv(content.toString('utf8'));
+  // A PDF with a text layer reads as plain text, a line a paragraph.
+  if (ext === '.pdf') return readText(await documentText(fileName, content));
   if (ext === '.doc' || ext === '.xls')
     throw new SourceError(`Định dạng ${ext} cũ chưa hỗ trợ: lưu lại thành ${ext}x.`);
   return readText(content.toString('utf8'));

@@ -94,7 +94,8 @@ function firstIssue(input: MeetingInput, timeZone: string): string | null {
   return `${String(issue.path[0] ?? '')}: ${issue.message}`;
 }
 
-async function snapshot(tx: Tx, code: string) {
+/** A meeting as the audit log records it before and after a change (its deputies by name). */
+export async function meetingSnapshot(tx: Tx, code: string) {
   const meeting = await tx.meeting.findUnique({
     where: { code },
     include: { deputies: { include: { deputy: true } } },
@@ -122,7 +123,7 @@ async function createMeeting(turn: Turn, args: string): Promise<void> {
     action: 'meeting.create',
     entity: 'Meeting',
     entityId: meeting.code,
-    after: await snapshot(turn.tx, meeting.code),
+    after: await meetingSnapshot(turn.tx, meeting.code),
   });
   turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, true));
 }
@@ -146,7 +147,7 @@ async function editMeeting(turn: Turn, args: string): Promise<void> {
   const text = normalizeText(args);
   const code = text.split(/\s+/)[0] ?? '';
   const rest = text.slice(code.length);
-  const before = CODE_PATTERN.test(code) ? await snapshot(turn.tx, normalizeCode(code)) : null;
+  const before = CODE_PATTERN.test(code) ? await meetingSnapshot(turn.tx, normalizeCode(code)) : null;
   if (!code) return turn.reply(staffMsg.editUsage());
   if (!before) return turn.reply(staffMsg.meetingUnknown(code));
   const input: MeetingInput = {
@@ -183,9 +184,38 @@ async function editMeeting(turn: Turn, args: string): Promise<void> {
     entity: 'Meeting',
     entityId: meeting.code,
     before,
-    after: await snapshot(turn.tx, meeting.code),
+    after: await meetingSnapshot(turn.tx, meeting.code),
   });
   turn.reply(staffMsg.meetingSaved(meeting.code, meeting.title, false));
+}
+
+/** What setting a meeting's status did: changed it, found it already so, or refused (opening a cancelled one). */
+export type StatusChange = 'changed' | 'same' | 'refused';
+
+/**
+ * Sets a meeting's status as /mohop, /donghop and /huyhop do: a cancelled meeting is not
+ * opened; a cancellation tells the waiting voters and attending deputies once; each change is audited.
+ */
+export async function setMeetingStatus(
+  tx: Tx,
+  meeting: { id: number; code: string; title: string; startsAt: Date; place: string; status: string },
+  status: 'open' | 'closed' | 'cancelled',
+  actor: string,
+  timeZone: string,
+): Promise<StatusChange> {
+  if (status === 'open' && meeting.status === 'cancelled') return 'refused';
+  if (meeting.status === status) return 'same';
+  await tx.meeting.update({ where: { id: meeting.id }, data: { status } });
+  if (status === 'cancelled') await notifyMeetingChange(tx, meeting, 'cancelled', timeZone);
+  await audit(tx, {
+    actor,
+    action: `meeting.${status}`,
+    entity: 'Meeting',
+    entityId: meeting.code,
+    before: { status: meeting.status },
+    after: { status },
+  });
+  return 'changed';
 }
 
 function meetingStatusCommand(
@@ -198,21 +228,9 @@ function meetingStatusCommand(
     if (!code) return turn.reply(staffMsg.meetingCodeUsage(command));
     const meeting = CODE_PATTERN.test(code) ? await turn.tx.meeting.findUnique({ where: { code } }) : null;
     if (!meeting) return turn.reply(staffMsg.meetingUnknown(code));
-    if (status === 'open' && meeting.status === 'cancelled') return turn.reply(staffMsg.meetingCancelledNoOpen(code));
-    if (meeting.status !== status) {
-      await turn.tx.meeting.update({ where: { id: meeting.id }, data: { status } });
-      if (status === 'cancelled') await notifyMeetingChange(turn.tx, meeting, 'cancelled', turn.config.TZ);
-      await audit(turn.tx, {
-        actor: actorOf(turn),
-        action: `meeting.${status}`,
-        entity: 'Meeting',
-        entityId: code,
-        before: { status: meeting.status },
-        after: { status },
-      });
-    } else if (status !== 'open') {
-      return turn.reply(staffMsg.meetingStatusSame(code, status));
-    }
+    const change = await setMeetingStatus(turn.tx, meeting, status, actorOf(turn), turn.config.TZ);
+    if (change === 'refused') return turn.reply(staffMsg.meetingCancelledNoOpen(code));
+    if (change === 'same' && status !== 'open') return turn.reply(staffMsg.meetingStatusSame(code, status));
     if (status !== 'open') return turn.reply(staffMsg.meetingStatusSet(code, status));
     // Telegram voters scan a deep link; without Telegram the QR carries the code to type.
     const username = botUsername();

@@ -14,6 +14,7 @@ import { loadPrompt, renderPrompt } from '../llm/prompts.ts';
 import type { Logger } from '../log.ts';
 import { taxonomyLabels, type Labels } from '../classify/labels.ts';
 import { PERIOD_NAMES } from './period.ts';
+import type { StatsScope } from './scope.ts';
 import { runTool, toolsFor } from './tools.ts';
 
 const MAX_ROUNDS = 5;
@@ -29,6 +30,8 @@ export interface Question {
   text: string;
   role: Role;
   now: Date;
+  /** A deputy's scope: every figure the tools return stays within it. */
+  scope?: StatsScope;
 }
 
 /** Which commands answer a question, for deployments without an LLM. */
@@ -84,8 +87,8 @@ export async function answerQuestion(deps: AssistantDeps, question: Question): P
   const labels = taxonomyLabels(config.TAXONOMY);
   const tools = toolsFor(question.role);
   const personalNames = new Set<string>();
-  const { role, now } = question;
-  const context = { db: deps.db, labels, role, now, timeZone: config.TZ, wards: config.WARDS, personalNames };
+  const { role, now, scope } = question;
+  const context = { db: deps.db, labels, role, now, timeZone: config.TZ, wards: config.WARDS, personalNames, scope };
   const messages: ModelMessage[] = [
     { role: 'system', content: systemPrompt(labels, question.role, question.now, config.TZ) },
     { role: 'user', content: question.text },

@@ -10,19 +10,17 @@ import { resolveRole } from '../core/roles.ts';
 import { normalizeText } from '../core/text.ts';
 import type { Channel, OutgoingMessage } from '../core/types.ts';
 import type { Db } from '../db/client.ts';
-import { addIsoDays, startOfLocalDay } from '../digests/calendar.ts';
-import { deadlineStatus, NOT_FORWARDED } from '../digests/deadlines.ts';
 import { enqueueJob, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { can, rolesWith } from '../staff/access.ts';
 import { answerQuestion, suggestCommands } from './assistant.ts';
-import { allOf, parseStatsArgs, receivedIn, resolveFilter, statusIn, type StatsWhere } from './filters.ts';
+import { parseStatsArgs } from './filters.ts';
 import { taxonomyLabels } from '../classify/labels.ts';
-import { addDays, dayPeriod, zonedYmd } from './period.ts';
-import { breakdown, countPetitions, overdueAnswers, perDay, summary } from './queries.ts';
+import { breakdown, countPetitions, perDay } from './queries.ts';
+import { chartPeriod, scopedFilter, statsFigures, type SessionDeadlines } from './report.ts';
+import { chatStatsScope } from './scope.ts';
 
 export const QUESTION_JOB = 'assistant.question';
-const DAILY_DEFAULT_DAYS = 30;
 const MAX_QUESTION_CHARS = 1000;
 /** Questions answered at once. */
 const QUESTION_CONCURRENCY = 3;
@@ -44,36 +42,34 @@ interface QuestionPayload {
   question: string;
 }
 
+/** The asker's filter from "/thongke" arguments, within their scope; null when told what was not understood. */
 async function filterFromArgs(turn: Turn, args: string) {
   const { spec, unknown } = parseStatsArgs(args, turn.now, turn.config.TZ);
   if (unknown.length) {
     turn.reply(staffMsg.statsUnknown(unknown));
     return null;
   }
-  const labels = taxonomyLabels(turn.config.TAXONOMY);
-  return { spec, labels, filter: await resolveFilter(turn.tx, spec, labels, turn.config.WARDS) };
+  return { spec, scope: await chatStatsScope(turn.tx, turn.role, turn.event.channel, turn.event.userId) };
 }
 
 async function stats(turn: Turn, args: string): Promise<void> {
   const parsed = await filterFromArgs(turn, args);
   if (!parsed) return;
-  const { filter, labels } = parsed;
-  const text = staffMsg.stats(filter.parts, await summary(turn.tx, filter.where, labels), filter.problems);
-  const overdue = followupStaffMsg.overdue(await overdueAnswers(turn.tx, filter.where, turn.now));
-  turn.reply([text, overdue, ...(await deadlineLines(turn, filter.where))].join('\n'));
+  const { filter, summary, overdue, deadlines } = await statsFigures(
+    turn.tx,
+    turn.config,
+    parsed.spec,
+    turn.now,
+    parsed.scope,
+  );
+  const text = staffMsg.stats(filter.parts, summary, filter.problems);
+  turn.reply([text, followupStaffMsg.overdue(overdue), ...deadlineLines(deadlines)].join('\n'));
 }
 
 /** The session deadline the office works toward, and how many petitions missed the last one. */
-async function deadlineLines(turn: Turn, where: StatsWhere): Promise<string[]> {
-  const status = deadlineStatus(turn.config, turn.now);
-  if (!status.configured) return [];
+function deadlineLines({ status, late }: SessionDeadlines): string[] {
   const lines: string[] = [];
-  const passed = [status.after, status.before].find((d) => d?.passed);
-  if (passed) {
-    const dueBy = startOfLocalDay(addIsoDays(passed.day, 1), turn.config.TZ);
-    const late = await countPetitions(turn.tx, allOf(where, statusIn(NOT_FORWARDED), receivedIn(undefined, dueBy)));
-    if (late > 0) lines.push(digestMsg.late(late));
-  }
+  if (late > 0) lines.push(digestMsg.late(late));
   if (status.next) lines.push(digestMsg.nextDeadline(status.next.kind, status.next.day, status.next.daysLeft));
   return lines;
 }
@@ -85,7 +81,9 @@ function photo(name: string, caption: string, png: Buffer): OutgoingMessage {
 async function charts(turn: Turn, args: string): Promise<void> {
   const parsed = await filterFromArgs(turn, args);
   if (!parsed) return;
-  const { spec, filter, labels } = parsed;
+  const { spec } = parsed;
+  const labels = taxonomyLabels(turn.config.TAXONOMY);
+  const filter = await scopedFilter(turn.tx, spec, labels, turn.config.WARDS, parsed.scope);
   const scope = filter.parts.join('; ') || staffMsg.scopeAll();
   if ((await countPetitions(turn.tx, filter.where)) === 0) return turn.reply(staffMsg.chartsNone(scope));
   // vega takes a while to load: only a chart request pays for it.
@@ -98,8 +96,7 @@ async function charts(turn: Turn, args: string): Promise<void> {
   );
   // A line needs a period: without one, the last 30 days.
   const tz = turn.config.TZ;
-  const period =
-    spec.period ?? dayPeriod(addDays(zonedYmd(turn.now, tz), 1 - DAILY_DEFAULT_DAYS), DAILY_DEFAULT_DAYS, tz);
+  const period = chartPeriod(spec.period, turn.now, tz);
   const daily = await perDay(turn.tx, filter.where, period, tz);
   const dailyScope = spec.period ? scope : [period.label, ...filter.parts].join('; ');
   turn.reply(
@@ -125,7 +122,8 @@ export function statsFeature(options: StatsFeatureOptions): Feature {
     let text: string;
     if (!can(role, 'assistant')) text = staffMsg.notAllowed();
     else {
-      text = await answerQuestion({ db, config, log }, { text: payload.question, role, now: new Date() }).catch(
+      const scope = await chatStatsScope(db, role, payload.channel, payload.userId);
+      text = await answerQuestion({ db, config, log }, { text: payload.question, role, now: new Date(), scope }).catch(
         (error: unknown) => {
           log.error({ err: error }, 'assistant question failed');
           return staffMsg.answerFailed();

@@ -150,7 +150,8 @@ export async function resolveFilter(
   return { where: and.length ? allOf(...and) : EVERYTHING, parts, problems };
 }
 
-function inMeetings(ids: number[]): StatsWhere {
+/** Petitions of these meetings. */
+export function inMeetings(ids: number[]): StatsWhere {
   return { petition: { meetingId: { in: ids } }, tally: { meetingId: { in: ids } } };
 }
 

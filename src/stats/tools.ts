@@ -7,10 +7,12 @@ import { formatDateTime } from '../core/time.ts';
 import type { Db, Tx } from '../db/client.ts';
 import { can, type Permission } from '../staff/access.ts';
 import { findSchedule } from '../staff/schedule.ts';
-import { resolveFilter, type FilterSpec } from './filters.ts';
+import type { FilterSpec } from './filters.ts';
 import type { Labels } from '../classify/labels.ts';
 import { namedPeriod, PERIOD_NAMES, rangePeriod, type Period } from './period.ts';
 import { breakdown, countPetitions, listPetitions, meetingsAbove } from './queries.ts';
+import { scopedFilter } from './report.ts';
+import type { StatsScope } from './scope.ts';
 
 export interface ToolContext {
   db: Db | Tx;
@@ -22,6 +24,8 @@ export interface ToolContext {
   wards?: string[];
   /** Filled by the tools: names of the voters whose petitions a result shows, for the gateway to remove. */
   personalNames?: Set<string>;
+  /** A deputy's scope, applied to every filter (staff and admins: none). */
+  scope?: StatsScope;
 }
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -73,7 +77,7 @@ async function filterOf(args: FilterArgs, ctx: ToolContext) {
     field: args.field,
     status: args.status,
   };
-  const resolved = await resolveFilter(ctx.db, spec, ctx.labels, ctx.wards);
+  const resolved = await scopedFilter(ctx.db, spec, ctx.labels, ctx.wards ?? [], ctx.scope);
   return { ...resolved, scope: { criteria: resolved.parts, not_found: resolved.problems } };
 }
 

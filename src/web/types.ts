@@ -31,6 +31,8 @@ export interface WebDeps {
   queue: JobQueue;
   /** Platform file APIs, for attachments shown in the workspace (never a platform URL to the browser). */
   fetchers: Partial<Record<Channel, FileFetcher>>;
+  /** The Telegram bot's username once known (meeting QR codes carry its deep link). */
+  botUsername?: () => string | undefined;
 }
 
 export interface WebEnv {
