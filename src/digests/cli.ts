@@ -12,7 +12,7 @@ import { createLogger } from '../log.ts';
 import { exportPetitions, EXPORT_FORMATS, type ExportFormat } from '../reports/export.ts';
 import { buildReport, REPORT_FORMATS, type ReportFormat } from '../reports/index.ts';
 import { dayRange, parseIsoDay } from './calendar.ts';
-import { confirmGroup, groupPetitions, mergeGroups, splitGroup } from './grouping.ts';
+import { confirmGroup, groupPetitions, mergeGroups, movePetitions, renameGroup, splitGroup } from './grouping.ts';
 import { previewDigest, queueDigestNow } from './preview.ts';
 
 function cliActor(): string {
@@ -192,5 +192,22 @@ export function registerDigestCommands(program: Command): void {
     .action(async (id: string, codes: string[], options: { title?: string }) => {
       const created = await withDb((db) => splitGroup(db, positiveInt(id), codes, cliActor(), options.title));
       console.log(`Đã tách ${codes.length} ý kiến sang nhóm mới #${created}.`);
+    });
+  group
+    .command('rename <id> <title>')
+    .description('đặt lại tên chủ đề của một nhóm')
+    .action(async (id: string, title: string) => {
+      await withDb((db) => renameGroup(db, positiveInt(id), title, cliActor()));
+      console.log(`Đã đổi tên nhóm #${id}.`);
+    });
+  group
+    .command('move <source> <target> <codes...>')
+    .description('chuyển các ý kiến (mã KN-...) từ nhóm nguồn sang nhóm đích')
+    .action(async (source: string, target: string, codes: string[]) => {
+      const result = await withDb((db) =>
+        movePetitions(db, positiveInt(source), codes, positiveInt(target), cliActor()),
+      );
+      const removed = result.sourceRemoved ? ` Nhóm #${source} không còn ý kiến nào nên đã được xóa.` : '';
+      console.log(`Đã chuyển ${result.moved} ý kiến sang nhóm #${target}.${removed}`);
     });
 }

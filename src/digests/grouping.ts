@@ -5,6 +5,7 @@
 // Petition.groupId. Staff may confirm, split or merge groups; automatic runs never touch
 // a confirmed group's membership and never move a petition that already has a group.
 import { z } from 'zod';
+import { NOT_PETITION } from '../classify/review.ts';
 import type { Config } from '../config/index.ts';
 import { excerpt } from '../core/messages.ts';
 import type { Db } from '../db/client.ts';
@@ -13,6 +14,7 @@ import { extractJson } from '../llm/json.ts';
 import { loadPrompt } from '../llm/prompts.ts';
 import { estimateTokens, packByTokens } from '../llm/tokens.ts';
 import type { Logger } from '../log.ts';
+import { audit } from '../staff/access.ts';
 import { clusterBySimilarity, DEFAULT_THRESHOLD } from './similarity.ts';
 import { transaction } from '../db/sql.ts';
 
@@ -194,12 +196,6 @@ async function storeNewGroups(db: Db, groups: ProposedGroup[], petitions: GroupC
   return { created, joined: 0 };
 }
 
-async function audit(db: Db, actor: string, action: string, entityId: number, after: unknown): Promise<void> {
-  await db.auditLog.create({
-    data: { actor, action, entity: 'PetitionGroup', entityId: String(entityId), after: JSON.stringify(after) },
-  });
-}
-
 export class GroupingError extends Error {}
 
 /** Staff confirm a group: automatic runs no longer change its members. */
@@ -210,7 +206,13 @@ export async function confirmGroup(db: Db, groupId: number, actor: string, title
     where: { id: groupId },
     data: { confirmed: true, title: title?.trim() || group.title },
   });
-  await audit(db, actor, 'group.confirm', groupId, { title: title ?? group.title });
+  await audit(db, {
+    actor,
+    action: 'group.confirm',
+    entity: 'PetitionGroup',
+    entityId: groupId,
+    after: { title: title ?? group.title },
+  });
 }
 
 /** Moves every petition of the source groups into the target and removes the emptied groups. */
@@ -223,14 +225,12 @@ export async function mergeGroups(db: Db, targetId: number, sourceIds: number[],
     const moved = await tx.petition.updateMany({ where: { groupId: { in: sources } }, data: { groupId: targetId } });
     await tx.petitionGroup.deleteMany({ where: { id: { in: sources } } });
     await tx.petitionGroup.update({ where: { id: targetId }, data: { confirmed: true } });
-    await tx.auditLog.create({
-      data: {
-        actor,
-        action: 'group.merge',
-        entity: 'PetitionGroup',
-        entityId: String(targetId),
-        after: JSON.stringify({ merged: sources, moved: moved.count }),
-      },
+    await audit(tx, {
+      actor,
+      action: 'group.merge',
+      entity: 'PetitionGroup',
+      entityId: targetId,
+      after: { merged: sources, moved: moved.count },
     });
     return moved.count;
   });
@@ -256,15 +256,131 @@ export async function splitGroup(
     });
     await tx.petition.updateMany({ where: { id: { in: petitions.map((p) => p.id) } }, data: { groupId: group.id } });
     await tx.petitionGroup.update({ where: { id: groupId }, data: { confirmed: true } });
-    await tx.auditLog.create({
-      data: {
-        actor,
-        action: 'group.split',
-        entity: 'PetitionGroup',
-        entityId: String(groupId),
-        after: JSON.stringify({ newGroup: group.id, moved: codes }),
-      },
+    await audit(tx, {
+      actor,
+      action: 'group.split',
+      entity: 'PetitionGroup',
+      entityId: groupId,
+      after: { newGroup: group.id, moved: codes },
     });
     return group.id;
   });
+}
+
+/** Gives a group a new title; its members and confirmation stay as they are. */
+export async function renameGroup(db: Db, groupId: number, title: string, actor: string): Promise<void> {
+  const wanted = excerpt(title.replace(/\s+/g, ' ').trim(), TITLE_MAX);
+  if (!wanted) throw new GroupingError('Tên chủ đề không được để trống.');
+  await transaction(db, async (tx) => {
+    const group = await tx.petitionGroup.findUnique({ where: { id: groupId } });
+    if (!group) throw new GroupingError(`Không có nhóm số ${groupId}.`);
+    await tx.petitionGroup.update({ where: { id: groupId }, data: { title: wanted } });
+    await audit(tx, {
+      actor,
+      action: 'group.rename',
+      entity: 'PetitionGroup',
+      entityId: groupId,
+      before: { title: group.title },
+      after: { title: wanted },
+    });
+  });
+}
+
+export interface MoveResult {
+  moved: number;
+  /** The source group was emptied and removed. */
+  sourceRemoved: boolean;
+}
+
+/**
+ * Moves the named petitions (tracking codes) of one group into another. Both groups become
+ * confirmed, so an automatic run does not undo the move; an emptied source group is removed.
+ */
+export async function movePetitions(
+  db: Db,
+  sourceId: number,
+  trackingCodes: string[],
+  targetId: number,
+  actor: string,
+): Promise<MoveResult> {
+  if (sourceId === targetId) throw new GroupingError('Nhóm đích phải khác nhóm hiện tại.');
+  return transaction(db, async (tx) => {
+    const found = await tx.petitionGroup.findMany({ where: { id: { in: [sourceId, targetId] } } });
+    const missing = [sourceId, targetId].find((id) => !found.some((g) => g.id === id));
+    if (missing !== undefined) throw new GroupingError(`Không có nhóm số ${missing}.`);
+    const codes = trackingCodes.map((code) => code.trim().toUpperCase());
+    const moved = await tx.petition.updateMany({
+      where: { groupId: sourceId, trackingCode: { in: codes } },
+      data: { groupId: targetId },
+    });
+    if (moved.count === 0) throw new GroupingError(`Nhóm số ${sourceId} không có ý kiến nào trong danh sách.`);
+    await tx.petitionGroup.update({ where: { id: targetId }, data: { confirmed: true } });
+    const left = await tx.petition.count({ where: { groupId: sourceId } });
+    if (left === 0) await tx.petitionGroup.delete({ where: { id: sourceId } });
+    else await tx.petitionGroup.update({ where: { id: sourceId }, data: { confirmed: true } });
+    await audit(tx, {
+      actor,
+      action: 'group.move',
+      entity: 'PetitionGroup',
+      entityId: sourceId,
+      after: { target: targetId, moved: codes, sourceRemoved: left === 0 },
+    });
+    return { moved: moved.count, sourceRemoved: left === 0 };
+  });
+}
+
+export interface GroupListing {
+  total: number;
+  groups: {
+    id: number;
+    title: string;
+    confirmed: boolean;
+    createdAt: Date;
+    /** Members counted (within the scope, when one is given). */
+    petitions: number;
+    /** The first few members, for quotes. */
+    samples: { text: string; anonymous: boolean }[];
+  }[];
+}
+
+export interface GroupListingOptions {
+  /** Only petitions of these meetings count (a deputy's scope); groups with none are left out. */
+  meetingIds?: number[];
+  skip?: number;
+  take?: number;
+  samples?: number;
+}
+
+/** The members of a group a scoped reader counts: their meetings' petitions, not rejected ones or non-petitions. */
+export function scopedMembers(meetingIds: number[]) {
+  return { meetingId: { in: meetingIds }, status: { notIn: ['rejected', NOT_PETITION] } };
+}
+
+/** Groups with most members first, each with its member count and a few sample texts. */
+export async function listGroups(db: Db, options: GroupListingOptions = {}): Promise<GroupListing> {
+  const members = options.meetingIds ? scopedMembers(options.meetingIds) : undefined;
+  const where = members ? { petitions: { some: members } } : {};
+  const total = await db.petitionGroup.count({ where });
+  const rows = await db.petitionGroup.findMany({
+    where,
+    orderBy: [{ petitions: { _count: 'desc' } }, { id: 'asc' }],
+    skip: options.skip ?? 0,
+    take: options.take ?? 50,
+    include: {
+      _count: { select: { petitions: members ? { where: members } : true } },
+      // A few more than needed: quotes that read the same are shown once.
+      petitions: { where: members, orderBy: { id: 'asc' }, take: (options.samples ?? 2) + 3 },
+    },
+  });
+  return {
+    total,
+    groups: rows.map((row) => ({
+      id: row.id,
+      title: row.title,
+      confirmed: row.confirmed,
+      createdAt: row.createdAt,
+      petitions: row._count.petitions,
+      samples: row.petitions.map((p) => ({ text: p.text, anonymous: p.anonymous })),
+    })),
+  };
 }

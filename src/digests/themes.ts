@@ -30,8 +30,12 @@ export interface Theme {
   quotes: string[];
 }
 
-export function quoteOf(petition: { text: string; anonymous: boolean }): string {
-  const text = petition.anonymous ? redactPersonalData(petition.text) : petition.text.trim();
+/**
+ * A verbatim quote; an anonymous petition's (or, with `redactAll`, any petition's: what a
+ * deputy reads) personal data is removed first.
+ */
+export function quoteOf(petition: { text: string; anonymous: boolean }, redactAll = false): string {
+  const text = petition.anonymous || redactAll ? redactPersonalData(petition.text) : petition.text.trim();
   return excerpt(text.replace(/\s+/g, ' '), QUOTE_CHARS);
 }
 

@@ -27,45 +27,71 @@ async function invite(turn: Turn, args: string): Promise<void> {
     role === 'staff' || role === 'canbo' ? 'staff' : role === 'deputy' || role === 'daibieu' ? 'deputy' : null;
   const deputyName = rest.join(' ');
   if (!wanted || (wanted === 'deputy' && !deputyName)) return turn.reply(staffMsg.inviteUsage());
+  const made = await createInvite(turn.tx, { role: wanted, deputyName, actor: actorOf(turn), now: turn.now });
+  if ('ambiguous' in made) return turn.reply(staffMsg.deputyAmbiguous(made.ambiguous));
+  const { code, deputy, expiresAt, deputyCreated } = made;
+  turn.reply(staffMsg.inviteCreated(code, wanted, deputy?.name ?? null, expiresAt, turn.config.TZ, deputyCreated));
+}
+
+export interface InviteRequest {
+  role: 'staff' | 'deputy';
+  /** For a deputy's invite: the deputy, found by name (without diacritics) or created. */
+  deputyName?: string;
+  actor: string;
+  now: Date;
+}
+
+export interface CreatedInvite {
+  id: number;
+  code: string;
+  expiresAt: Date;
+  deputy: { id: number; name: string } | null;
+  /** The deputy was not known yet and was added. */
+  deputyCreated: boolean;
+}
+
+/** Makes a one-time invite code (valid 7 days), as `/moi` and the workspace do; several deputies may match a name. */
+export async function createInvite(tx: Tx, request: InviteRequest): Promise<CreatedInvite | { ambiguous: string[] }> {
   let deputy: { id: number; name: string } | null = null;
   let created = false;
-  if (wanted === 'deputy') {
-    const found = await findOrCreateDeputy(turn, deputyName);
-    if (found.ambiguous) return turn.reply(staffMsg.deputyAmbiguous(found.ambiguous));
+  if (request.role === 'deputy') {
+    const found = await findOrCreateDeputy(tx, request.deputyName ?? '', request.actor);
+    if (found.ambiguous) return { ambiguous: found.ambiguous };
     ({ deputy, created } = found);
   }
   const code = newInviteCode();
-  const expiresAt = new Date(turn.now.getTime() + INVITE_DAYS * 86_400_000);
-  const row = await turn.tx.invite.create({
-    data: { code, role: wanted, deputyId: deputy?.id ?? null, createdBy: actorOf(turn), expiresAt },
+  const expiresAt = new Date(request.now.getTime() + INVITE_DAYS * 86_400_000);
+  const row = await tx.invite.create({
+    data: { code, role: request.role, deputyId: deputy?.id ?? null, createdBy: request.actor, expiresAt },
   });
-  await audit(turn.tx, {
-    actor: actorOf(turn),
+  await audit(tx, {
+    actor: request.actor,
     action: 'invite.create',
     entity: 'Invite',
     entityId: row.id,
-    after: { role: wanted, deputyId: deputy?.id ?? null, expiresAt },
+    after: { role: request.role, deputyId: deputy?.id ?? null, expiresAt },
   });
-  turn.reply(staffMsg.inviteCreated(code, wanted, deputy?.name ?? null, expiresAt, turn.config.TZ, created));
+  return { id: row.id, code, expiresAt, deputy, deputyCreated: created };
 }
 
 /** An exact name (without diacritics) first, then a unique partial match; else a new deputy. */
 async function findOrCreateDeputy(
-  turn: Turn,
+  tx: Tx,
   name: string,
+  actor: string,
 ): Promise<
   | { deputy: { id: number; name: string }; created: boolean; ambiguous?: undefined }
   | { ambiguous: string[]; deputy?: undefined; created?: undefined }
 > {
   const key = deputyKey(name);
-  const exact = await turn.tx.deputy.findUnique({ where: { nameKey: key } });
+  const exact = await tx.deputy.findUnique({ where: { nameKey: key } });
   if (exact) return { deputy: exact, created: false };
-  const partial = await turn.tx.deputy.findMany({ where: { nameKey: { contains: key } }, take: 5 });
+  const partial = await tx.deputy.findMany({ where: { nameKey: { contains: key } }, take: 5 });
   if (partial.length === 1) return { deputy: partial[0]!, created: false };
   if (partial.length > 1) return { ambiguous: partial.map((d) => d.name) };
-  const deputy = await turn.tx.deputy.create({ data: { name: normalizeText(name), nameKey: key } });
-  await audit(turn.tx, {
-    actor: actorOf(turn),
+  const deputy = await tx.deputy.create({ data: { name: normalizeText(name), nameKey: key } });
+  await audit(tx, {
+    actor,
     action: 'deputy.create',
     entity: 'Deputy',
     entityId: deputy.id,
@@ -158,19 +184,25 @@ async function findMemberByAccount(turn: Turn, target: string) {
 }
 
 async function revokeInvite(turn: Turn, code: string): Promise<void> {
-  const row = await turn.tx.invite.findUnique({ where: { code } });
-  if (!row || row.usedAt || row.expiresAt <= turn.now) return turn.reply(staffMsg.revokeNotFound(code));
+  if (!(await withdrawInvite(turn.tx, code, actorOf(turn), turn.now))) return turn.reply(staffMsg.revokeNotFound(code));
+  turn.reply(staffMsg.inviteRevoked(code));
+}
+
+/** Withdraws an unused invite code; false when it is unknown, used or expired. */
+export async function withdrawInvite(tx: Tx, code: string, actor: string, now: Date): Promise<boolean> {
+  const row = await tx.invite.findUnique({ where: { code } });
+  if (!row || row.usedAt || row.expiresAt <= now) return false;
   // An invite is withdrawn by expiring it now: the row stays as the record of who made it.
-  await turn.tx.invite.update({ where: { id: row.id }, data: { expiresAt: turn.now } });
-  await audit(turn.tx, {
-    actor: actorOf(turn),
+  await tx.invite.update({ where: { id: row.id }, data: { expiresAt: now } });
+  await audit(tx, {
+    actor,
     action: 'invite.revoke',
     entity: 'Invite',
     entityId: row.id,
     before: { expiresAt: row.expiresAt },
-    after: { expiresAt: turn.now },
+    after: { expiresAt: now },
   });
-  turn.reply(staffMsg.inviteRevoked(code));
+  return true;
 }
 
 async function listStaff(turn: Turn): Promise<void> {
