@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'src/generated/', 'data/', 'docs/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'src/generated/', 'data/', 'docs/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,10 +2,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { PrismaLibSQL } from '@prisma/adapter-libsql';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../generated/prisma/client.ts';
-import { PrismaClient as PostgresClient } from '../generated/prisma-pg/client.ts';
 import { setKind, withFastLane } from './sql.ts';
 import type { Db, DbKind } from './types.ts';
 
@@ -31,13 +27,18 @@ export async function connectDb(url: string): Promise<Db> {
   let db: Db;
   const owner = () => db;
   if (databaseKind(resolved) === 'postgresql') {
-    // Both clients are generated from the same models; only the provider differs.
+    // Both clients are generated from the same models; only the provider differs. Each loads
+    // only when its database is used (a command starts faster without the other's driver).
+    const { PrismaPg } = await import('@prisma/adapter-pg');
+    const { PrismaClient: PostgresClient } = await import('../generated/prisma-pg/client.ts');
     db = new PostgresClient({
       adapter: withFastLane(new PrismaPg({ connectionString: resolved }), owner),
     }) as unknown as Db;
     setKind(db, 'postgresql');
     return db;
   }
+  const { PrismaLibSQL } = await import('@prisma/adapter-libsql');
+  const { PrismaClient } = await import('../generated/prisma/client.ts');
   db = new PrismaClient({ adapter: withFastLane(new PrismaLibSQL({ url: resolved }), owner) });
   setKind(db, 'sqlite');
   // WAL lets readers (statistics) run beside the writer; busy_timeout makes a second

@@ -8,7 +8,6 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { MeetingInfo } from '../core/messages.ts';
 import { invalidDateTime, OFFICE_TIME_ZONE, parseDateTime } from '../core/dates.ts';
 import { foldDiacritics, normalizeText } from '../core/text.ts';
-import { qrCardPng } from './poster.ts';
 import { notifyMeetingChange } from '../followup/changes.ts';
 
 export const MEETING_KINDS = ['before_session', 'after_session', 'thematic', 'sector', 'other'] as const;
@@ -160,6 +159,8 @@ export function deepLink(botUsername: string, code: string): string {
 
 /** Writes the QR code of `link` with the meeting's code and title printed under it. */
 export async function writeQrPng(link: string, file: string, meeting: { code: string; title: string }): Promise<void> {
+  // PDF and image libraries load only here: listing or saving meetings does not need them.
+  const { qrCardPng } = await import('./poster.ts');
   await writeFile(file, await qrCardPng(link, meeting.code, meeting.title));
 }
 

@@ -1,0 +1,111 @@
+// `npm run build` (also the last step of `npm install`): compiles src/ to dist/ so the `kiennghi`
+// command starts without compiling TypeScript at run time. esbuild transpiles each file on its
+// own (no type check: a type error elsewhere never stops the build; `npm run typecheck` is the
+// check), keeps the folder layout, so paths relative to import.meta.url (prompts/, corpus/,
+// fonts) still resolve, and rewrites relative `.ts` imports to `.js`. Files that are not
+// TypeScript (assets, taxonomies, model weights) are copied beside the code that reads them.
+// Plain JavaScript on purpose: it runs before anything else is built.
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SRC = join(ROOT, 'src');
+const DIST = join(ROOT, 'dist');
+/** What bin/kiennghi.js compares the sources' modification times with. */
+const STAMP = 'build.json';
+
+/** Every file under `dir`, as paths relative to it. */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath ?? entry.path, entry.name)));
+}
+
+/**
+ * Leaves every import as it is written (no bundling) but for relative `.ts` specifiers, which
+ * become `.js` like tsc's rewriteRelativeImportExtensions does.
+ */
+const keepImports = {
+  name: 'keep-imports',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      if (args.kind === 'entry-point') return undefined;
+      const relativeTs = /^\.\.?\//.test(args.path) && /\.[cm]?ts$/.test(args.path) && !args.path.endsWith('.d.ts');
+      return { path: relativeTs ? args.path.replace(/ts$/, 'js') : args.path, external: true };
+    });
+  },
+};
+
+async function main() {
+  const started = Date.now();
+  const files = filesUnder(SRC);
+  const sources = files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
+  const assets = files.filter((file) => !file.endsWith('.ts'));
+  // Built beside dist/ and swapped in at the end: a command started meanwhile sees the old
+  // build or none (then bin/kiennghi.js runs the sources), never half of one.
+  const next = `${DIST}.next-${process.pid}`;
+  rmSync(next, { recursive: true, force: true });
+  await build({
+    entryPoints: sources.map((file) => join(SRC, file)),
+    outdir: next,
+    outbase: SRC,
+    bundle: true,
+    plugins: [keepImports],
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+  for (const file of assets) {
+    mkdirSync(dirname(join(next, file)), { recursive: true });
+    copyFileSync(join(SRC, file), join(next, file));
+  }
+  const manifest = await writeCommandManifest(next);
+  writeFileSync(join(next, STAMP), `${JSON.stringify({ startedAt: started, files: sources.length })}\n`);
+  const old = `${DIST}.old-${process.pid}`;
+  rmSync(old, { recursive: true, force: true });
+  try {
+    renameSync(DIST, old);
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+  }
+  renameSync(next, DIST);
+  rmSync(old, { recursive: true, force: true });
+  const took = Date.now() - started;
+  console.log(`dist/: ${sources.length} modules, ${assets.length} files copied, ${manifest} in ${took} ms`);
+}
+
+/**
+ * Writes dist/cli/commands.json, which lets the command line load only the modules of the
+ * command it runs (src/cli/lazy.ts). Loading every module once here costs a few seconds.
+ * Without it the command line still works, loading every module.
+ */
+async function writeCommandManifest(dir) {
+  try {
+    const { COMMAND_MODULES, createProgram } = await import(pathToFileURL(join(dir, 'cli', 'main.js')).href);
+    const { buildCommandManifest } = await import(pathToFileURL(join(dir, 'cli', 'lazy.js')).href);
+    const manifest = await buildCommandManifest(createProgram(), COMMAND_MODULES);
+    writeFileSync(join(dir, 'cli', 'commands.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    return 'command manifest written';
+  } catch (error) {
+    console.warn(`build: no command manifest (every command will load all command modules): ${error.message}`);
+    return 'no command manifest';
+  }
+}
+
+try {
+  await main();
+  // Loading the command modules may leave timers or handles behind.
+  process.exit(0);
+} catch (error) {
+  console.error(`build: ${error.message}`);
+  // An install is not refused for it: bin/kiennghi.js then runs the sources through tsx.
+  if (process.env.npm_lifecycle_event === 'postinstall') {
+    console.error('build: kiennghi will run the TypeScript sources through tsx until `npm run build` succeeds.');
+    process.exit(0);
+  }
+  process.exit(1);
+}
