@@ -207,6 +207,9 @@ describe('themes', () => {
 describe('reports and exports', () => {
   it('downloads the Word and Excel report as attachments, each in the audit log', async () => {
     const { staff } = await start();
+    const form = await page(staff, '/web/reports');
+    expect(form).toContain('<option value="HN-01"');
+    expect(form).toContain('action="/web/reports/export"');
     const docx = await staff.post('/web/reports/report', { from: '2026-11-01', to: '2026-11-30', format: 'docx' });
     expect(docx.status).toBe(200);
     expect(docx.headers.get('content-type')).toBe(DOCX);
