@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { agencyTable } from '../../classify/agencies.ts';
 import { taxonomyLabels, type Labels } from '../../classify/labels.ts';
+import { loadTaxonomy } from '../../classify/taxonomy.ts';
 import { parseDay, zonedTime } from '../../core/dates.ts';
 import { formatDateTime } from '../../core/time.ts';
 import { knownWards } from '../../meetings/wards.ts';
@@ -33,6 +34,8 @@ import type { WebApp, WebDeps, WebEnv, WebUser } from '../types.ts';
 interface View {
   labels: Labels;
   timeZone: string;
+  /** The levels of the configured taxonomy: the ones a correction may set. */
+  levelIds: string[];
 }
 
 const PAGE_SIZE = 50;
@@ -86,7 +89,7 @@ async function petitionsTable(c: Context<WebEnv>, deps: WebDeps): Promise<Respon
     select: { code: true, title: true },
   });
   const wards = await knownWards(deps.db, deps.config);
-  const view: View = { labels, timeZone: deps.config.TZ };
+  const view: View = { labels, timeZone: deps.config.TZ, levelIds: loadTaxonomy(deps.config.TAXONOMY).levelIds };
   const staff = user.role !== 'deputy';
   const problems = [...query.problems, ...result.problems.map((problem) => `Không tìm thấy: ${problem}`)];
   const body = html`${errorBox(c)} ${problems.map((problem) => html`<p class="error" role="alert">${problem}</p>`)}
@@ -247,7 +250,7 @@ function agencyNames(): string[] {
 function bulkForm(c: Context<WebEnv>, query: ParsedQuery, result: PetitionPage, view: View): Html {
   const { labels } = view;
   const back = viewLink(query, { after: query.page.after });
-  const levelOptions = labels.levels.filter((level) => view.labels.levelIds.includes(level.id));
+  const levelOptions = labels.levels.filter((level) => view.levelIds.includes(level.id));
   return html`<form method="post" action="/web/petitions/bulk" class="bulk">
     ${csrfField(c)}
     <input type="hidden" name="back" value="${back}" />
