@@ -8,6 +8,7 @@ import { compress } from 'hono/compress';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { consumeLoginToken, endAllSessions, endSession, loadSession, startSession, AttemptLimiter } from './auth.ts';
+import { requireRole } from './guard.ts';
 import { publicPage, SECTIONS } from './layout.ts';
 import { registerAuditPages } from './pages/audit.ts';
 import { registerMeetingPages } from './pages/meetings.ts';
@@ -18,7 +19,7 @@ import { registerReportPages } from './pages/reports.ts';
 import { registerReviewPage } from './pages/review.ts';
 import { registerStatsPage } from './pages/stats.ts';
 import { registerThemePages } from './pages/themes.ts';
-import type { WebApp, WebDeps, WebEnv, WebRole } from './types.ts';
+import type { WebApp, WebDeps, WebEnv } from './types.ts';
 
 export const SESSION_COOKIE = 'kn_session';
 const ASSETS: Record<string, { type: string; body: string }> = {
@@ -62,22 +63,6 @@ const PAGES: ((web: WebApp, deps: WebDeps) => void)[] = [
   registerPeoplePages,
   registerAuditPages,
 ];
-
-/** Refuses a route to roles outside `roles` (403), checked on the server for every request. */
-export function requireRole(...roles: WebRole[]): MiddlewareHandler<WebEnv> {
-  return async (c, next) => {
-    if (!roles.includes(c.get('user').role)) {
-      return publicPage(
-        c,
-        'Không có quyền',
-        html`<p>Trang này không dành cho vai trò của Ông/Bà.</p>
-          <p><a href="/web">Về trang chính</a></p>`,
-        403,
-      );
-    }
-    await next();
-  };
-}
 
 /**
  * Each section open only to its roles (SECTIONS), and deputies read-only: checked here for

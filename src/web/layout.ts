@@ -108,6 +108,7 @@ function head(title: string): Html {
   return html`<meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${title} · Kiến nghị cử tri</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="/web/assets/app.css" />
     <script src="/web/assets/app.js" defer></script>`;
 }

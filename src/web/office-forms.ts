@@ -1,9 +1,9 @@
 // Small pieces the office pages (themes, reports, people, audit) share: reading form fields
 // and days, answering a POST with a redirect that carries a short notice or an error.
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { addIsoDays, parseIsoDay, startOfLocalDay } from '../digests/calendar.ts';
-import { publicPage, type Html } from './layout.ts';
+import type { Html } from './layout.ts';
 import type { WebEnv } from './types.ts';
 
 /** A parsed form, as `parseBody({ all: true })` gives it. */
@@ -69,14 +69,3 @@ export function redirectBack(
 export function errorBox(c: Context<WebEnv>, error = c.req.query('error')): Html | string {
   return error ? html`<p class="error" role="alert">${error}</p>` : '';
 }
-
-/**
- * Admin-only routes inside a section staff may open: 403 for anyone else. (The same check as
- * app.ts's requireRole('admin'), which a page module cannot import: app.ts imports the pages.)
- */
-export const adminOnly: MiddlewareHandler<WebEnv> = async (c, next) => {
-  if (c.get('user').role !== 'admin') {
-    return publicPage(c, 'Không có quyền', html`<p>Thao tác này chỉ dành cho quản trị viên.</p>`, 403);
-  }
-  await next();
-};

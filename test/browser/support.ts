@@ -2,16 +2,16 @@
 // CHROMIUM_PATH names the binary (default: chromium on the PATH); without one the browser
 // tests are skipped locally and fail in CI, where .ci/run installs it.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 /** The Chromium binary to drive, or undefined when the machine has none. */
 export function chromiumPath(): string | undefined {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   try {
-    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim() || undefined;
+    return (
+      execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim() ||
+      undefined
+    );
   } catch {
     return undefined;
   }
@@ -20,7 +20,7 @@ export function chromiumPath(): string | undefined {
 /** Whether the browser tests run here: always in CI (a missing browser then fails them). */
 export const browserAvailable = process.env.CI === 'true' || chromiumPath() !== undefined;
 
-// The closed network refuses Chromium's background connections; these flags keep it quiet.
+// Playwright gives each launch a new, empty profile. The closed network refuses Chromium's background connections; these flags keep it quiet.
 const FLAGS = [
   '--headless',
   '--no-sandbox',
@@ -35,10 +35,11 @@ const FLAGS = [
 
 export async function launchBrowser(): Promise<Browser> {
   const executablePath = chromiumPath();
-  if (!executablePath) throw new Error('Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH');
+  if (!executablePath)
+    throw new Error('Chromium not found: install it (apt-get install chromium) or set CHROMIUM_PATH');
   return chromium.launch({
     executablePath,
-    args: [...FLAGS, `--user-data-dir=${mkdtempSync(join(tmpdir(), 'kn-chromium-'))}`],
+    args: FLAGS,
     timeout: 60_000,
   });
 }
@@ -51,5 +52,6 @@ export async function watchedPage(context: BrowserContext): Promise<{ page: Page
     if (message.type() === 'error') problems.push(`console: ${message.text()}`);
   });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
   return { page, problems };
 }

@@ -7,16 +7,17 @@ import { formatDate, formatDateTime } from '../../core/time.ts';
 import { transaction } from '../../db/sql.ts';
 import { createInvite, INVITE_PATTERN, revokeMember, withdrawInvite } from '../../staff/invites.ts';
 import { csrfField, page, ROLE_LABELS } from '../layout.ts';
-import { adminOnly, errorBox, fieldText, positiveId, readForm, redirectBack } from '../office-forms.ts';
+import { requireRole } from '../guard.ts';
+import { errorBox, fieldText, positiveId, readForm, redirectBack } from '../office-forms.ts';
 import type { WebApp, WebDeps, WebEnv, WebRole } from '../types.ts';
 
 const BODY_LABELS: Record<string, string> = { na: 'ĐBQH', council: 'HĐND' };
 
 export function registerPeoplePages(web: WebApp, deps: WebDeps): void {
   web.get('/people', (c) => peoplePage(c, deps));
-  web.post('/people/invite', adminOnly, (c) => invite(c, deps));
-  web.post('/people/invites/:code/withdraw', adminOnly, (c) => withdraw(c, deps));
-  web.post('/people/:id{[0-9]+}/revoke', adminOnly, (c) => revoke(c, deps));
+  web.post('/people/invite', requireRole('admin'), (c) => invite(c, deps));
+  web.post('/people/invites/:code/withdraw', requireRole('admin'), (c) => withdraw(c, deps));
+  web.post('/people/:id{[0-9]+}/revoke', requireRole('admin'), (c) => revoke(c, deps));
 }
 
 function roleLabel(role: string): string {
