@@ -1,7 +1,9 @@
 // The offline classifier as the app uses it: the rules, and the trained model where one
 // is committed. The rules decide alone where they are sure (a strong cue) and say
 // whether a text is a petition at all; otherwise the model, which also weighs the rules'
-// verdicts as features, chooses the level and the field.
+// verdicts as features, chooses the level. The field stays the rules' wherever a field word
+// names it (cross-validated on the corpus, the keywords beat the model's field); the model
+// chooses it only when no keyword does.
 import { agencyFor, namedCentralBody } from './agencies.ts';
 import { describeFeature, featuresOf, loadModel, predictHead, type TrainedModel } from './model.ts';
 import { classifyWithRules } from './rules.ts';
@@ -54,7 +56,8 @@ export function classifyOffline(
     return { ...rules, agency: rules.isPetition ? agencyOf(rules.authority, rules.field, text, rules.agency) : null };
   const features = featuresOf(text, [`rule-level:${rules.authority}`, `rule-field:${rules.field}`]);
   const level = predictHead(model.level, features);
-  const field = predictHead(model.field, features);
+  const field = rules.field === 'other' ? predictHead(model.field, features) : { label: rules.field, top: [] };
+  const fieldWhy = rules.field === 'other' ? quoteAll(field.top) || 'không có từ nổi bật' : 'từ khóa của quy tắc';
   const rulesSure = rules.confidence >= RULES_SURE;
   const authority = rulesSure ? rules.authority : level.label;
   const confidence = rulesSure ? rules.confidence : Math.round(Math.min(0.95, level.probability) * 100) / 100;
@@ -63,7 +66,7 @@ export function classifyOffline(
     : `mô hình (${Math.round(level.probability * 100)}%) ← ${quoteAll(level.top) || 'không có từ nổi bật'}`;
   const reason =
     `Mô hình: ${levelLabel(taxonomy, authority)} ← ${levelWhy}. ` +
-    `Lĩnh vực ${fieldLabel(taxonomy, field.label)} ← ${quoteAll(field.top) || 'không có từ nổi bật'}. ${rules.reason}`;
+    `Lĩnh vực ${fieldLabel(taxonomy, field.label)} ← ${fieldWhy}. ${rules.reason}`;
   return {
     ...rules,
     authority,

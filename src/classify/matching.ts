@@ -13,6 +13,17 @@ export interface PreparedText {
   hasDiacritics: boolean;
 }
 
+// Folding one character at a time is the rules' hot spot: each character is folded once.
+const foldedChars = new Map<string, string>();
+function foldChar(char: string): string {
+  let ascii = foldedChars.get(char);
+  if (ascii === undefined) {
+    ascii = foldDiacritics(char);
+    foldedChars.set(char, ascii);
+  }
+  return ascii;
+}
+
 export function prepareText(raw: string): PreparedText {
   const display = normalizeText(raw);
   const lower = display.toLowerCase();
@@ -20,7 +31,7 @@ export function prepareText(raw: string): PreparedText {
   const origin: number[] = [];
   let index = 0;
   for (const char of lower) {
-    const ascii = foldDiacritics(char);
+    const ascii = foldChar(char);
     for (let k = 0; k < ascii.length; k++) origin.push(index);
     folded += ascii;
     index += char.length;
@@ -52,9 +63,21 @@ export interface Hit {
   quote: string;
 }
 
+// Folded text is ASCII letters and digits for words, so its patterns need no Unicode mode
+// (several times faster); one that names a Unicode class keeps it.
+const compiledFolded = new Map<string, RegExp>();
+function foldedWordRegex(pattern: string): RegExp {
+  let regex = compiledFolded.get(pattern);
+  if (!regex) {
+    regex = /\\p\{/.test(pattern) ? wordRegex(pattern) : new RegExp(`(?<![a-z0-9])(?:${pattern})(?![a-z0-9])`, 'g');
+    compiledFolded.set(pattern, regex);
+  }
+  return regex;
+}
+
 /** First match of a folded pattern, quoted from the original text. */
 export function findFolded(text: PreparedText, pattern: string, from = 0): Hit | undefined {
-  const regex = cachedWordRegex(pattern);
+  const regex = foldedWordRegex(pattern);
   regex.lastIndex = from;
   const match = regex.exec(text.folded);
   if (!match) return undefined;

@@ -39,11 +39,25 @@ const SMOOTHING = 0.5;
 /** Features seen fewer times than this in the whole training set are dropped (keeps the file small). */
 const MIN_COUNT = 1;
 
+// Folding is the costly step of featuresOf; syllables recur, so each is folded once
+// (the cache is emptied when it grows past a bound, so odd input cannot make it grow forever).
+const foldedSyllables = new Map<string, string>();
+const FOLD_CACHE_LIMIT = 50_000;
+function foldSyllable(syllable: string): string {
+  let folded = foldedSyllables.get(syllable);
+  if (folded === undefined) {
+    if (foldedSyllables.size >= FOLD_CACHE_LIMIT) foldedSyllables.clear();
+    folded = foldDiacritics(syllable);
+    foldedSyllables.set(syllable, folded);
+  }
+  return folded;
+}
+
 /** Syllables of a text, lower-case; the folded copy drops diacritics. */
 function syllables(text: string): { exact: string[]; folded: string[] } {
   const lower = normalizeText(text).toLowerCase();
   const exact = lower.split(/[^\p{L}\p{N}]+/u).filter((s) => s.length > 0);
-  return { exact, folded: exact.map((s) => foldDiacritics(s)) };
+  return { exact, folded: exact.map(foldSyllable) };
 }
 
 /**
@@ -127,23 +141,40 @@ export interface HeadPrediction {
   top: string[];
 }
 
+// A head's weights as a Map, built once per head: looking thousands of feature names up in
+// a plain object is the slow part of a prediction.
+const weightMaps = new WeakMap<NbHead, Map<string, number[]>>();
+function weightsOf(head: NbHead): Map<string, number[]> {
+  let map = weightMaps.get(head);
+  if (!map) {
+    map = new Map(Object.entries(head.weights));
+    weightMaps.set(head, map);
+  }
+  return map;
+}
+
 /** Scores the features with one head; `top` lists the features that favour the winner most. */
 export function predictHead(head: NbHead, features: string[]): HeadPrediction {
+  const weights = weightsOf(head);
   const scores = head.classes.map((c) => head.prior[c] ?? 0);
-  const known = features.filter((f) => head.weights[f]);
-  for (const feature of known) head.weights[feature]!.forEach((w, k) => (scores[k]! += w));
+  const known = features.filter((f) => weights.has(f));
+  for (const feature of known) weights.get(feature)!.forEach((w, k) => (scores[k]! += w));
   const best = scores.indexOf(Math.max(...scores));
   const max = scores[best]!;
   const sum = scores.reduce((a, s) => a + Math.exp(s - max), 0);
-  const margin = (feature: string) => {
-    const row = head.weights[feature]!;
-    const others = row.filter((_, k) => k !== best);
-    return row[best]! - Math.max(...others);
-  };
-  const top = known
-    .filter((f) => margin(f) > 0)
-    .sort((a, b) => margin(b) - margin(a) || b.length - a.length)
-    .slice(0, 4);
+  // How much more a feature weighs for the winner than for its strongest rival (once per feature).
+  const margins: Array<[string, number]> = [];
+  for (const feature of known) {
+    const row = weights.get(feature)!;
+    let rival = -Infinity;
+    for (let k = 0; k < row.length; k++) if (k !== best && row[k]! > rival) rival = row[k]!;
+    const margin = row[best]! - rival;
+    if (margin > 0) margins.push([feature, margin]);
+  }
+  const top = margins
+    .sort((a, b) => b[1] - a[1] || b[0].length - a[0].length)
+    .slice(0, 4)
+    .map(([feature]) => feature);
   return { label: head.classes[best]!, probability: 1 / sum, top };
 }
 

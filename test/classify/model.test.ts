@@ -79,6 +79,19 @@ describe('offline classifier with a trained model', () => {
     expect(result.reason).toMatch(/"(kè bến|bến mộc|ke ben|ben moc)"/);
   });
 
+  it('keeps the field a keyword names; the model chooses it only where no keyword does', () => {
+    const lines = [
+      { text: 'Cử tri đề nghị nâng cấp kè Bến Mộc', authority: 'central', field: 'health' },
+      { text: 'Kè Bến Mộc xuống cấp nghiêm trọng', authority: 'central', field: 'health' },
+      { text: 'Đề nghị làm đường thôn 3', authority: 'commune', field: 'traffic_infrastructure' },
+    ];
+    const model: TrainedModel = trainOn(lines, taxonomy);
+    expect(classifyOffline(text, taxonomy, undefined, model).field).toBe('health');
+    const road = classifyOffline('Đề nghị làm đường lên kè Bến Mộc', taxonomy, undefined, model);
+    expect(road.field).toBe('traffic_infrastructure');
+    expect(road.reason).toMatch(/từ khóa của quy tắc/);
+  });
+
   it('takes the competent body from the agency table, under its name after the 2025 mergers', () => {
     expect(agencyFor('city', 'health')).toBe('Sở Y tế');
     expect(agencyFor('central', 'land')).toBe('Bộ Nông nghiệp và Môi trường');
