@@ -362,14 +362,16 @@ async function settleAfterTimeout(deps: MediaDeps, payload: ReadPayload): Promis
   const attachment = await db.attachment.findUnique({ where: { id: payload.attachmentId } });
   if (attachment?.readStatus !== 'read' || !attachment.readText) return;
   const readText = attachment.readText;
-  const settled = await transaction(db, (tx) => settle(tx, attachment.id, 'unconfirmed', readText));
-  if (!settled) return;
-  await endOfferedReview(db, payload);
-  deps.queue.kick(CLASSIFY_JOB);
+  const settled = await transaction(db, async (tx) => {
+    if (!(await settle(tx, attachment.id, 'unconfirmed', readText))) return false;
+    await endOfferedReview(tx, payload);
+    return true;
+  });
+  if (settled) deps.queue.kick(CLASSIFY_JOB);
 }
 
 /** Takes the conversation out of the review step of this file, if it is still in it and nobody changed it meanwhile. */
-async function endOfferedReview(db: Db, payload: ReadPayload): Promise<void> {
+async function endOfferedReview(db: Tx, payload: ReadPayload): Promise<void> {
   const conversation = await db.conversation.findUnique({
     where: { channel_channelUserId: { channel: payload.channel, channelUserId: payload.userId } },
   });
