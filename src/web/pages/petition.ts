@@ -23,6 +23,8 @@ import {
 import type { WebApp, WebDeps, WebEnv } from '../types.ts';
 
 const AUDIT_VALUE_CHARS = 300;
+/** A date as JSON.stringify writes it, shown in the office's zone. */
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
 /** Registers the petition page, its actions and the attachment route. */
 export function registerPetitionPages(web: WebApp, deps: WebDeps): void {
@@ -369,8 +371,10 @@ function eventsCard(view: PetitionView, tz: string): Html {
 
 function auditCard(view: PetitionView, tz: string): Html {
   if (view.audit.length === 0) return html``;
-  const value = (json: string | null) =>
-    json ? (json.length > AUDIT_VALUE_CHARS ? `${json.slice(0, AUDIT_VALUE_CHARS - 1)}…` : json) : '';
+  const value = (json: string | null) => {
+    const text = auditValue(json, tz);
+    return text.length > AUDIT_VALUE_CHARS ? `${text.slice(0, AUDIT_VALUE_CHARS - 1)}…` : text;
+  };
   return html`<section>
     <h2>Nhật ký thay đổi</h2>
     <div class="table-wrap">
@@ -399,4 +403,25 @@ function auditCard(view: PetitionView, tz: string): Html {
       </table>
     </div>
   </section>`;
+}
+
+/** An audit entry's before/after as "field: value" lines (the stored JSON as it is when it is not an object). */
+function auditValue(json: string | null, tz: string): string {
+  if (!json) return '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return json;
+  return Object.entries(parsed)
+    .map(([key, item]) => `${key}: ${auditItem(item, tz)}`)
+    .join('\n');
+}
+
+function auditItem(item: unknown, tz: string): string {
+  if (item === null || item === undefined) return '—';
+  if (typeof item === 'string' && ISO_INSTANT.test(item)) return formatDateTime(new Date(item), tz);
+  return typeof item === 'object' ? JSON.stringify(item) : String(item);
 }

@@ -235,8 +235,8 @@ function card(c: Context<WebEnv>, deps: WebDeps, petition: Candidate, remaining:
         )}
       </fieldset>
       <div class="actions">
-        <label
-          >Lĩnh vực <kbd>f</kbd>
+        <label>
+          <span>Lĩnh vực <kbd>f</kbd></span>
           <select name="field" data-key="f">
             ${labels.fields.map(
               (field) =>
