@@ -274,11 +274,11 @@ function statusActions(c: C, meeting: { code: string; status: string }): Html {
 function recentPetitions(figures: MeetingFigures): Html {
   if (!figures.recent.length) return html`<p class="muted">Chưa có kiến nghị nào.</p>`;
   return html`<div class="table-wrap">
-    <table>
+    <table class="meeting-petitions">
       <thead>
         <tr>
           <th>Mã</th>
-          <th>Ngày</th>
+          <th class="hide-narrow">Ngày</th>
           <th>Nội dung</th>
           <th class="hide-narrow">Lĩnh vực</th>
           <th>Tình trạng</th>
@@ -289,7 +289,7 @@ function recentPetitions(figures: MeetingFigures): Html {
           (p) =>
             html`<tr>
               <td><a href="/web/petitions/${p.trackingCode}">${p.trackingCode}</a></td>
-              <td>${p.receivedAt}</td>
+              <td class="hide-narrow">${p.receivedAt}</td>
               <td class="text">${p.summary}</td>
               <td class="hide-narrow">${p.field}</td>
               <td>${p.status}</td>

@@ -124,7 +124,6 @@ export function dailyChart(rows: CountRow[], link: (row: CountRow, index: number
     viewBox="0 0 ${CHART.width} ${CHART.height}"
     role="img"
     aria-label="Số kiến nghị theo ngày"
-    preserveAspectRatio="none"
   >
     <line x1="${CHART.left}" y1="${y(0)}" x2="${CHART.width - CHART.right}" y2="${y(0)}" stroke="#999" />
     <text x="${CHART.left - 4}" y="${y(max) + 4}" text-anchor="end" font-size="11">${max}</text>
