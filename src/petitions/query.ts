@@ -10,7 +10,8 @@ import type { Config } from '../config/index.ts';
 import { excerpt } from '../core/messages.ts';
 import { invalidDay, parseDay, zonedTime } from '../core/dates.ts';
 import type { Db, Tx } from '../db/client.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { kindOf, queryRows } from '../db/sql.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { matchLabel, taxonomyLabels } from '../classify/labels.ts';
 import { redactPersonalData } from '../classify/pii.ts';
 import { NOT_PETITION } from '../classify/review.ts';
@@ -255,16 +256,42 @@ export async function petitionWhere(
     parts.push(onPetitions({ channel: filter.channel === 'minutes' ? MINUTES_CHANNEL : filter.channel }));
   }
   if (filter.theme !== undefined) parts.push(onPetitions({ groupId: filter.theme }));
-  if (filter.q) parts.push(onPetitions(textMatch(filter.q)));
+  if (filter.q) parts.push(onPetitions(await textMatch(db, filter.q)));
   return { where: allOf(...parts), problems: resolved.problems };
 }
 
-/** A tracking code finds its petition; other text finds petitions holding every word, diacritics or not. */
-function textMatch(q: string): Prisma.PetitionWhereInput {
+/** Words the trigram indexes can look up (shorter ones are matched row by row). */
+const TRIGRAM = 3;
+/** SQLite: at most this many petitions found through the full-text index are passed on by id (Prisma binds
+ * each as a parameter, and takes at most 999 on SQLite). */
+const FTS_MAX_IDS = 500;
+
+/**
+ * A tracking code finds its petition; other text finds petitions holding every word, with or
+ * without diacritics. PostgreSQL answers `contains` from the trigram index on searchKey. SQLite
+ * reads the ids from its FTS5 trigram table when they are few; when a word is so common that
+ * they are not, matching row by row in the table's order finds a page as fast.
+ */
+async function textMatch(db: Db | Tx, q: string): Promise<Prisma.PetitionWhereInput> {
   const code = normalizeTrackingCode(q);
   if (TRACKING_CODE.test(code)) return { trackingCode: code };
   const words = searchWords(q);
-  return words.length ? { AND: words.map((word) => ({ searchKey: { contains: word } })) } : {};
+  const like = (list: string[]) => list.map((word) => ({ searchKey: { contains: word } }));
+  const indexed = words.filter((word) => Array.from(word).length >= TRIGRAM);
+  if (kindOf(db) !== 'sqlite' || indexed.length === 0) return { AND: like(words) };
+  const ids = await ftsIds(db, indexed, FTS_MAX_IDS + 1);
+  if (ids.length > FTS_MAX_IDS) return { AND: like(words) };
+  return { AND: [{ id: { in: ids } }, ...like(words.filter((word) => !indexed.includes(word)))] };
+}
+
+/** SQLite: the petitions whose key holds every word, from the FTS5 trigram table (each word a quoted phrase). */
+async function ftsIds(db: Db | Tx, words: string[], limit: number): Promise<number[]> {
+  const match = words.map((word) => `"${word.replace(/"/g, '""')}"`).join(' AND ');
+  const rows = await queryRows<{ id: number | bigint }>(
+    db,
+    Prisma.sql`SELECT "rowid" AS "id" FROM "PetitionSearch" WHERE "PetitionSearch" MATCH ${match} LIMIT ${limit}`,
+  );
+  return rows.map((row) => Number(row.id));
 }
 
 async function countWhere(db: Db | Tx, where: StatsWhere): Promise<number> {

@@ -4,6 +4,7 @@
 // read-only view.
 import { afterEach, describe, expect, it } from 'vitest';
 import { deputyKey } from '../../src/meetings/service.ts';
+import { runRetention } from '../../src/ops/retention.ts';
 import { storePetition, type NewPetition } from '../../src/intake/petitions.ts';
 import { transaction } from '../../src/db/sql.ts';
 import type { App } from '../../src/main.ts';
@@ -357,6 +358,23 @@ describe('the petitions table', () => {
     expect(await app.db.auditLog.count({ where: { action: 'voter.data_view' } })).toBe(1);
     const none = await staff.post('/web/petitions/bulk', { action: 'export', back: '/web/petitions' });
     expect(decodeURIComponent(none.headers.get('location')!)).toContain('Chưa chọn kiến nghị nào');
+  });
+
+  it('searches the redacted text once retention has removed personal data', async () => {
+    app = await startTestApp({});
+    const { code } = await seed(app);
+    const staff = await signIn(app);
+    expect((await listed(staff, '/web/petitions?q=nguyen van hung')).codes).toEqual([code.waste]);
+    await app.db.petition.update({ where: { trackingCode: code.waste }, data: { status: 'resolved' } });
+    const report = await runRetention(
+      app.db,
+      { RETENTION_PERSONAL_DAYS: 0, RETENTION_CONVERSATION_DAYS: 30 },
+      { now: new Date(Date.now() + 60_000) },
+    );
+    expect(report.counts.petitionsRedacted).toBe(1);
+    expect((await listed(staff, '/web/petitions?q=nguyen van hung')).total).toBe(0);
+    expect((await listed(staff, '/web/petitions?q=0912345678')).total).toBe(0);
+    expect((await listed(staff, '/web/petitions?q=rac thai')).codes).toEqual([code.waste]);
   });
 
   it('changes nothing on a bulk form posted without its CSRF token', async () => {
