@@ -15,6 +15,7 @@ import type { Petition } from '../generated/prisma/client.ts';
 import { normalizeTrackingCode } from '../intake/petitions.ts';
 import { changeStatus, duplicateData, forwardedData, recordReview, type StatusKind } from '../staff/review.ts';
 import { MAX_ANSWER_DOCUMENT_BYTES, storeAnswerDocument, type UploadedDocument } from './petition-files.ts';
+import { requireRole } from './guard.ts';
 import { PETITION_ROUTE, type ShowOptions } from './petition-view.ts';
 import type { WebApp, WebDeps, WebEnv } from './types.ts';
 
@@ -56,9 +57,8 @@ const ACTIONS: Record<string, Action> = {
 /** Registers POST /web/petitions/<code>/<action> for each action; `show` renders the page again on an error. */
 export function registerPetitionActions(web: WebApp, deps: WebDeps, show: Show): void {
   for (const [name, run] of Object.entries(ACTIONS)) {
-    web.post(`${PETITION_ROUTE}/${name}`, async (c) => {
+    web.post(`${PETITION_ROUTE}/${name}`, requireRole('admin', 'staff'), async (c) => {
       const user = c.get('user');
-      if (user.role === 'deputy') return c.text('Đại biểu chỉ xem, không thay đổi dữ liệu.', 403);
       const code = normalizeTrackingCode(c.req.param('code')!);
       const petition = await deps.db.petition.findUnique({ where: { trackingCode: code } });
       if (!petition) return show(c, deps, code);

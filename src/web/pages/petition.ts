@@ -10,6 +10,7 @@ import { actorLabel, CHANNEL_LABELS, CLASSIFIER_LABELS } from '../../core/messag
 import { formatDate, formatDateTime } from '../../core/time.ts';
 import type { Attachment } from '../../generated/prisma/client.ts';
 import { selectableLevels } from '../../staff/review.ts';
+import { requireRole } from '../guard.ts';
 import { csrfField, page, type Html } from '../layout.ts';
 import { registerPetitionActions } from '../petition-actions.ts';
 import { ANSWER_DOCUMENT, fileHeaders, FileUnavailable, loadAttachment, storedName } from '../petition-files.ts';
@@ -30,9 +31,8 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 export function registerPetitionPages(web: WebApp, deps: WebDeps): void {
   web.get(PETITION_ROUTE, (c) => showPetition(c, deps, c.req.param('code')));
   registerPetitionActions(web, deps, showPetition);
-  web.get('/attachments/:id{[0-9]+}', async (c) => {
-    // Voters' photos and voices are personal data: office staff only.
-    if (c.get('user').role === 'deputy') return c.text('Tệp đính kèm chỉ dành cho cán bộ văn phòng.', 403);
+  // Voters' photos and voices are personal data: office staff only.
+  web.get('/attachments/:id{[0-9]+}', requireRole('admin', 'staff'), async (c) => {
     const attachment = await deps.db.attachment.findUnique({
       where: { id: Number(c.req.param('id')) },
       include: { petition: { select: { channel: true } } },
