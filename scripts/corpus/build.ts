@@ -13,17 +13,28 @@ const CENTRAL_CITIES = ['ha noi', 'ho chi minh', 'hai phong', 'da nang', 'can th
 
 type LegacyLevel = 'central' | 'city' | 'district' | 'commune';
 
+/** Rule 2: bodies of the centre (folded), at the start of the answering body's name. */
+const CENTRAL_BODY = new RegExp(
+  `^(${[
+    'bo ',
+    'chinh phu',
+    'thu tuong',
+    'quoc hoi',
+    'ngan hang nha nuoc',
+    'bao hiem xa hoi viet nam',
+    'tap doan ',
+    'benh vien trung uong',
+    '(khu|van phong) quan ly duong bo',
+  ].join('|')})`,
+);
+
 /** Rule 1-5 of corpus/README.md: the body that resolved the petition gives its level. */
 export function levelOfBody(body: string, date: string): LegacyLevel {
   const b = foldDiacritics(body);
-  if (
-    /^(bo |chinh phu|thu tuong|quoc hoi|ngan hang nha nuoc|bao hiem xa hoi viet nam|tap doan |benh vien trung uong|(khu|van phong) quan ly duong bo)/.test(
-      b,
-    )
-  ) {
+  if (CENTRAL_BODY.test(b)) {
     return 'central';
   }
-  if (/(xa|phuong|thi tran|dac khu) [a-z]/.test(b) && /^(ubnd|uy ban nhan dan|trung tam dich vu|cong an)/.test(b)) {
+  if (/(xa|phuong|thi tran|dac khu) [a-z0-9]/.test(b) && /^(ubnd|uy ban nhan dan|trung tam dich vu|cong an)/.test(b)) {
     return 'commune';
   }
   const city = /^ubnd thanh pho ([a-z ]+)/.exec(b)?.[1]?.trim();
