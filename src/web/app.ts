@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { compress } from 'hono/compress';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
@@ -22,6 +23,8 @@ import { registerThemePages } from './pages/themes.ts';
 import type { WebApp, WebDeps, WebEnv } from './types.ts';
 
 export const SESSION_COOKIE = 'kn_session';
+/** The largest form a page takes (an uploaded answer document or minutes file, with its fields). */
+const FORM_BODY_LIMIT = 25 * 1024 * 1024;
 const ASSETS: Record<string, { type: string; body: string }> = {
   'app.css': { type: 'text/css; charset=utf-8', body: asset('app.css') },
   'app.js': { type: 'text/javascript; charset=utf-8', body: asset('app.js') },
@@ -37,7 +40,7 @@ export function mountWorkspace(app: Hono, deps: WebDeps): void {
     return c.body(file.body, 200, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=3600' });
   });
   registerSignIn(web, deps);
-  web.use('*', requireSession(deps), checkCsrf);
+  web.use('*', bodyLimit({ maxSize: FORM_BODY_LIMIT, onError: tooLarge }), requireSession(deps), checkCsrf);
   web.get('/', (c) => c.redirect(c.get('user').role === 'deputy' ? '/web/stats' : '/web/petitions'));
   web.post('/logout', async (c) => {
     await endSession(deps.db, c.get('sessionId'), new Date());
@@ -163,6 +166,11 @@ function expiredPage(c: Context, status: 200 | 401 = 200): Response | Promise<Re
       </p>`,
     status,
   );
+}
+
+function tooLarge(c: Context): Response | Promise<Response> {
+  const body = html`<p>Tệp hoặc biểu mẫu quá lớn (tối đa ${FORM_BODY_LIMIT / 1024 / 1024} MB).</p>`;
+  return publicPage(c, 'Tệp quá lớn', body, 413);
 }
 
 function signedOut(c: Context): Response | Promise<Response> {

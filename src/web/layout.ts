@@ -83,7 +83,7 @@ export function publicPage(
   c: Context,
   title: string,
   body: Html,
-  status: 200 | 401 | 403 | 429 = 200,
+  status: 200 | 401 | 403 | 413 | 429 = 200,
 ): Response | Promise<Response> {
   return c.html(
     html`<!doctype html>

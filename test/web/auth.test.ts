@@ -2,7 +2,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { App } from '../../src/main.ts';
 import { createLoginLink } from '../../src/web/auth.ts';
+import { newUserId } from '../fakes/telegram.ts';
 import { startTestApp } from '../helpers/app.ts';
+import { startHarness, type Harness } from '../staff/support.ts';
 import { addStaff, signIn, signInWithLink } from '../helpers/web.ts';
 
 let app: App | undefined;
@@ -54,6 +56,14 @@ describe('workspace sign-in', () => {
     expect((await client.get('/web/petitions')).status).toBe(401);
   });
 
+  it('refuses a form body over the limit before reading it whole', async () => {
+    app = await startTestApp({});
+    const client = await signIn(app);
+    const response = await client.post('/web/logout', { filler: 'x'.repeat(26 * 1024 * 1024) });
+    expect(response.status).toBe(413);
+    expect((await client.get('/web/petitions')).status).toBe(200);
+  });
+
   it('signs out everywhere, and a revoked staff member loses every session', async () => {
     app = await startTestApp({});
     const staffId = await addStaff(app, 'staff');
@@ -70,5 +80,30 @@ describe('workspace sign-in', () => {
     const deputy = await signIn(app, await addStaff(app, 'deputy'));
     expect((await deputy.get('/web/review')).status).toBe(403);
     expect((await deputy.get('/web/audit')).status).toBe(403);
+  });
+});
+
+describe('/web in chat', () => {
+  let harness: Harness | undefined;
+  afterEach(async () => {
+    await harness?.stop();
+    harness = undefined;
+  });
+
+  it('gives staff and admins a one-time link, and voters a refusal', async () => {
+    harness = await startHarness();
+    const [adminReply] = await harness.text(harness.adminId, '/web');
+    const link = /http:\/\/localhost:\d+\/web\/login\?token=[\w-]+/.exec(adminReply!)?.[0];
+    expect(link).toBeDefined();
+    const admin = await signInWithLink(link!.replace('localhost', '127.0.0.1'));
+    expect(await (await admin.get('/web/people')).text()).toContain('quản trị');
+
+    const staffId = newUserId();
+    await harness.grant(staffId, 'staff');
+    const [staffReply] = await harness.text(staffId, '/web');
+    expect(staffReply).toContain('/web/login?token=');
+
+    const [voterReply] = await harness.text(newUserId(), '/web');
+    expect(voterReply).not.toContain('token=');
   });
 });
