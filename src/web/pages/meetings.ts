@@ -7,6 +7,7 @@ import { html } from 'hono/html';
 import { deepLink } from '../../meetings/service.ts';
 import { meetingPosterPdf, qrCardPng } from '../../meetings/poster.ts';
 import { zonedYmd } from '../../stats/period.ts';
+import { requireRole } from '../guard.ts';
 import { page } from '../layout.ts';
 import {
   changeMeetingStatus,
@@ -57,6 +58,8 @@ const EMPTY_FORM: MeetingForm = {
 /** GET/POST /web/meetings and each meeting's pages. */
 export function registerMeetingPages(web: WebApp, deps: WebDeps): void {
   const tz = deps.config.TZ;
+  // Creating and changing meetings is the office's: deputies read only.
+  const staff = requireRole('admin', 'staff');
 
   web.get('/meetings', async (c) => {
     const user = c.get('user');
@@ -73,11 +76,9 @@ export function registerMeetingPages(web: WebApp, deps: WebDeps): void {
   });
 
   // Registered before /meetings/:code; stored codes are upper-case, so "new" names no meeting.
-  web.get('/meetings/new', (c) => staffOnly(c) ?? showForm(c, EMPTY_FORM));
+  web.get('/meetings/new', staff, (c) => showForm(c, EMPTY_FORM));
 
-  web.post('/meetings', async (c) => {
-    const refused = staffOnly(c);
-    if (refused) return refused;
+  web.post('/meetings', staff, async (c) => {
     const form = formOf(await c.req.parseBody());
     const saved = await saveMeetingForm(deps, form, c.get('user').actor);
     if (!saved.ok) return showForm(c, form, undefined, saved.message, saved.status);
@@ -89,18 +90,14 @@ export function registerMeetingPages(web: WebApp, deps: WebDeps): void {
     return meeting ? showMeeting(c, meeting) : notFound(c);
   });
 
-  web.get('/meetings/:code/edit', async (c) => {
-    const refused = staffOnly(c);
-    if (refused) return refused;
+  web.get('/meetings/:code/edit', staff, async (c) => {
     const meeting = await visible(c);
     if (!meeting) return notFound(c);
     const names = meeting.deputies.map((d) => d.deputy.name);
     return showForm(c, formOfMeeting(meeting, names, tz), meeting.code);
   });
 
-  web.post('/meetings/:code', async (c) => {
-    const refused = staffOnly(c);
-    if (refused) return refused;
+  web.post('/meetings/:code', staff, async (c) => {
     const meeting = await visible(c);
     if (!meeting) return notFound(c);
     const form = formOf(await c.req.parseBody());
@@ -109,9 +106,7 @@ export function registerMeetingPages(web: WebApp, deps: WebDeps): void {
     return c.redirect(`/web/meetings/${saved.code}?notice=${encodeURIComponent('Đã lưu thay đổi.')}`, 303);
   });
 
-  web.post('/meetings/:code/status', async (c) => {
-    const refused = staffOnly(c);
-    if (refused) return refused;
+  web.post('/meetings/:code/status', staff, async (c) => {
     const meeting = await visible(c);
     if (!meeting) return notFound(c);
     const status = (await c.req.parseBody()).status;
@@ -145,9 +140,7 @@ export function registerMeetingPages(web: WebApp, deps: WebDeps): void {
     });
   });
 
-  web.post('/meetings/:code/minutes', async (c) => {
-    const refused = staffOnly(c);
-    if (refused) return refused;
+  web.post('/meetings/:code/minutes', staff, async (c) => {
     const meeting = await visible(c);
     if (!meeting) return notFound(c);
     const body = await c.req.parseBody();
@@ -165,9 +158,7 @@ export function registerMeetingPages(web: WebApp, deps: WebDeps): void {
     }
   });
 
-  web.post('/meetings/:code/minutes/confirm', async (c) => {
-    const refused = staffOnly(c);
-    if (refused) return refused;
+  web.post('/meetings/:code/minutes/confirm', staff, async (c) => {
     const meeting = await visible(c);
     if (!meeting) return notFound(c);
     const body = await c.req.parseBody();
@@ -181,9 +172,7 @@ export function registerMeetingPages(web: WebApp, deps: WebDeps): void {
     }
   });
 
-  web.post('/meetings/:code/entries', async (c) => {
-    const refused = staffOnly(c);
-    if (refused) return refused;
+  web.post('/meetings/:code/entries', staff, async (c) => {
     const meeting = await visible(c);
     if (!meeting) return notFound(c);
     try {
@@ -219,17 +208,6 @@ function showForm(c: C, form: MeetingForm, code?: string, error?: string, status
   const body = html`${error ? html`<p class="error" role="alert">${error}</p>` : ''} ${meetingFormView(c, form, code)}`;
   const title = code ? `Sửa hội nghị ${code}` : 'Tạo hội nghị';
   return page(c, { title, section: 'meetings', body, status: error ? status : 200 });
-}
-
-/** Creating and changing meetings is the office's: deputies read only. */
-function staffOnly(c: C): Response | Promise<Response> | null {
-  if (c.get('user').role !== 'deputy') return null;
-  return page(c, {
-    title: 'Không có quyền',
-    section: 'meetings',
-    body: html`<p>Đại biểu chỉ xem, không thay đổi dữ liệu.</p>`,
-    status: 403,
-  });
 }
 
 function notFound(c: C) {
