@@ -27,7 +27,7 @@ import { BulkError, MAX_SELECTION, runBulkAction, selectionOf, type BulkAction }
 import { exportPetitions } from '../../reports/export.ts';
 import { deputyScope, type DeputyScope } from '../../staff/scope.ts';
 import { csrfField, page, type Html } from '../layout.ts';
-import { errorBox, fieldText, fieldValues, readForm, redirectBack } from '../office-forms.ts';
+import { errorBox, fieldText, fieldValues, readForm, redirectBack, type FormFields } from '../office-forms.ts';
 import type { WebApp, WebDeps, WebEnv, WebUser } from '../types.ts';
 
 /** What rendering a row needs besides the row. */
@@ -300,15 +300,15 @@ function bulkForm(c: Context<WebEnv>, query: ParsedQuery, result: PetitionPage, 
 }
 
 /** Where to go back to after a bulk action: the table with the filter it was posted from. */
-function backTo(form: Record<string, unknown>): string {
-  const typed = typeof form.back === 'string' ? form.back : '';
+function backTo(form: FormFields): string {
+  const typed = fieldText(form, 'back');
   const search = typed.startsWith('/web/petitions?') ? typed.slice('/web/petitions?'.length) : '';
   const query = parsePetitionFilter(new URLSearchParams(search));
   return viewLink(query, { after: query.page.after });
 }
 
-function bulkActionOf(form: Record<string, unknown>, timeZone: string, now: Date): BulkAction | string {
-  const text = (name: string) => fieldText(form as never, name);
+function bulkActionOf(form: FormFields, timeZone: string, now: Date): BulkAction | string {
+  const text = (name: string) => fieldText(form, name);
   switch (text('action')) {
     case 'level':
       return { kind: 'level', level: text('level') };
@@ -340,7 +340,7 @@ async function bulkAction(c: Context<WebEnv>, deps: WebDeps): Promise<Response> 
   const form = await readForm(c);
   const back = backTo(form);
   const codes = selectionOf(fieldValues(form, 'code'));
-  if (fieldText(form, 'action') === 'export') return exportSelection(c, deps, codes, back);
+  if (fieldText(form, 'action') === 'export') return exportSelection(c, deps, form, codes, back);
   const now = new Date();
   const action = bulkActionOf(form, deps.config.TZ, now);
   if (typeof action === 'string') return redirectBack(c, back, { error: action });
@@ -360,16 +360,21 @@ async function bulkAction(c: Context<WebEnv>, deps: WebDeps): Promise<Response> 
 }
 
 /** The selection as a CSV file (personal data only when asked, and only office staff get here); audited. */
-async function exportSelection(c: Context<WebEnv>, deps: WebDeps, codes: string[], back: string): Promise<Response> {
+async function exportSelection(
+  c: Context<WebEnv>,
+  deps: WebDeps,
+  form: FormFields,
+  codes: string[],
+  back: string,
+): Promise<Response> {
   if (codes.length === 0) return redirectBack(c, back, { error: 'Chưa chọn kiến nghị nào.' });
   if (codes.length > MAX_SELECTION) {
     return redirectBack(c, back, { error: `Mỗi lần chọn tối đa ${MAX_SELECTION} kiến nghị.` });
   }
-  const form = await readForm(c);
-  const chunks: string[] = [];
+  const chunks: Buffer[] = [];
   const out = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString('utf8'));
+      chunks.push(chunk);
       done();
     },
   });
@@ -386,7 +391,7 @@ async function exportSelection(c: Context<WebEnv>, deps: WebDeps, codes: string[
     deps.log,
   );
   const day = new Date().toISOString().slice(0, 10);
-  return c.body(chunks.join(''), 200, {
+  return c.body(Buffer.concat(chunks), 200, {
     'Content-Type': 'text/csv; charset=utf-8',
     'Content-Disposition': `attachment; filename="kien-nghi-${day}.csv"`,
     'Cache-Control': 'no-store',
