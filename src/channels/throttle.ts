@@ -1,8 +1,9 @@
 // Platform send limits (Telegram: about 30 messages/s in all, about 1 message/s per chat).
-// A digest run sends to many chats at once, each through its own outbox chain; without a
-// shared gate those chains would all call the platform in the same instant. Every send
-// waits here until fewer than the global rate of sends are in flight or answered within the
-// last second, and the chat's own minimum gap has passed.
+// A burst of voters or a digest run sends to many chats at once, each through its own outbox
+// chain; without a shared gate those chains would all call the platform in the same instant.
+// Every send waits here until fewer than the global rate of sends are in flight or answered
+// within the last second, and the chat's own minimum gap has passed. A 429 (flood control)
+// stops every send until its `retry_after` has passed.
 import type { Transformer } from 'grammy';
 import type { Sender } from '../core/types.ts';
 
@@ -13,8 +14,13 @@ export interface RateLimits {
   perChatGapMs: number;
 }
 
-/** Telegram allows ~30/s; 25/s leaves room for replies sent outside this gate and clock jitter. */
-export const TELEGRAM_LIMITS: RateLimits = { perSecond: 25, perChatGapMs: 1050 };
+/**
+ * Telegram allows about 30 messages/s. A send counts from when it leaves until one second after
+ * its answer, so every send the platform receives within any one second is counted at that
+ * second's end: no window holds more than 30, whatever the latency. Only send* calls count (a
+ * button's answer rides on the webhook's reply).
+ */
+export const TELEGRAM_LIMITS: RateLimits = { perSecond: 30, perChatGapMs: 1050 };
 /** Zalo publishes no figure; the same conservative pace. */
 export const ZALO_LIMITS: RateLimits = { perSecond: 25, perChatGapMs: 1050 };
 
@@ -39,6 +45,8 @@ export class SendRateLimiter {
   private readonly lastForChat = new Map<string, number>();
   /** Sends wait their turn for the global budget in arrival order. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** No send leaves before this time (the platform's flood control asked to wait). */
+  private pausedUntil = -Infinity;
 
   constructor(
     private readonly limits: RateLimits,
@@ -64,9 +72,18 @@ export class SendRateLimiter {
     }
   }
 
+  /** The platform refused a send for flooding: no send leaves for `ms`, the refused one's retry included. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.clock() + ms);
+  }
+
   private async takeGlobalSlot(chatId: string): Promise<Release> {
     for (;;) {
       const now = this.clock();
+      if (now < this.pausedUntil) {
+        await this.sleep(this.pausedUntil - now);
+        continue;
+      }
       for (let i = this.recent.length - 1; i >= 0; i--) if (this.recent[i]!.until <= now) this.recent.splice(i, 1);
       if (this.recent.length < this.limits.perSecond) {
         const entry = { until: Infinity };
@@ -94,7 +111,9 @@ const SEND_METHOD = /^send[A-Z]/;
 
 /**
  * A grammY API transformer: every send* call (each part of a split message included) waits
- * for its turn. Install with `bot.api.config.use(telegramThrottle(limiter))`.
+ * for its turn, and a 429's `retry_after` pauses them all. Install it before autoRetry
+ * (`bot.api.config.use(telegramThrottle(limiter), autoRetry(…))`), so that a retried call
+ * waits its turn again.
  */
 export function telegramThrottle(limiter: SendRateLimiter): Transformer {
   return async (previous, method, payload, signal) => {
@@ -102,7 +121,10 @@ export function telegramThrottle(limiter: SendRateLimiter): Transformer {
     if (!SEND_METHOD.test(method) || chatId === undefined) return previous(method, payload, signal);
     const release = await limiter.acquire(String(chatId));
     try {
-      return await previous(method, payload, signal);
+      const result = await previous(method, payload, signal);
+      const retryAfter = result.ok ? undefined : result.parameters?.retry_after;
+      if (retryAfter !== undefined) limiter.pause(retryAfter * 1000);
+      return result;
     } finally {
       release();
     }

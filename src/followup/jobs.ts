@@ -13,7 +13,6 @@ import { latestFire, nextFire } from '../digests/scheduler.ts';
 import { enqueueJob, type ClaimedJob, type JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { overdueByAgency } from './deadlines.ts';
-import { buildResults } from './results.ts';
 import { transaction } from '../db/sql.ts';
 
 export const FOLLOWUP_TICK_JOB = 'followup.tick';
@@ -126,6 +125,8 @@ export class FollowupJobs {
     if (!meeting || meeting.status === 'cancelled') return [];
     const periodKey = `results:${meeting.code}`;
     const scope = meeting.constituency ? { constituency: meeting.constituency } : { meetingCode: meeting.code };
+    // The Word library loads with the first results report, not with the bot.
+    const { buildResults } = await import('./results.ts');
     const report = await buildResults(db, config, scope, 'docx').catch(() => null);
     if (!report || report.rows === 0) return [];
     return transaction(

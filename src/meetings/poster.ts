@@ -3,10 +3,11 @@
 // Vietnamese diacritics print the same on any machine.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Resvg } from '@resvg/resvg-js';
-import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
 import { formatDateTime } from '../core/time.ts';
+
+// The image and PDF libraries load with the first poster or QR card (about 35 MB that the bot
+// and most commands never need).
+const qrcode = async () => (await import('qrcode')).default;
 
 const FONT_FAMILY = 'DejaVu Sans';
 const fontDir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
@@ -55,7 +56,10 @@ export function wrapWords(text: string, max: number): string[] {
 
 /** The QR code of `link` as a PNG, with the meeting's code (large) and title written under it. */
 export async function qrCardPng(link: string, code: string, title: string): Promise<Buffer> {
-  const qr = await QRCode.toString(link, { type: 'svg', margin: 2, errorCorrectionLevel: 'M', width: QR_WIDTH });
+  const { Resvg } = await import('@resvg/resvg-js');
+  const qr = await (
+    await qrcode()
+  ).toString(link, { type: 'svg', margin: 2, errorCorrectionLevel: 'M', width: QR_WIDTH });
   const titleLines = wrapWords(title, CAPTION_CHARS).slice(0, 3);
   const height = QR_WIDTH + 70 + titleLines.length * 34 + 20;
   const text = [
@@ -93,6 +97,7 @@ export function posterSteps(code: string, zalo: boolean): string[] {
 /** The meeting poster as a PDF: office, title, time and place, QR code, code in large type, three steps. */
 export async function meetingPosterPdf(input: PosterInput): Promise<Buffer> {
   const { meeting } = input;
+  const { default: PDFDocument } = await import('pdfkit');
   const doc = new PDFDocument({
     size: (input.size ?? 'a4').toUpperCase(),
     margin: 48,
@@ -132,7 +137,9 @@ export async function meetingPosterPdf(input: PosterInput): Promise<Buffer> {
   doc.moveDown(0.8);
 
   const qrSize = 260 * scale;
-  const qr = await QRCode.toBuffer(input.telegramLink, {
+  const qr = await (
+    await qrcode()
+  ).toBuffer(input.telegramLink, {
     type: 'png',
     width: 600,
     margin: 1,

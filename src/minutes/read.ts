@@ -3,8 +3,6 @@
 // worked out in split.ts; nothing here drops text.
 import { extname } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
-import mammoth from 'mammoth';
 import { documentText } from '../followup/extract.ts';
 
 /** A paragraph of running text; `heading` when the document styles it as one (or it is all bold). */
@@ -62,6 +60,8 @@ function readCsv(text: string): Block[] {
 const count = (text: string, char: string) => text.split(char).length - 1;
 
 async function readXlsx(content: Buffer): Promise<Block[]> {
+  // The Excel and Word readers load with the first file of their kind, not with the bot.
+  const { default: ExcelJS } = await import('exceljs');
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(content as unknown as ArrayBuffer);
   const several = workbook.worksheets.length > 1;
@@ -89,6 +89,7 @@ const tidy = (text: string) =>
 
 /** Word documents through mammoth's HTML, whose few tags (p, h1-h6, li, table, strong) carry all we need. */
 async function readDocx(content: Buffer): Promise<Block[]> {
+  const { default: mammoth } = await import('mammoth');
   const { value } = await mammoth.convertToHtml({ buffer: content });
   return blocksOfHtml(value);
 }

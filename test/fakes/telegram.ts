@@ -39,6 +39,12 @@ export class FakeTelegram {
   apiRoot = '';
   /** Files users sent, by file_id: served by getFile and /file/bot<token>/<path> as the Bot API does. */
   readonly files = new Map<string, Buffer>();
+  /**
+   * The platform's cap on sends for the whole bot, when set: a send arriving while `perSecond`
+   * sends were accepted within the last second is refused with 429 and `retry_after`.
+   */
+  sendCap: { perSecond: number; retryAfter: number } | undefined;
+  private readonly acceptedSends: number[] = [];
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.route(req, res));
@@ -103,7 +109,7 @@ export class FakeTelegram {
     const failure = this.failures.findIndex((f) => f.method === method);
     if (failure >= 0) {
       const [f] = this.failures.splice(failure, 1);
-      this.failed.push({ method, body });
+      this.failed.push({ method, body, at: Date.now() });
       return reply(res, f!.status, {
         ok: false,
         error_code: f!.status,
@@ -111,9 +117,30 @@ export class FakeTelegram {
         ...(f!.retryAfter !== undefined ? { parameters: { retry_after: f!.retryAfter } } : {}),
       });
     }
+    if (SENDS.includes(method) && this.overCap(method, body, res)) return;
     this.calls.push({ method, body, at: Date.now() });
     if (this.sendDelayMs > 0 && SENDS.includes(method)) await new Promise((done) => setTimeout(done, this.sendDelayMs));
     reply(res, 200, { ok: true, result: await this.answer(method, body) });
+  }
+
+  /** Counts a send and, over the cap, refuses it as Telegram's flood control does. */
+  private overCap(method: string, body: Record<string, unknown>, res: ServerResponse): boolean {
+    if (!this.sendCap) return false;
+    const now = Date.now();
+    while (this.acceptedSends.length && this.acceptedSends[0]! <= now - 1000) this.acceptedSends.shift();
+    if (this.acceptedSends.length < this.sendCap.perSecond) {
+      this.acceptedSends.push(now);
+      return false;
+    }
+    this.failed.push({ method, body, at: now });
+    const retryAfter = this.sendCap.retryAfter;
+    reply(res, 429, {
+      ok: false,
+      error_code: 429,
+      description: `Too Many Requests: retry after ${retryAfter}`,
+      parameters: { retry_after: retryAfter },
+    });
+    return true;
   }
 
   private async answer(method: string, body: Record<string, unknown>): Promise<unknown> {

@@ -81,13 +81,14 @@ export async function createTelegramChannel(deps: TelegramDeps): Promise<Telegra
   const bot = new Bot(settings.token, {
     client: { apiRoot: config.TELEGRAM_API_ROOT, canUseWebhookReply: (method) => method === 'answerCallbackQuery' },
   });
-  // A 429 delays a call rather than failing it. 5xx and network errors fail fast and go
-  // back to the outbox, whose retries are durable and keep each chat's order.
+  // Sends keep under Telegram's rate limits (a hall of voters, many digests at once); a 429
+  // pauses them all. Then, around it: a 429 delays a call rather than failing it (the retry
+  // waits its turn again); 5xx and network errors fail fast and go back to the outbox, whose
+  // retries are durable and keep each chat's order.
   bot.api.config.use(
+    telegramThrottle(new SendRateLimiter(TELEGRAM_LIMITS)),
     autoRetry({ maxRetryAttempts: 3, maxDelaySeconds: 30, rethrowInternalServerErrors: true, rethrowHttpErrors: true }),
   );
-  // Sends keep under Telegram's rate limits (many digests at once).
-  bot.api.config.use(telegramThrottle(new SendRateLimiter(TELEGRAM_LIMITS)));
 
   // In webhook mode a failure must reach the HTTP answer (5xx: Telegram retries); when
   // polling, grammY would move past the update, so the core retries it first.
