@@ -43,12 +43,12 @@ function tableQuery(db: Db, query: string, redacted = false): () => Promise<Peti
 }
 
 /**
- * Times the table on `db` (seeded by seedDataset at `now`): each single filter, text searches
+ * Times the table on `db` (seeded by seedDataset around `now`): each single filter, text searches
  * with and without diacritics, the second page of a keyset, and a deputy's scoped view.
  */
 export async function benchPetitionsTable(
   db: Db,
-  now: Date,
+  now: Date = new Date(),
   options: TableRunOptions = DEFAULT_RUNS,
 ): Promise<TableResult[]> {
   const today = localDate(now, CONFIG.TZ);
