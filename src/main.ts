@@ -9,6 +9,7 @@ import { createTelegramChannel } from './channels/telegram/bot.ts';
 import { createZaloChannel } from './channels/zalo/channel.ts';
 import { registerClassificationJobs } from './classify/index.ts';
 import type { Config } from './config/index.ts';
+import type { Channel } from './core/types.ts';
 import { Core } from './core/batcher.ts';
 import { Outbox } from './core/outbox.ts';
 import { connectDb, type Db } from './db/client.ts';
@@ -97,13 +98,15 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   for (const adapter of adapters) outbox.registerSender(adapter.name, adapter.sender);
   const fetchers = { telegram: telegram?.fetchFile, zalo: zalo?.fetchFile };
   registerMediaJobs({ db, config, log, queue, fetchers, flush: outbox.flush.bind(outbox) });
-  core.onRoleChange((channel, userId) => adapters.find((a) => a.name === channel)?.roleChanged?.(userId));
+  const roleChanged = (channel: Channel, userId: string) =>
+    adapters.find((adapter) => adapter.name === channel)?.roleChanged?.(userId);
+  core.onRoleChange(roleChanged);
 
   const webhooks = adapters.flatMap((adapter): WebhookRoute[] => (adapter.webhook ? [adapter.webhook] : []));
   const ops = await startOps({ db, config, log, queue });
   const http = createHttpApp(db, log, webhooks, (app) => {
     ops(app);
-    mountWorkspace(app, { db, config, log, outbox, queue, fetchers, botUsername: telegramUsername });
+    mountWorkspace(app, { db, config, log, outbox, queue, fetchers, botUsername: telegramUsername, roleChanged });
     mountApi(app, { db, config, log });
     mountFileLinks(app, db);
   });

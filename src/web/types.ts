@@ -33,6 +33,8 @@ export interface WebDeps {
   fetchers: Partial<Record<Channel, FileFetcher>>;
   /** The Telegram bot's username once known (meeting QR codes carry its deep link). */
   botUsername?: () => string | undefined;
+  /** A staff member's role changed here: their platform refreshes what it shows them (Telegram's menu). */
+  roleChanged?: (channel: Channel, userId: string) => void;
 }
 
 export interface WebEnv {

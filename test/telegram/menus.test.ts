@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SentCall } from '../fakes/telegram.ts';
 import { newUserId } from '../fakes/telegram.ts';
 import { waitUntil } from '../helpers/app.ts';
+import { signIn } from '../helpers/web.ts';
 import { startHarness, type Harness } from '../staff/support.ts';
 
 let h: Harness | undefined;
@@ -53,5 +54,16 @@ describe('Telegram command menus', () => {
       return menu && !menu.includes('duyet') && menu;
     });
     expect(revoked).toEqual(voters);
+  });
+
+  it('is set back to the voter menu when an admin revokes a member in the workspace', async () => {
+    h = await startHarness();
+    const voters = await waitUntil(async () => menuOf(h!));
+    const member = newUserId();
+    await h.grant(member, 'staff');
+    const row = await h.app.db.staffMember.findFirstOrThrow({ where: { channelUserId: String(member) } });
+    const admin = await signIn(h.app);
+    expect((await admin.post(`/web/people/${row.id}/revoke`)).status).toBe(303);
+    expect(await waitUntil(async () => menuOf(h!, member))).toEqual(voters);
   });
 });

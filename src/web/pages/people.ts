@@ -4,6 +4,7 @@
 import type { Context } from 'hono';
 import { html } from 'hono/html';
 import { formatDate, formatDateTime } from '../../core/time.ts';
+import { CHANNELS, type Channel } from '../../core/types.ts';
 import { transaction } from '../../db/sql.ts';
 import { createInvite, INVITE_PATTERN, revokeMember, withdrawInvite } from '../../staff/invites.ts';
 import { csrfField, page, ROLE_LABELS } from '../layout.ts';
@@ -255,6 +256,8 @@ async function revoke(c: Context<WebEnv>, deps: WebDeps): Promise<Response> {
     return redirectBack(c, '/web/people', { error: 'Quyền quản trị theo cấu hình ADMIN_*, không thu hồi ở đây.' });
   }
   await transaction(deps.db, (tx) => revokeMember(tx, member, user.actor, new Date()));
+  if ((CHANNELS as readonly string[]).includes(member.channel))
+    deps.roleChanged?.(member.channel as Channel, member.channelUserId);
   return redirectBack(c, '/web/people', {
     notice: `Đã thu hồi quyền của #${member.id} (${member.channel}:${member.channelUserId}).`,
   });
