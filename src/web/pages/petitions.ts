@@ -228,14 +228,12 @@ function tableRow(row: PetitionRow, { labels, timeZone }: View, selectable: bool
 
 function pager(query: ParsedQuery, result: PetitionPage): Html {
   if (!result.prevCursor && !result.nextCursor) return html``;
+  const link = (cursor: string | null, rel: 'prev' | 'next', label: string) =>
+    cursor ? html`<a href="${viewLink(query, { after: cursor })}" rel="${rel}">${label}</a>` : '';
   return html`<nav class="pager" aria-label="Trang">
-    ${
-      result.prevCursor
-        ? html`<a href="${viewLink(query, { after: result.prevCursor })}" rel="prev">← Trang trước</a>`
-        : ''
-    }
+    ${link(result.prevCursor, 'prev', '← Trang trước')}
     <a href="${viewLink(query, {})}">Trang đầu</a>
-    ${result.nextCursor ? html`<a href="${viewLink(query, { after: result.nextCursor })}" rel="next">Trang sau →</a>` : ''}
+    ${link(result.nextCursor, 'next', 'Trang sau →')}
   </nav>`;
 }
 
