@@ -31,7 +31,14 @@ export type IncomingEvent = EventBase &
     | { kind: 'text'; text: string }
     | { kind: 'command'; command: string; args: string }
     | { kind: 'choice'; choiceId: string }
-    | { kind: 'media'; media: 'photo' | 'voice' | 'document'; fileId: string; caption?: string }
+    | {
+        kind: 'media';
+        media: 'photo' | 'voice' | 'document';
+        fileId: string;
+        caption?: string;
+        /** A voice message's length as the platform reports it (Telegram), seconds. */
+        durationSeconds?: number;
+      }
     | { kind: 'unsupported'; what: 'sticker' | 'other' }
   );
 

@@ -531,7 +531,8 @@ function textAnswer(turn: Turn): string | undefined {
 
 function mediaOf(turn: Turn): MediaRef | undefined {
   const { event } = turn;
-  return event.kind === 'media' ? { media: event.media, fileId: event.fileId } : undefined;
+  if (event.kind !== 'media') return undefined;
+  return { media: event.media, fileId: event.fileId, durationSeconds: event.durationSeconds };
 }
 
 function pendingOf(turn: Turn): Pending {

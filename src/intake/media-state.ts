@@ -34,7 +34,21 @@ export async function describeAttachments(db: Db | Tx, petitionId: number): Prom
   if (attachments.length === 0) return undefined;
   const lines = attachments.map((a) => {
     const state = ATTACHMENT_STATES[a.kind]?.[a.readStatus ?? 'none'];
-    return `  • ${ATTACHMENT_KINDS[a.kind] ?? a.kind}${state ? `: ${state}` : ''}`;
+    const extent = a.durationSeconds ? formatDuration(a.durationSeconds) : a.sizeBytes ? formatSize(a.sizeBytes) : '';
+    return `  • ${ATTACHMENT_KINDS[a.kind] ?? a.kind}${extent ? ` (${extent})` : ''}${state ? `: ${state}` : ''}`;
   });
   return ['Tệp đính kèm:', ...lines].join('\n');
+}
+
+/** "45 giây", "2 phút 5 giây". */
+function formatDuration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  return [minutes ? `${minutes} phút` : '', rest || !minutes ? `${rest} giây` : ''].filter(Boolean).join(' ');
+}
+
+/** "15 KB", "1,2 MB". */
+function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024)).toLocaleString('vi-VN')} KB`;
+  return `${(bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
 }

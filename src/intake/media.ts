@@ -25,7 +25,10 @@ export const MEDIA_SETTLE_JOB = 'media.settle';
 export const REVIEW_TIMEOUT_MS = 30 * 60_000;
 /** Attempts over about a day (backoff capped at 30 minutes): a long outage of the speech server. */
 const MEDIA_READ_ATTEMPTS = 60;
-/** The longest voice message read: about five minutes of Telegram or Zalo voice (Opus, ~32 kbit/s). */
+/**
+ * The longest voice message read: five minutes as Telegram reports it; Zalo reports no length,
+ * so there the file's size stands for it (Opus, ~32 kbit/s).
+ */
 export const MAX_AUDIO_SECONDS = 300;
 const AUDIO_BYTES_PER_SECOND = 4_000;
 export const MAX_AUDIO_BYTES = MAX_AUDIO_SECONDS * AUDIO_BYTES_PER_SECOND;
@@ -199,10 +202,16 @@ async function readAttachment(
   }
   const fetcher = deps.fetchers[payload.channel];
   if (!fetcher) return void (await settle(db, attachment.id, 'media_only'));
+  if (attachment.kind === 'voice' && (attachment.durationSeconds ?? 0) > MAX_AUDIO_SECONDS) {
+    await settle(db, attachment.id, 'too_long');
+    return tell(deps, payload, mediaMsg.tooLong(code));
+  }
   const maxBytes = attachment.kind === 'voice' ? MAX_AUDIO_BYTES : MAX_IMAGE_BYTES;
   let read: { status: 'read' | 'not_document'; text: string };
   try {
-    read = await readFile(gateway, attachment.kind, await fetcher(attachment.fileId, maxBytes));
+    const file = await fetcher(attachment.fileId, maxBytes);
+    await db.attachment.update({ where: { id: attachment.id }, data: { sizeBytes: file.data.length } });
+    read = await readFile(gateway, attachment.kind, file);
   } catch (error) {
     if (error instanceof FileTooLarge) {
       await settle(db, attachment.id, 'too_long');

@@ -17,6 +17,8 @@ export const TRACKING_CODE = /^KN-\d{4}-\d{6,}$/;
 export interface MediaRef {
   media: 'photo' | 'voice' | 'document';
   fileId: string;
+  /** A voice message's length as the platform reported it, seconds. */
+  durationSeconds?: number;
 }
 
 /** Where a petition entered by staff from a meeting's minutes or lists came from. */
@@ -123,7 +125,12 @@ export async function storePetition(tx: Tx, input: NewPetition): Promise<{ id: n
     kindOf(tx) === 'postgresql' ? await insertInOneStatement(tx, input, year) : await insertStepByStep(tx, input, year);
   if (input.media.length) {
     await tx.attachment.createMany({
-      data: input.media.map((m) => ({ petitionId: stored.id, kind: m.media, fileId: m.fileId })),
+      data: input.media.map((m) => ({
+        petitionId: stored.id,
+        kind: m.media,
+        fileId: m.fileId,
+        durationSeconds: m.durationSeconds ?? null,
+      })),
     });
   }
   countPetition(input.channel);

@@ -106,6 +106,21 @@ describe('a photo of a paper petition on Telegram', () => {
     await waitUntil(async () => (await petition()).field);
   });
 
+  it('is read the same when sent as an image file (a document)', async () => {
+    app = await startTestApp(env());
+    const { user } = await anonymousVoter();
+    telegram.files.set('SCAN-1', PHOTO);
+    const { message } = textMessage(user, '');
+    const { text: _text, ...rest } = message;
+    const document = { file_id: 'SCAN-1', file_unique_id: 'SCAN-1', mime_type: 'image/jpeg', file_name: 'don.jpg' };
+    await say({ message: { ...rest, document } }, 2);
+    expect(telegram.textsTo(user).at(-1)).toContain(PAGE);
+    const row = await petition();
+    expect(row.attachments.map((a) => [a.kind, a.fileId, a.readStatus, a.sizeBytes])).toEqual([
+      ['photo', 'SCAN-1', 'read', PHOTO.length],
+    ]);
+  });
+
   it('keeps the caption as the text of a photo that is no page of text', async () => {
     llm.readImage(() => ({ kind: 'read', isDocument: false, text: '' }));
     app = await startTestApp(env());

@@ -51,7 +51,7 @@ describe('a photo sent by staff with /ghi CODE as its caption', () => {
 
     // Before the staff member answers, /kn shows the text read but not confirmed yet.
     const [pending] = await chat.text(staff, `/kn ${code}`);
-    expect(pending).toContain('Tệp đính kèm:\n  • Ảnh: đã đọc chữ, chờ xác nhận');
+    expect(pending).toContain('Tệp đính kèm:\n  • Ảnh (15 KB): đã đọc chữ, chờ xác nhận');
 
     const [corrected] = await chat.text(staff, CORRECTED);
     expect(corrected).toContain(`Đã ghi nhận nội dung đã sửa của kiến nghị ${code}.`);
@@ -73,7 +73,7 @@ describe('a photo sent by staff with /ghi CODE as its caption', () => {
     await waitUntil(async () => (await app.db.petition.findUniqueOrThrow({ where: { id: petition.id } })).field);
 
     const [history] = await chat.text(staff, `/kn ${code}`);
-    expect(history).toContain('  • Ảnh: chữ đọc từ ảnh đã được sửa khi xác nhận');
+    expect(history).toContain('  • Ảnh (15 KB): chữ đọc từ ảnh đã được sửa khi xác nhận');
     expect(telegram.textsTo(staff).some((text) => text.includes('dữ liệu cá nhân'))).toBe(false);
   });
 
@@ -122,7 +122,7 @@ describe('/kn', () => {
     const [first, second] = await app.db.petition.findMany({ orderBy: { id: 'asc' } });
 
     const [voice] = await chat.text(staff, `/kn ${first!.trackingCode}`);
-    expect(voice).toMatch(/\nTệp đính kèm:\n {2}• Tin nhắn thoại: chưa có bản ghi lời$/);
+    expect(voice).toMatch(/\nTệp đính kèm:\n {2}• Tin nhắn thoại \(4 giây\): chưa có bản ghi lời$/);
     const [photo] = await chat.text(staff, `/kn ${second!.trackingCode}`);
     expect(photo).toMatch(/\nTệp đính kèm:\n {2}• Ảnh: chưa đọc chữ$/);
     const [none] = await chat.text(staff, '/kn');

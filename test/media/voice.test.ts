@@ -116,6 +116,17 @@ describe('a voice message on Telegram', () => {
     expect((await app.db.attachment.findFirstOrThrow()).readStatus).toBe('too_long');
   });
 
+  it('refuses at once a voice message Telegram reports as over 5 minutes, without downloading it', async () => {
+    app = await startTestApp(env());
+    const user = await anonymousVoter();
+    const { message } = voiceMessage(user, 'VOICE-6');
+    await say({ message: { ...message, voice: { file_id: 'VOICE-6', file_unique_id: 'VOICE-6', duration: 301 } } }, 2);
+    expect(telegram.textsTo(user).at(-1)).toContain('dài quá 5 phút');
+    expect(telegram.calls.some((call) => call.method === 'getFile')).toBe(false);
+    const attachment = await app.db.attachment.findFirstOrThrow();
+    expect([attachment.readStatus, attachment.durationSeconds]).toEqual(['too_long', 301]);
+  });
+
   it('is stored as before, with no transcript, when speech-to-text is not configured', async () => {
     app = await startTestApp(env({ OPENAI_STT_MODEL: '' }));
     const user = await anonymousVoter();

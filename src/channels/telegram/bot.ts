@@ -31,7 +31,11 @@ const SECRET_HEADER = 'X-Telegram-Bot-Api-Secret-Token';
 
 const telegramId = z.number().int();
 const chatShape = z.looseObject({ id: telegramId, type: z.string() });
-const fileShape = z.looseObject({ file_id: z.string() });
+const fileShape = z.looseObject({
+  file_id: z.string(),
+  duration: z.number().optional(),
+  mime_type: z.string().optional(),
+});
 const messageShape = z.looseObject({
   message_id: telegramId,
   chat: chatShape,
@@ -252,8 +256,14 @@ function messageEvent(updateId: number, message: Message): IncomingEvent {
   if (message.photo?.length)
     return { ...base, kind: 'media', media: 'photo', fileId: message.photo.at(-1)!.file_id, caption };
   const voice = message.voice ?? message.audio;
-  if (voice) return { ...base, kind: 'media', media: 'voice', fileId: voice.file_id, caption };
-  if (message.document) return { ...base, kind: 'media', media: 'document', fileId: message.document.file_id, caption };
+  if (voice)
+    return { ...base, kind: 'media', media: 'voice', fileId: voice.file_id, caption, durationSeconds: voice.duration };
+  const document = message.document;
+  // A photo sent as a file (uncompressed, as a scanned page often is) is read like a photo.
+  if (document) {
+    const media = document.mime_type?.startsWith('image/') ? 'photo' : 'document';
+    return { ...base, kind: 'media', media, fileId: document.file_id, caption };
+  }
   return { ...base, kind: 'unsupported', what: message.sticker ? 'sticker' : 'other' };
 }
 
