@@ -20,7 +20,8 @@ export function chromiumPath(): string | undefined {
 /** Whether the browser tests run here: always in CI (a missing browser then fails them). */
 export const browserAvailable = process.env.CI === 'true' || chromiumPath() !== undefined;
 
-// Playwright gives each launch a new, empty profile. The closed network refuses Chromium's background connections; these flags keep it quiet.
+// Playwright gives each launch a new, empty profile. The closed network refuses Chromium's
+// background connections; these flags keep it quiet.
 const FLAGS = [
   '--headless',
   '--no-sandbox',
