@@ -1,17 +1,19 @@
-// `npm run bench`: intake throughput and latency (kiennghi against a minimal grammY bot),
-// peak memory, statistics query times at 10,000 and 1,000,000 petitions, and
-// classification speed and cost, on SQLite and PostgreSQL, against fake Telegram, Zalo
-// and LLM servers on 127.0.0.1. Writes docs/benchmarks.md (not in BENCH_QUICK=1 mode).
+// `npm run bench`: the targets of a voter, a staff member and a deputy waiting, measured side by
+// side in one run, on SQLite and PostgreSQL, against fake Telegram, Zalo and LLM servers on
+// 127.0.0.1: intake cost against a bare grammY bot, replies at the platform's pace, the first
+// reply's latency, the command line's start-up, statistics at 10,000 and 1,000,000 petitions,
+// peak memory, and classification speed and cost. Writes docs/benchmarks.md (not in
+// BENCH_QUICK=1 mode) and ends with one JSON line of the headline figures.
 //
-// Settings (environment): BENCH_QUICK=1 (200 voters, 10,000 petitions), BENCH_VOTERS,
-// BENCH_CONCURRENCY (voters in flight, default 100), BENCH_DATABASES (sqlite,postgres),
-// BENCH_PARTS (intake,stats,classify), BENCH_DATABASE_URL (an existing PostgreSQL admin
-// URL; otherwise a server is started on BENCH_PG_PORT, default 55440), BENCH_DOC (where
-// to write the report; default docs/benchmarks.md, or nowhere in quick mode), BENCH_DRAIN_MS
-// (how long to wait for replies and classification after the burst; 1000 for quick ratio checks).
+// Settings (environment): BENCH_QUICK=1 (200 voters, 10,000 petitions), BENCH_ROUNDS (default
+// 3), BENCH_VOTERS, BENCH_CONCURRENCY (voters in flight in the three-step flow, default 100),
+// BENCH_DATABASES (sqlite,postgres), BENCH_PARTS (intake,cli,stats,classify), BENCH_DATABASE_URL
+// (an existing PostgreSQL admin URL; otherwise a server is started on BENCH_PG_PORT, default
+// 55440), BENCH_DOC (where to write the report; default docs/benchmarks.md, or nowhere in
+// quick mode), BENCH_NODE_OPTIONS (node options for the bot, e.g. --cpu-prof).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { connectDb, type Db } from '../src/db/client.ts';
 import { migrateDatabase } from '../src/db/migrate.ts';
@@ -19,12 +21,25 @@ import { startFakeOpenAI, type FakeOpenAI } from '../test/fakes/openai.ts';
 import { FakeTelegram } from '../test/fakes/telegram.ts';
 import { FakeZalo } from '../test/fakes/zalo.ts';
 import { classificationCost, classificationRates, type ClassifyCost, type ClassifyRate } from './bench/classify.ts';
+import { buildDist, demoDatabase, timeCli, type CliTiming } from './bench/cli.ts';
+import {
+  allReached,
+  burstDelivery,
+  busiestSecond,
+  firstReplies,
+  floodCheck,
+  mark,
+  refusedCount,
+  type FloodCheck,
+} from './bench/delivery.ts';
 import {
   assertRunning,
   cpuMs,
   peakRssMiB,
   rssMiB,
   runLoad,
+  runStartArrivals,
+  runStartBurst,
   seedMeetings,
   startKiennghi,
   startMinimalBot,
@@ -32,28 +47,48 @@ import {
   waitFor,
   WEBHOOK_SECRET,
   type BotChild,
-  type IntakeResult,
+  type LoadOptions,
+  type LoadResult,
 } from './bench/intake.ts';
+import { benchPetitionsTable } from './bench/petitions-table.ts';
 import { startPostgres, type PostgresServer } from './bench/postgres.ts';
-import { machineInfo, renderConsole, renderMarkdown, type Report, type StatsRun } from './bench/report.ts';
+import {
+  headline,
+  machineInfo,
+  renderConsole,
+  renderMarkdown,
+  type BotRound,
+  type DeliveryRound,
+  type Kind,
+  type Report,
+  type StatsRun,
+} from './bench/report.ts';
 import { seedDataset } from './bench/seed.ts';
 import { EXTRA_INDEXES, createExtraIndexes, runStatsCases, statsCases } from './bench/stats.ts';
 
-type Kind = 'SQLite' | 'PostgreSQL';
-
 const QUICK = process.env.BENCH_QUICK === '1';
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const VOTERS = Number(process.env.BENCH_VOTERS ?? (QUICK ? 200 : 1000));
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
+/** The burst of new voters: `/start <code>`, 32 in flight (a meeting hall scanning the QR code). */
+const START_CONCURRENCY = 32;
+const FLOW_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 100);
+/** New voters a second for the first-reply latency, under the platform's cap of 30 messages a second. */
+const ARRIVALS_PER_SECOND = 20;
+const ARRIVAL_SECONDS = QUICK ? 10 : 30;
+const FLOOD_VOTERS = 60;
+const FLOOD_RETRY_AFTER_S = 1;
+/** Telegram's cap for one bot, enforced by the fake: a send over it is refused with 429. */
+const PLATFORM_CAP = { perSecond: 30, retryAfter: 1 };
+const CLI_ROUNDS = QUICK ? 3 : 7;
 const SIZES = QUICK ? [10_000] : [10_000, 1_000_000];
 const KINDS: Kind[] = (process.env.BENCH_DATABASES ?? 'sqlite,postgres')
   .split(',')
   .map((name) => (name.trim().startsWith('p') ? 'PostgreSQL' : 'SQLite'));
-const PARTS = new Set((process.env.BENCH_PARTS ?? 'intake,stats,classify').split(',').map((part) => part.trim()));
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'intake,cli,stats,classify').split(',').map((part) => part.trim()));
 const DOC = process.env.BENCH_DOC ?? (QUICK ? '' : 'docs/benchmarks.md');
-// Replies leave at the platform's pace (25 messages/s, under Telegram's cap of about 30):
-// five messages per voter take about 3.5 minutes for 1,050 voters.
-const DRAIN_LIMIT_MS = Number(process.env.BENCH_DRAIN_MS ?? 300_000);
 const WARMUP_VOTERS = Math.max(10, Math.round(VOTERS / 20));
+/** Replies to a burst leave at the platform's pace: about VOTERS / 30 seconds, with room. */
+const DRAIN_LIMIT_MS = 60_000 + (VOTERS / 20) * 1000;
 
 interface Fakes {
   telegram: FakeTelegram;
@@ -67,15 +102,16 @@ function log(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
 
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `kiennghi-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
+}
+
 /** A fresh, migrated database of the kind. */
 async function freshDatabase(kind: Kind, pg: PostgresServer | undefined, prefix: string): Promise<string> {
-  let url: string;
-  if (kind === 'PostgreSQL') url = pg!.createDatabase(prefix);
-  else {
-    const dir = mkdtempSync(join(tmpdir(), `kiennghi-${prefix}-`));
-    tempDirs.push(dir);
-    url = pathToFileURL(join(dir, 'bench.db')).href;
-  }
+  const url =
+    kind === 'PostgreSQL' ? pg!.createDatabase(prefix) : pathToFileURL(join(tempDir(prefix), 'bench.db')).href;
   await migrateDatabase(url);
   return url;
 }
@@ -95,70 +131,49 @@ function botEnv(url: string, fakes: Fakes): Record<string, string> {
   };
 }
 
-/** One measured run: warm-up voters first (not counted), then the burst. */
-async function measureIntake(name: IntakeResult['bot'], kind: Kind, bot: BotChild): Promise<IntakeResult> {
-  await runLoad(bot.port, { voters: WARMUP_VOTERS, concurrency: CONCURRENCY, firstUser: 8_000_000, firstUpdate: 1 });
-  const pid = bot.child.pid!;
-  const idleRss = rssMiB(pid);
-  const cpuBefore = cpuMs(pid);
-  const load = await runLoad(bot.port, {
-    voters: VOTERS,
-    concurrency: CONCURRENCY,
-    firstUser: 9_000_000,
-    firstUpdate: 100_000,
-  });
-  assertRunning(bot, name);
-  const cpu = cpuMs(pid) - cpuBefore;
-  const result: IntakeResult = {
-    bot: name,
-    database: kind,
-    ...load,
-    cpuMsPerUpdate: cpu / load.updates,
-    peakRssMiB: peakRssMiB(pid),
-    rssAfterWarmupMiB: idleRss,
-    petitionsStored: 0,
-  };
-  return result;
+/** Users of a round: ids never reused on one database (each round has its own anyway). */
+function users(round: number, phase: number): Pick<LoadOptions, 'firstUser' | 'firstUpdate'> {
+  const base = 10_000_000 * (round + 1) + 1_000_000 * phase;
+  return { firstUser: base, firstUpdate: base };
 }
 
-async function intakeKiennghi(kind: Kind, pg: PostgresServer | undefined, fakes: Fakes): Promise<IntakeResult> {
+/** A load measured on a bot process: its CPU during the load with it. */
+async function measured<T extends LoadResult>(bot: BotChild, load: () => Promise<T>): Promise<T & { cpuMs: number }> {
+  const before = cpuMs(bot.child.pid!);
+  const result = await load();
+  return { ...result, cpuMs: cpuMs(bot.child.pid!) - before };
+}
+
+async function pendingReplies(db: Db): Promise<number> {
+  return db.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } });
+}
+
+/** The warm-up (not counted): voters through the whole flow, then their replies delivered. */
+async function warmUp(bot: BotChild, db: Db | undefined, round: number): Promise<void> {
+  await runLoad(bot.port, { voters: WARMUP_VOTERS, concurrency: FLOW_CONCURRENCY, ...users(round, 0) });
+  if (db) await waitFor(async () => (await pendingReplies(db)) === 0, DRAIN_LIMIT_MS);
+}
+
+interface Running {
+  bot: BotChild;
+  db: Db;
+  url: string;
+}
+
+async function openKiennghi(
+  kind: Kind,
+  pg: PostgresServer | undefined,
+  fakes: Fakes,
+  entry?: string,
+): Promise<Running> {
   const url = await freshDatabase(kind, pg, 'bench_intake');
   const db = await connectDb(url);
   await seedMeetings(db);
-  const sentBefore = fakes.telegram.sent.length;
-  const bot = await startKiennghi(botEnv(url, fakes));
-  try {
-    const result = await measureIntake('kiennghi', kind, bot);
-    const voters = VOTERS + WARMUP_VOTERS;
-    // Replies go out through the outbox and petitions are classified by the job worker,
-    // both after the acknowledgement: how long until all of that is done too.
-    const t0 = performance.now();
-    const drained = await waitFor(async () => {
-      assertRunning(bot, 'kiennghi');
-      const [pendingReplies, pendingJobs] = await Promise.all([
-        db.outboxMessage.count({ where: { status: { in: ['pending', 'sending'] } } }),
-        db.job.count({ where: { type: 'classify', status: { in: ['pending', 'running'] } } }),
-      ]);
-      return pendingReplies === 0 && pendingJobs === 0;
-    }, DRAIN_LIMIT_MS);
-    result.drainSeconds = drained ? (performance.now() - t0) / 1000 : Number.POSITIVE_INFINITY;
-    assertRunning(bot, 'kiennghi');
-    result.peakRssMiB = peakRssMiB(bot.child.pid!);
-    result.petitionsStored = (await db.petition.count()) - WARMUP_VOTERS;
-    result.classified = (await db.petition.count({ where: { status: { not: 'received' } } })) - WARMUP_VOTERS;
-    result.repliesSent = fakes.telegram.sent.length - sentBefore;
-    if (result.petitionsStored !== VOTERS && voters > 0)
-      log(`kiennghi/${kind}: ${result.petitionsStored} petitions stored for ${VOTERS} voters`);
-    return result;
-  } finally {
-    await stopChild(bot);
-    await db.$disconnect();
-    if (pg && kind === 'PostgreSQL') pg.dropDatabase(url);
-  }
+  return { bot: await startKiennghi(botEnv(url, fakes), entry), db, url };
 }
 
-async function intakeMinimal(kind: Kind, pg: PostgresServer | undefined, fakes: Fakes): Promise<IntakeResult> {
-  const url = await freshDatabase(kind, pg, 'bench_minimal');
+async function openBare(kind: Kind, pg: PostgresServer | undefined, fakes: Fakes): Promise<Running> {
+  const url = await freshDatabase(kind, pg, 'bench_bare');
   const db = await connectDb(url);
   const bot = await startMinimalBot({
     DATABASE_URL: url,
@@ -166,20 +181,140 @@ async function intakeMinimal(kind: Kind, pg: PostgresServer | undefined, fakes: 
     TELEGRAM_API_ROOT: fakes.telegram.apiRoot,
     TELEGRAM_WEBHOOK_SECRET: WEBHOOK_SECRET,
   });
+  return { bot, db, url };
+}
+
+async function close(running: Running | undefined, kind: Kind, pg: PostgresServer | undefined): Promise<void> {
+  if (!running) return;
+  await stopChild(running.bot);
+  await running.db.$disconnect();
+  if (pg && kind === 'PostgreSQL') pg.dropDatabase(running.url);
+}
+
+/**
+ * One round: both bots on fresh databases of the kind, each burst sent to one bot right after
+ * the other (a change in the machine's other load falls on both alike). The burst goes to the
+ * bare bot first in even rounds and second in odd ones (after kiennghi's replies have drained);
+ * the flow always goes to the bare bot first, since kiennghi's leaves minutes of replies behind.
+ * Between them, kiennghi's delivery phases.
+ */
+async function intakeRound(
+  kind: Kind,
+  round: number,
+  pg: PostgresServer | undefined,
+  fakes: Fakes,
+  entry: string | undefined,
+): Promise<{ ours: BotRound; bare: BotRound; delivery: DeliveryRound }> {
+  const telegram = fakes.telegram;
+  let ours: Running | undefined;
+  let bare: Running | undefined;
   try {
-    const result = await measureIntake('minimal grammY', kind, bot);
-    // Two text messages per voter (/start and the petition) become rows.
-    result.petitionsStored = (await db.petition.count()) - 2 * WARMUP_VOTERS;
-    return result;
+    ours = await openKiennghi(kind, pg, fakes, entry);
+    bare = await openBare(kind, pg, fakes);
+    const k = ours.bot;
+    const b = bare.bot;
+    const roundStart = mark(telegram);
+    await warmUp(k, ours.db, round);
+    await warmUp(b, undefined, round);
+    const rssBefore = { ours: rssMiB(k.child.pid!), bare: rssMiB(b.child.pid!) };
+    const tag = `${kind} round ${round + 1}`;
+
+    log(`${tag}: burst of ${VOTERS} new voters, ${START_CONCURRENCY} in flight`);
+    const burst = (bot: BotChild) =>
+      runStartBurst(bot.port, { voters: VOTERS, concurrency: START_CONCURRENCY, ...users(round, 1) });
+    const bareFirst = round % 2 === 0;
+    const bareStart = bareFirst ? await measured(b, () => burst(b)) : undefined;
+    const burstMark = mark(telegram);
+    const start = await measured(k, () => burst(k));
+    const drained = await waitFor(async () => {
+      assertRunning(k, 'kiennghi');
+      return allReached(telegram, burstMark, start);
+    }, DRAIN_LIMIT_MS);
+    if (!drained) log(`${tag}: not every voter of the burst got a reply`);
+    const burstReplies = burstDelivery(telegram, burstMark, start);
+    const bareStartAfter = bareStart ?? (await measured(b, () => burst(b)));
+
+    log(`${tag}: ${ARRIVALS_PER_SECOND} new voters/s for ${ARRIVAL_SECONDS} s`);
+    const arrivalMark = mark(telegram);
+    const arrivals = await runStartArrivals(k.port, {
+      perSecond: ARRIVALS_PER_SECOND,
+      seconds: ARRIVAL_SECONDS,
+      ...users(round, 2),
+    });
+    await waitFor(async () => allReached(telegram, arrivalMark, arrivals), 30_000);
+    const firstReply = firstReplies(telegram, arrivalMark, arrivals, ARRIVALS_PER_SECOND);
+
+    let flood: FloodCheck | undefined;
+    if (round === 0) {
+      const floodMark = mark(telegram);
+      telegram.failNext(
+        'sendMessage',
+        429,
+        `Too Many Requests: retry after ${FLOOD_RETRY_AFTER_S}`,
+        FLOOD_RETRY_AFTER_S,
+      );
+      const voters = await runStartBurst(k.port, {
+        voters: FLOOD_VOTERS,
+        concurrency: START_CONCURRENCY,
+        ...users(round, 3),
+      });
+      await waitFor(async () => allReached(telegram, floodMark, voters), 30_000);
+      flood = floodCheck(telegram, floodMark, FLOOD_RETRY_AFTER_S);
+    }
+    await waitFor(async () => (await pendingReplies(ours!.db)) === 0, DRAIN_LIMIT_MS);
+
+    log(`${tag}: ${VOTERS} voters × 3 updates, ${FLOW_CONCURRENCY} in flight`);
+    const flow = (bot: BotChild) =>
+      runLoad(bot.port, { voters: VOTERS, concurrency: FLOW_CONCURRENCY, ...users(round, 4) });
+    const bareFlow = await measured(b, () => flow(b));
+    const flowOurs = await measured(k, () => flow(k));
+    assertRunning(k, 'kiennghi');
+    assertRunning(b, 'bare grammY bot');
+    const roundOf = (name: BotRound['bot'], running: Running, s: BotRound['start'], f: BotRound['flow']) =>
+      running.db.petition.count().then((petitions): BotRound => ({
+        bot: name,
+        database: kind,
+        round,
+        start: s,
+        flow: f,
+        rssBeforeMiB: name === 'kiennghi' ? rssBefore.ours : rssBefore.bare,
+        peakRssMiB: peakRssMiB(running.bot.child.pid!),
+        petitions,
+      }));
+    return {
+      ours: await roundOf('kiennghi', ours, start, flowOurs),
+      bare: await roundOf('bare grammY', bare, bareStartAfter, bareFlow),
+      delivery: {
+        database: kind,
+        round,
+        burst: burstReplies,
+        firstReply,
+        flood,
+        busiestSecond: busiestSecond(telegram, roundStart),
+        refused: refusedCount(telegram, roundStart) - (flood ? 1 : 0),
+      },
+    };
   } finally {
-    await stopChild(bot);
-    await db.$disconnect();
-    if (pg && kind === 'PostgreSQL') pg.dropDatabase(url);
+    await close(ours, kind, pg);
+    await close(bare, kind, pg);
   }
 }
 
-async function statsRuns(kind: Kind, pg: PostgresServer | undefined): Promise<StatsRun[]> {
-  const runs: StatsRun[] = [];
+async function intake(
+  kind: Kind,
+  pg: PostgresServer | undefined,
+  fakes: Fakes,
+  entry: string | undefined,
+  report: Report,
+): Promise<void> {
+  for (let round = 0; round < ROUNDS; round++) {
+    const { ours, bare, delivery } = await intakeRound(kind, round, pg, fakes, entry);
+    report.bots.push(ours, bare);
+    report.delivery.push(delivery);
+  }
+}
+
+async function statsRuns(kind: Kind, pg: PostgresServer | undefined, report: Report): Promise<void> {
   for (const size of SIZES) {
     const url = await freshDatabase(kind, pg, 'bench_stats');
     const db = await connectDb(url);
@@ -196,35 +331,42 @@ async function statsRuns(kind: Kind, pg: PostgresServer | undefined): Promise<St
       const options = big
         ? { minRuns: 3, maxRuns: 20, budgetMs: 1_500 }
         : { minRuns: 10, maxRuns: 50, budgetMs: 1_000 };
-      runs.push({
+      const run = (indexes: StatsRun['indexes'], results: StatsRun['results']): StatsRun => ({
         database: kind,
         petitions: size,
-        indexes: 'schema',
+        indexes,
         loadSeconds,
-        results: await runStatsCases(cases, options),
+        results,
       });
-      // The target is for PostgreSQL; SQLite is measured once to keep the run short.
+      report.stats.push(run('schema', await runStatsCases(cases, options)));
+      if (size === SIZES.at(-1)) {
+        log(`stats ${kind} ${size.toLocaleString('en')}: the petitions table`);
+        const table = await benchPetitionsTable(db, now, { minRuns: 3, maxRuns: 20, budgetMs: 1_000 });
+        report.table.push({ database: kind, petitions: size, results: table });
+      }
+      // The proposed indexes are measured where the target is strictest: PostgreSQL, the largest size.
       if (big && kind === 'PostgreSQL') {
         await createExtraIndexes(db);
         await analyze(db, kind);
-        runs.push({
-          database: kind,
-          petitions: size,
-          indexes: 'schema + proposed',
-          loadSeconds,
-          results: await runStatsCases(cases, options),
-        });
+        report.stats.push(run('schema + proposed', await runStatsCases(cases, options)));
       }
     } finally {
       await db.$disconnect();
       if (pg && kind === 'PostgreSQL') pg.dropDatabase(url);
     }
   }
-  return runs;
 }
 
 async function analyze(db: Db, kind: Kind): Promise<void> {
   await db.$executeRawUnsafe(kind === 'PostgreSQL' ? 'VACUUM ANALYZE' : 'ANALYZE');
+}
+
+async function cliTimings(): Promise<CliTiming[]> {
+  const url = pathToFileURL(join(tempDir('bench-cli'), 'demo.db')).href;
+  await demoDatabase(url);
+  if (!buildDist()) log('cli: the build failed; the command runs the sources through tsx');
+  log(`cli: ${CLI_ROUNDS} runs of each command`);
+  return timeCli(url, CLI_ROUNDS);
 }
 
 async function main(): Promise<void> {
@@ -233,20 +375,34 @@ async function main(): Promise<void> {
     date: started,
     machine: machineInfo(),
     quick: QUICK,
+    rounds: ROUNDS,
     voters: VOTERS,
-    concurrency: CONCURRENCY,
-    intake: [],
+    startConcurrency: START_CONCURRENCY,
+    flowConcurrency: FLOW_CONCURRENCY,
+    arrivals: { perSecond: ARRIVALS_PER_SECOND, seconds: ARRIVAL_SECONDS },
+    platformCap: PLATFORM_CAP.perSecond,
+    bots: [],
+    delivery: [],
+    cli: [],
     stats: [],
+    table: [],
     rates: [] as ClassifyRate[],
     cost: [] as ClassifyCost[],
     extraIndexes: EXTRA_INDEXES,
     seconds: 0,
   };
+  // The bot runs the build made now: sources others edit during the run do not change it.
+  let entry: string | undefined;
+  if (PARTS.has('intake')) {
+    if (buildDist()) entry = pathToFileURL(resolve('dist/cli/main.js')).href;
+    else log('the build failed: the bot runs the sources through tsx');
+  }
   const fakes: Fakes = {
     telegram: await new FakeTelegram().start(),
     zalo: await new FakeZalo().start(),
     openai: await startFakeOpenAI(),
   };
+  fakes.telegram.sendCap = PLATFORM_CAP;
   let pg: PostgresServer | undefined;
   try {
     if (KINDS.includes('PostgreSQL') && (PARTS.has('intake') || PARTS.has('stats'))) {
@@ -254,17 +410,9 @@ async function main(): Promise<void> {
       report.postgres = pg.version;
       log(`PostgreSQL ${pg.version} at ${pg.adminUrl}`);
     }
-    for (const kind of KINDS) {
-      if (!PARTS.has('intake')) break;
-      log(`intake ${kind}: kiennghi, ${VOTERS} voters, ${CONCURRENCY} in flight`);
-      report.intake.push(await intakeKiennghi(kind, pg, fakes));
-      log(`intake ${kind}: minimal grammY bot`);
-      report.intake.push(await intakeMinimal(kind, pg, fakes));
-    }
-    for (const kind of KINDS) {
-      if (!PARTS.has('stats')) break;
-      report.stats.push(...(await statsRuns(kind, pg)));
-    }
+    if (PARTS.has('intake')) for (const kind of KINDS) await intake(kind, pg, fakes, entry, report);
+    if (PARTS.has('cli')) report.cli = await cliTimings();
+    if (PARTS.has('stats')) for (const kind of KINDS) await statsRuns(kind, pg, report);
     if (PARTS.has('classify')) {
       log('classification');
       report.rates = await classificationRates(fakes.openai, QUICK ? 500 : 2_000);
@@ -283,6 +431,7 @@ async function main(): Promise<void> {
     writeFileSync(DOC, renderMarkdown(report));
     log(`wrote ${DOC}`);
   }
+  process.stdout.write(`${JSON.stringify(headline(report))}\n`);
 }
 
 await main();

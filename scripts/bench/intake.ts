@@ -1,6 +1,7 @@
-// Intake load: voters who each open the bot with a meeting code, choose to stay anonymous
-// and send one petition, all posted to the webhook of a bot child process; voters run
-// concurrently, each voter's three updates in order (as Telegram delivers one chat's).
+// Intake load posted to the webhook of a bot child process: new voters opening the bot with a
+// meeting code (`/start <code>`), either as a burst (a fixed number in flight) or arriving at a
+// steady rate; and voters who each open the bot, choose to stay anonymous and send one
+// petition, each voter's three updates in order (as Telegram delivers one chat's).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connectDb, type Db } from '../../src/db/client.ts';
@@ -37,6 +38,11 @@ export interface LoadResult {
   updatesPerSecond: number;
   p50: number;
   p99: number;
+}
+
+/** A load of new voters' `/start <code>`: when each voter's update was posted (ms since epoch), by chat id. */
+export interface StartLoad extends LoadResult {
+  postedAt: Map<string, number>;
 }
 
 export interface IntakeResult extends LoadResult {
@@ -85,6 +91,72 @@ async function post(port: number, update: object): Promise<{ ok: boolean; ms: nu
   }
 }
 
+function startUpdate(user: number, i: number) {
+  return textMessage(user, `/start ${MEETING_CODES[i % MEETING_CODES.length]}`);
+}
+
+function summarize(times: number[], failed: number, voters: number, seconds: number): LoadResult {
+  times.sort((a, b) => a - b);
+  return {
+    voters,
+    updates: times.length,
+    failed,
+    seconds,
+    updatesPerSecond: times.length / seconds,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+  };
+}
+
+/** New voters, each sending `/start <code>` once, `options.concurrency` of them in flight. */
+export async function runStartBurst(port: number, options: LoadOptions): Promise<StartLoad> {
+  const times: number[] = [];
+  const postedAt = new Map<string, number>();
+  let failed = 0;
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < options.voters) {
+      const i = next++;
+      const user = options.firstUser + i;
+      postedAt.set(String(user), Date.now());
+      const result = await post(port, { update_id: options.firstUpdate + i, ...startUpdate(user, i) });
+      times.push(result.ms);
+      if (!result.ok) failed++;
+    }
+  }
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: Math.min(options.concurrency, options.voters) }, worker));
+  return { ...summarize(times, failed, options.voters, (performance.now() - t0) / 1000), postedAt };
+}
+
+/** New voters arriving at `perSecond` for `seconds` (open loop: one leaves on time whatever the others wait). */
+export async function runStartArrivals(
+  port: number,
+  options: { perSecond: number; seconds: number; firstUser: number; firstUpdate: number },
+): Promise<StartLoad> {
+  const times: number[] = [];
+  const postedAt = new Map<string, number>();
+  const voters = Math.round(options.perSecond * options.seconds);
+  let failed = 0;
+  const posts: Promise<void>[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < voters; i++) {
+    const due = t0 + (i * 1000) / options.perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const user = options.firstUser + i;
+    postedAt.set(String(user), Date.now());
+    posts.push(
+      post(port, { update_id: options.firstUpdate + i, ...startUpdate(user, i) }).then((result) => {
+        times.push(result.ms);
+        if (!result.ok) failed++;
+      }),
+    );
+  }
+  await Promise.all(posts);
+  return { ...summarize(times, failed, voters, (performance.now() - t0) / 1000), postedAt };
+}
+
 /** Every voter's flow: /start <code> -> consent:anonymous -> the petition. */
 export async function runLoad(port: number, options: LoadOptions): Promise<LoadResult> {
   const texts = fixtureTexts();
@@ -95,7 +167,7 @@ export async function runLoad(port: number, options: LoadOptions): Promise<LoadR
   async function voter(i: number): Promise<void> {
     const user = options.firstUser + i;
     const flow = [
-      textMessage(user, `/start ${MEETING_CODES[i % MEETING_CODES.length]}`),
+      startUpdate(user, i),
       callback(user, 'consent:anonymous'),
       textMessage(user, `${texts[i % texts.length]} (cử tri ${i})`),
     ];
@@ -110,17 +182,7 @@ export async function runLoad(port: number, options: LoadOptions): Promise<LoadR
   }
   const t0 = performance.now();
   await Promise.all(Array.from({ length: Math.min(options.concurrency, options.voters) }, worker));
-  const seconds = (performance.now() - t0) / 1000;
-  times.sort((a, b) => a - b);
-  return {
-    voters: options.voters,
-    updates: times.length,
-    failed,
-    seconds,
-    updatesPerSecond: times.length / seconds,
-    p50: percentile(times, 50),
-    p99: percentile(times, 99),
-  };
+  return summarize(times, failed, options.voters, (performance.now() - t0) / 1000);
 }
 
 /** user + system CPU of a process so far, ms (clock ticks are 1/100 s on Linux). */
@@ -145,12 +207,16 @@ export function rssMiB(pid: number): number {
   return statusField(pid, 'VmRSS');
 }
 
-export async function startKiennghi(env: Record<string, string>): Promise<BotChild> {
+/**
+ * `kiennghi start` as a child process, from the dist/ the bench built when it began (`entry`),
+ * so that sources edited meanwhile do not change what is measured; without one, bin/kiennghi.js.
+ */
+export async function startKiennghi(env: Record<string, string>, entry?: string): Promise<BotChild> {
   // BENCH_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the bot.
-  const profile: Record<string, string> = process.env.BENCH_NODE_OPTIONS
-    ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS }
-    : {};
-  const bot = await startBotProcess({ ...env, ...profile }, 120_000);
+  const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const bot = entry
+    ? await startFromDist(entry, env, nodeOptions)
+    : await startBotProcess(nodeOptions.length ? { ...env, NODE_OPTIONS: nodeOptions.join(' ') } : env, 120_000);
   // The HTTP server listens before grammY's bot.init() has fetched getMe; updates in that
   // window are answered 503 (retried by Telegram). The load starts once the channel is ready.
   const ready = await waitFor(async () => bot.logs().includes('telegram channel ready'), 60_000);
@@ -158,26 +224,41 @@ export async function startKiennghi(env: Record<string, string>): Promise<BotChi
   return { child: bot.child, port: bot.port, exited: bot.exited, logs: bot.logs };
 }
 
+/** Runs `entry` (dist/cli/main.js) as `kiennghi start`; resolves once it listens. */
+async function startFromDist(entry: string, env: Record<string, string>, nodeOptions: string[]): Promise<BotChild> {
+  const code = `const { run } = await import(${JSON.stringify(entry)}); await run([process.argv[0], 'kiennghi', 'start']);`;
+  const child = spawn(process.execPath, [...nodeOptions, '--input-type=module', '-e', code], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', LOCAL_CHAT: 'off', DEMO_SEED: 'off', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  return listening(child, /"port":(\d+)[^\n]*"msg":"kiennghi started"/, 'kiennghi');
+}
+
+/** Resolves with the port once the child's standard error shows `started` (its first group). */
+function listening(child: ChildProcess, started: RegExp, name: string): Promise<BotChild> {
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return new Promise<BotChild>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start: ${stderr}`)), 120_000);
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      const found = started.exec(stderr);
+      if (found) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(found[1]), exited, logs: () => stderr });
+      }
+    });
+    void exited.then(() => reject(new Error(`${name} exited: ${stderr}`)));
+  });
+}
+
 export async function startMinimalBot(env: Record<string, string>): Promise<BotChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/minimal-bot.ts'], {
+  const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'scripts/bench/minimal-bot.ts'], {
     env: { PATH: process.env.PATH ?? '', PORT: '0', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stderr = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`minimal bot did not start: ${stderr}`)), 120_000);
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      const started = /"port":(\d+),"msg":"minimal bot started"/.exec(stderr);
-      if (started) {
-        clearTimeout(timer);
-        resolve(Number(started[1]));
-      }
-    });
-    void exited.then(() => reject(new Error(`minimal bot exited: ${stderr}`)));
-  });
-  return { child, port, exited, logs: () => stderr };
+  return listening(child, /"port":(\d+),"msg":"minimal bot started"/, 'minimal bot');
 }
 
 /** Fails with the end of the bot's log when it is no longer running. */

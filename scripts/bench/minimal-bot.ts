@@ -1,7 +1,8 @@
 // The baseline of the intake benchmark: the least a webhook bot can do. grammY's
 // webhookCallback on a Hono server, every text message stored as one Petition row with
-// Prisma (same driver adapter and database settings as kiennghi), nothing else: no
-// deduplication, no conversation, no replies. Run as a child process:
+// Prisma (same driver adapter and database settings as kiennghi) and answered with one line
+// riding on the webhook's HTTP answer (no call of its own to the platform), nothing else: no
+// deduplication, no conversation, no rate limits, no outbox. Run as a child process:
 //   DATABASE_URL=... TELEGRAM_BOT_TOKEN=... TELEGRAM_API_ROOT=... TELEGRAM_WEBHOOK_SECRET=... \
 //   node --import tsx scripts/bench/minimal-bot.ts
 // and it prints {"port":N,"msg":"minimal bot started"} once it listens.
@@ -19,7 +20,9 @@ const env = (name: string) => {
 };
 
 const db = await connectDb(env('DATABASE_URL'));
-const bot = new Bot(env('TELEGRAM_BOT_TOKEN'), { client: { apiRoot: env('TELEGRAM_API_ROOT') } });
+const bot = new Bot(env('TELEGRAM_BOT_TOKEN'), {
+  client: { apiRoot: env('TELEGRAM_API_ROOT'), canUseWebhookReply: (method) => method === 'sendMessage' },
+});
 bot.on('message:text', async (ctx) => {
   await db.petition.create({
     data: {
@@ -29,6 +32,7 @@ bot.on('message:text', async (ctx) => {
       textNormalized: ctx.message.text,
     },
   });
+  await ctx.reply('Đã nhận.');
 });
 await bot.init();
 
