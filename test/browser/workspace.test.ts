@@ -165,6 +165,7 @@ describe.runIf(browserAvailable)('workspace in Chromium', () => {
       reject.getByRole('button', { name: 'Không tiếp nhận' }).click(),
     ]);
     expect(response.status()).toBe(403);
+    await page.waitForURL(/\/reject$/);
     const unchanged = await h.app.db.petition.findUniqueOrThrow({ where: { trackingCode: code } });
     expect(unchanged.status).not.toBe('rejected');
 

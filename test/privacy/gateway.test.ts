@@ -199,7 +199,14 @@ describe('ward filters name only known wards', () => {
     h = await startHarness({ WARDS: 'Phường Nghĩa Tân' });
     const db = h.app.db;
     const start = new Date().toISOString();
-    const meeting = await saveMeeting(db, { code: 'CG', title: 'Cầu Giấy', start, place: 'UBND', ward: KNOWN_WARD });
+    const meeting = await saveMeeting(db, {
+      code: 'CG',
+      title: 'Cầu Giấy',
+      start,
+      place: 'UBND',
+      ward: KNOWN_WARD,
+      deputies: 'Lê Văn Cường',
+    });
     const voter = await db.voter.create({
       data: { channel: 'telegram', channelUserId: 'v-phone', chatId: 'v-phone', ward: '0912345678', consent: 'agreed' },
     });
@@ -220,7 +227,9 @@ describe('ward filters name only known wards', () => {
     const staff = newUserId();
     const deputy = newUserId();
     await h.grant(staff, 'staff');
-    await h.grant(deputy, 'deputy');
+    // A deputy counts the meetings they attend.
+    const attending = await db.deputy.findFirstOrThrow({ where: { meetings: { some: { meetingId: meeting.id } } } });
+    await h.grant(deputy, 'deputy', attending.id);
     for (const user of [staff, deputy]) {
       for (const typed of ['0912345678', '345678', '0912 345 678']) {
         const [reply] = await h.text(user, `/thongke phuong=${typed}`);
