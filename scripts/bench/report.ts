@@ -39,7 +39,7 @@ export interface Machine {
   load: string;
 }
 
-type Measured = LoadResult & { cpuMs: number };
+type Measured = LoadResult & { cpuMs: number; benchCpuMs: number };
 
 /** One bot's round on a fresh database: the burst of new voters, then the three-step flow. */
 export interface BotRound {
@@ -325,6 +325,7 @@ function intakeTable(report: Report): string {
       'updates/s',
       'ack p50 / p99 ms',
       'CPU ms/update',
+      'bench CPU %',
       'failed',
       'RSS before / peak MiB',
       'ratio (burst, flow)',
@@ -343,6 +344,7 @@ function intakeTable(report: Report): string {
         n(r.flow.updatesPerSecond),
         `${ms(r.flow.p50)} / ${ms(r.flow.p99)}`,
         n((r.start.cpuMs + r.flow.cpuMs) / updates, 2),
+        n(((r.start.benchCpuMs + r.flow.benchCpuMs) / ((r.start.seconds + r.flow.seconds) * 1000)) * 100),
         r.start.failed + r.flow.failed,
         `${n(r.rssBeforeMiB)} / ${n(r.peakRssMiB)}`,
         r.bot === 'kiennghi' && ratio
@@ -510,7 +512,7 @@ Each round starts both bots on a fresh database of the kind: kiennghi as \`kienn
 - *burst*: ${voters} new voters each send \`/start <meeting code>\`, ${report.startConcurrency} in flight (a meeting hall scanning the poster's QR code);
 - *flow*: ${voters} voters each, in order, \`/start <meeting code>\` → the \`consent:anonymous\` button → one petition (3 webhook updates), ${report.flowConcurrency} voters in flight.
 
-*s*: seconds to acknowledge the burst (kiennghi answers an update once its turn is committed; its replies leave afterwards, at the platform's pace, while later updates arrive); *ack*: from posting an update to its HTTP answer; *CPU ms/update*: user + system CPU of the bot process over both bursts (the database server's is not included); *RSS before*: VmRSS after the warm-up; *peak*: VmHWM at the end of the round (kiennghi: after the delivery phases too). *ratio*: kiennghi's seconds for both bursts over the bare bot's in the same round (burst and flow apart in brackets); the target is the median over the rounds. Between kiennghi's two bursts come the delivery phases below.
+*s*: seconds to acknowledge the burst (kiennghi answers an update once its turn is committed; its replies leave afterwards, at the platform's pace, while later updates arrive); *ack*: from posting an update to its HTTP answer; *CPU ms/update*: user + system CPU of the bot process over both bursts (the database server's is not included); *bench CPU %*: the bench process's own CPU over both bursts (load generator and fake servers; near 100 % of a core it would limit the rate, not the bot); *RSS before*: VmRSS after the warm-up; *peak*: VmHWM at the end of the round (kiennghi: after the delivery phases too). *ratio*: kiennghi's seconds for both bursts over the bare bot's in the same round (burst and flow apart in brackets); the target is the median over the rounds. Between kiennghi's two bursts come the delivery phases below.
 
 ${intakeTable(report)}
 
