@@ -22,6 +22,7 @@ export const CHANNEL_LABELS: Record<string, string> = {
   telegram: 'Telegram',
   zalo: 'Zalo',
   local: 'thử trên máy',
+  meeting: 'biên bản, danh sách hội nghị',
 };
 
 /** Who classified a petition. */

@@ -192,8 +192,7 @@ function factsCard(view: PetitionView, labels: Labels, tz: string): Html {
 }
 
 function channelLabel(channel: string): string {
-  if (channel === 'minutes') return 'biên bản, danh sách hội nghị';
-  return CHANNEL_LABELS[channel] ?? channel;
+  return CHANNEL_LABELS[channel === 'minutes' ? 'meeting' : channel] ?? channel;
 }
 
 function senderLabel(sender: Sender): Html | string | null {
