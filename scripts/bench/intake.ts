@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { connectDb, type Db } from '../../src/db/client.ts';
 import { saveMeeting } from '../../src/meetings/service.ts';
 import { callback, textMessage } from '../../test/fakes/telegram.ts';
-import { startBotProcess } from '../../test/helpers/process.ts';
 import { fixtureTexts } from './seed.ts';
 import { percentile } from './timing.ts';
 
@@ -212,11 +211,10 @@ export function rssMiB(pid: number): number {
  * so that sources edited meanwhile do not change what is measured; without one, bin/kiennghi.js.
  */
 export async function startKiennghi(env: Record<string, string>, entry?: string): Promise<BotChild> {
-  // BENCH_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the bot.
-  const nodeOptions = (process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean);
-  const bot = entry
-    ? await startFromDist(entry, env, nodeOptions)
-    : await startBotProcess(nodeOptions.length ? { ...env, NODE_OPTIONS: nodeOptions.join(' ') } : env, 120_000);
+  // The node options `npm start` gives the bot (heap settings), then BENCH_NODE_OPTIONS (e.g.
+  // "--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the bot).
+  const nodeOptions = [...startNodeOptions(), ...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean)];
+  const bot = await startBot(entry, env, nodeOptions);
   // The HTTP server listens before grammY's bot.init() has fetched getMe; updates in that
   // window are answered 503 (retried by Telegram). The load starts once the channel is ready.
   const ready = await waitFor(async () => bot.logs().includes('telegram channel ready'), 60_000);
@@ -224,10 +222,22 @@ export async function startKiennghi(env: Record<string, string>, entry?: string)
   return { child: bot.child, port: bot.port, exited: bot.exited, logs: bot.logs };
 }
 
-/** Runs `entry` (dist/cli/main.js) as `kiennghi start`; resolves once it listens. */
-async function startFromDist(entry: string, env: Record<string, string>, nodeOptions: string[]): Promise<BotChild> {
+/** The node options of package.json's `start` script: `node <options> bin/kiennghi.js start`. */
+export function startNodeOptions(): string[] {
+  const { scripts } = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  const options = /^node\s+(.*?)\s*bin\/kiennghi\.js start$/.exec(scripts.start ?? '')?.[1] ?? '';
+  return options.split(/\s+/).filter(Boolean);
+}
+
+/** Runs `entry` (dist/cli/main.js), or else bin/kiennghi.js, as `kiennghi start`; resolves once it listens. */
+async function startBot(
+  entry: string | undefined,
+  env: Record<string, string>,
+  nodeOptions: string[],
+): Promise<BotChild> {
   const code = `const { run } = await import(${JSON.stringify(entry)}); await run([process.argv[0], 'kiennghi', 'start']);`;
-  const child = spawn(process.execPath, [...nodeOptions, '--input-type=module', '-e', code], {
+  const script = entry ? ['--input-type=module', '-e', code] : ['bin/kiennghi.js', 'start'];
+  const child = spawn(process.execPath, [...nodeOptions, ...script], {
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', PORT: '0', LOCAL_CHAT: 'off', DEMO_SEED: 'off', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
