@@ -5,7 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import type { ClassifyCost, ClassifyRate } from './classify.ts';
 import type { CliTiming } from './cli.ts';
 import type { BurstDelivery, FirstReply, FloodCheck } from './delivery.ts';
-import type { LoadResult } from './intake.ts';
+import { startNodeOptions, type LoadResult } from './intake.ts';
 import type { TableResult } from './petitions-table.ts';
 import type { StatsResult } from './stats.ts';
 import { ms } from './timing.ts';
@@ -493,7 +493,7 @@ The machine is a shared 2-core virtual machine on which other engineers were run
 ## How to run
 
 \`\`\`sh
-npm run bench                 # full run (about 30 minutes on 2 shared cores); rewrites docs/benchmarks.md
+npm run bench                 # full run (about 20 minutes on 2 shared cores); rewrites docs/benchmarks.md
 BENCH_QUICK=1 npm run bench   # 200 voters, 10 s of arrivals, 10,000 petitions; prints, writes no file
 \`\`\`
 
@@ -507,7 +507,7 @@ ${targetsTable(report)}
 
 ## Intake
 
-Each round starts both bots on a fresh database of the kind: kiennghi as \`kiennghi start\` in webhook mode from the dist/ built when the run began (the Zalo channel and the LLM classifier configured against their fakes), and the bare grammY bot (scripts/bench/minimal-bot.ts: \`webhookCallback\` on Hono; each text message stored as one Petition row with Prisma and answered with one line riding on the webhook's HTTP answer; no deduplication, conversation, rate limit or outbox). The rounds alternate which bot goes first. After a warm-up of ${count(Math.max(10, Math.round(report.voters / 20)))} voters (not counted), each bot gets the same two bursts:
+Each round starts both bots on a fresh database of the kind: kiennghi as \`kiennghi start\` in webhook mode from the dist/ built when the run began, with the node options of \`npm start\` (\`${startNodeOptions().join(' ')}\`; the Zalo channel and the LLM classifier configured against their fakes), and the bare grammY bot (scripts/bench/minimal-bot.ts: \`webhookCallback\` on Hono; each text message stored as one Petition row with Prisma and answered with one line riding on the webhook's HTTP answer; no deduplication, conversation, rate limit or outbox). Each burst goes to one bot right after the other: the burst of new voters to the bare bot first in odd-numbered rounds and to kiennghi first in even ones, the flow always to the bare bot first (kiennghi's leaves minutes of replies behind). After a warm-up of ${count(Math.max(10, Math.round(report.voters / 20)))} voters (not counted), each bot gets the same two bursts:
 
 - *burst*: ${voters} new voters each send \`/start <meeting code>\`, ${report.startConcurrency} in flight (a meeting hall scanning the poster's QR code);
 - *flow*: ${voters} voters each, in order, \`/start <meeting code>\` → the \`consent:anonymous\` button → one petition (3 webhook updates), ${report.flowConcurrency} voters in flight.
