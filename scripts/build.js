@@ -3,9 +3,10 @@
 // own (no type check: a type error elsewhere never stops the build; `npm run typecheck` is the
 // check), keeps the folder layout, so paths relative to import.meta.url (prompts/, corpus/,
 // fonts) still resolve, and rewrites relative `.ts` imports to `.js`. Files that are not
-// TypeScript (assets, taxonomies, model weights) are copied beside the code that reads them.
+// TypeScript (assets, taxonomies, model weights) are linked beside the code that reads them:
+// what is written through dist/ (`kiennghi train`'s model) lands in src/, where it is committed.
 // Plain JavaScript on purpose: it runs before anything else is built.
-import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -68,8 +69,10 @@ async function main() {
     logLevel: 'warning',
   });
   for (const file of assets) {
-    mkdirSync(dirname(join(next, file)), { recursive: true });
-    copyFileSync(join(SRC, file), join(next, file));
+    const target = join(next, file);
+    mkdirSync(dirname(target), { recursive: true });
+    // Relative, so the link holds once `next` becomes dist/ (same depth under the root).
+    symlinkSync(relative(dirname(target), join(SRC, file)), target);
   }
   const manifest = await writeCommandManifest(next);
   writeFileSync(join(next, STAMP), `${JSON.stringify({ startedAt: started, files: sources.length })}\n`);
@@ -83,7 +86,7 @@ async function main() {
   renameSync(next, DIST);
   rmSync(old, { recursive: true, force: true });
   const took = Date.now() - started;
-  console.log(`dist/: ${sources.length} modules, ${assets.length} files copied, ${manifest} in ${took} ms`);
+  console.log(`dist/: ${sources.length} modules, ${assets.length} files linked, ${manifest} in ${took} ms`);
 }
 
 /**
