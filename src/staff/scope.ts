@@ -6,11 +6,17 @@ import type { Db, Tx } from '../db/types.ts';
 /** The meetings a deputy's view is limited to. */
 export interface DeputyScope {
   deputyId: number;
+  /** The deputy's name, for replies that say whose scope they count (null: no such deputy). */
+  name: string | null;
   meetingIds: number[];
 }
 
-/** The deputy's scope: meetings of their constituency, and meetings they attended. */
-export async function deputyScope(db: Db | Tx, deputyId: number): Promise<DeputyScope> {
+/**
+ * The deputy's scope: meetings of their constituency, and meetings they attended. A deputy
+ * account linked to no deputy (`null`) sees no meeting, never every one.
+ */
+export async function deputyScope(db: Db | Tx, deputyId: number | null): Promise<DeputyScope> {
+  if (deputyId === null) return { deputyId: 0, name: null, meetingIds: [] };
   const deputy = await db.deputy.findUnique({ where: { id: deputyId } });
   const meetings = await db.meeting.findMany({
     where: {
@@ -21,5 +27,5 @@ export async function deputyScope(db: Db | Tx, deputyId: number): Promise<Deputy
     },
     select: { id: true },
   });
-  return { deputyId, meetingIds: meetings.map((meeting) => meeting.id) };
+  return { deputyId, name: deputy?.name ?? null, meetingIds: meetings.map((meeting) => meeting.id) };
 }

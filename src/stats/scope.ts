@@ -19,9 +19,8 @@ export interface StatsScope {
  * not linked to a deputy has no meetings, so it counts nothing rather than everything.
  */
 export async function deputyStatsScope(db: Db | Tx, deputyId: number | null): Promise<StatsScope> {
-  const deputy = deputyId === null ? null : await db.deputy.findUnique({ where: { id: deputyId } });
-  const meetingIds = deputy ? (await deputyScope(db, deputy.id)).meetingIds : [];
-  return { where: inMeetings(meetingIds), meetingIds, label: `phạm vi của đại biểu ${deputy?.name ?? ''}`.trim() };
+  const { name, meetingIds } = await deputyScope(db, deputyId);
+  return { where: inMeetings(meetingIds), meetingIds, label: `phạm vi của đại biểu ${name ?? ''}`.trim() };
 }
 
 /** The scope of a chat user by role: a deputy's (from their staff row), none for staff and admins. */

@@ -7,7 +7,7 @@ import { zonedTime } from '../core/dates.ts';
 import type { Db } from '../db/client.ts';
 import type { Meeting, Prisma } from '../generated/prisma/client.ts';
 import { normalizeCode, CODE_PATTERN } from '../meetings/service.ts';
-import { deputyScope } from '../staff/scope.ts';
+import { scopeOfUser } from './scope.ts';
 import { allOf, inMeetings } from '../stats/filters.ts';
 import { zonedYmd } from '../stats/period.ts';
 import { breakdown, countPetitions, countVoters, listPetitions, type PetitionListItem } from '../stats/queries.ts';
@@ -21,9 +21,8 @@ export type MeetingWithDeputies = Meeting & { deputies: { deputy: { name: string
 
 /** The meetings the user may see: every one for staff, a deputy's scope for a deputy. */
 export async function visibleMeetings(db: Db, user: WebUser): Promise<Prisma.MeetingWhereInput> {
-  if (user.role !== 'deputy') return {};
-  const ids = user.deputyId === null ? [] : (await deputyScope(db, user.deputyId)).meetingIds;
-  return { id: { in: ids } };
+  const scope = await scopeOfUser(db, user);
+  return scope ? { id: { in: scope.meetingIds } } : {};
 }
 
 /** A meeting by its code, if the user may see it. */

@@ -25,10 +25,10 @@ import {
 } from '../../petitions/query.ts';
 import { BulkError, MAX_SELECTION, runBulkAction, selectionOf, type BulkAction } from '../../petitions/bulk.ts';
 import { exportPetitions } from '../../reports/export.ts';
-import { deputyScope, type DeputyScope } from '../../staff/scope.ts';
+import { scopeOfUser } from '../scope.ts';
 import { csrfField, page, type Html } from '../layout.ts';
 import { errorBox, fieldText, fieldValues, readForm, redirectBack, type FormFields } from '../office-forms.ts';
-import type { WebApp, WebDeps, WebEnv, WebUser } from '../types.ts';
+import type { WebApp, WebDeps, WebEnv } from '../types.ts';
 
 /** What rendering a row needs besides the row. */
 interface View {
@@ -65,16 +65,10 @@ export function registerPetitionsPage(web: WebApp, deps: WebDeps): void {
   web.post('/petitions/bulk', (c) => bulkAction(c, deps));
 }
 
-/** The meetings a deputy's view is limited to; null for office staff (everything). */
-async function scopeOf(deps: WebDeps, user: WebUser): Promise<DeputyScope | null> {
-  if (user.role !== 'deputy') return null;
-  return user.deputyId === null ? { deputyId: 0, meetingIds: [] } : deputyScope(deps.db, user.deputyId);
-}
-
 async function petitionsTable(c: Context<WebEnv>, deps: WebDeps): Promise<Response> {
   const user = c.get('user');
   const query = parsePetitionFilter(new URL(c.req.url).searchParams);
-  const scope = await scopeOf(deps, user);
+  const scope = await scopeOfUser(deps.db, user);
   const labels = taxonomyLabels(deps.config.TAXONOMY);
   const result = await searchPetitions(
     deps.db,

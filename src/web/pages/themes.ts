@@ -21,7 +21,7 @@ import {
 } from '../../digests/grouping.ts';
 import { quoteOf } from '../../digests/themes.ts';
 import { audit } from '../../staff/access.ts';
-import { deputyScope } from '../../staff/scope.ts';
+import { scopeOfUser } from '../scope.ts';
 import { csrfField, page } from '../layout.ts';
 import {
   dayField,
@@ -54,8 +54,7 @@ export function registerThemePages(web: WebApp, deps: WebDeps): void {
 
 /** The meetings a deputy's view is limited to; undefined for staff (everything). */
 async function scopeOf(deps: WebDeps, user: WebUser): Promise<number[] | undefined> {
-  if (user.role !== 'deputy') return undefined;
-  return user.deputyId === null ? [] : (await deputyScope(deps.db, user.deputyId)).meetingIds;
+  return (await scopeOfUser(deps.db, user))?.meetingIds;
 }
 
 function quotesOf(samples: { text: string; anonymous: boolean }[], redactAll: boolean): string[] {
