@@ -206,6 +206,8 @@ export async function seedDataset(db: Db, petitions: number, now: Date, sqlite: 
   for (let copy = 1; copy <= copies; copy++) {
     const rows = Math.min(base, petitions - copy * base);
     await (sqlite ? copySqlite : copyPostgres)(db, copy, base, rows, now);
+    // Folded per copy: a million pending deltas would outlast the fold's transaction timeout.
+    await foldTally(db);
   }
   await foldTally(db);
   return dataset;

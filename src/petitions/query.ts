@@ -19,7 +19,7 @@ import { TRACKING_CODE, normalizeTrackingCode } from '../intake/petitions.ts';
 import type { DeputyScope } from '../staff/scope.ts';
 import { allOf, receivedIn, resolveFilter, type StatsWhere } from '../stats/filters.ts';
 import { addDays } from '../stats/period.ts';
-import { foldTally } from '../stats/tally.ts';
+import { foldTally, tallyTable } from '../stats/tally.ts';
 import { searchWords } from './search-key.ts';
 
 /** Columns the table sorts by, as named in the URL (`sort`). */
@@ -297,7 +297,7 @@ async function ftsIds(db: Db | Tx, words: string[], limit: number): Promise<numb
 async function countWhere(db: Db | Tx, where: StatsWhere): Promise<number> {
   if (!where.tally) return db.petition.count({ where: where.petition });
   await foldTally(db);
-  const { _sum } = await db.petitionTally.aggregate({ where: where.tally, _sum: { n: true } });
+  const { _sum } = await tallyTable(db, where.byDay).aggregate({ where: where.tally, _sum: { n: true } });
   return _sum.n ?? 0;
 }
 

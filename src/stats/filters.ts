@@ -8,7 +8,7 @@ import { deputyKey, normalizeCode } from '../meetings/service.ts';
 import { matchLabel, type Labels } from '../classify/labels.ts';
 import { knownWards, matchWard, wardKey } from '../meetings/wards.ts';
 import { parsePeriod, type Period } from './period.ts';
-import { foldTally, startsTallyDay } from './tally.ts';
+import { foldTally, startsTallyDay, startsTallyMonth } from './tally.ts';
 
 export interface FilterSpec {
   period?: Period;
@@ -25,6 +25,8 @@ export interface StatsWhere {
   petition: Prisma.PetitionWhereInput;
   /** null: a time bound falls inside a tally day, so only the petitions can answer. */
   tally: Prisma.PetitionTallyWhereInput | null;
+  /** A time bound falls inside a month: only the daily tally answers (else the monthly one does). */
+  byDay?: boolean;
 }
 
 export const EVERYTHING: StatsWhere = { petition: {}, tally: {} };
@@ -35,15 +37,17 @@ export function allOf(...wheres: StatsWhere[]): StatsWhere {
   return {
     petition: { AND: wheres.map((where) => where.petition) },
     tally: tallies.every((tally) => tally !== null) ? { AND: tallies } : null,
+    byDay: wheres.some((where) => where.byDay),
   };
 }
 
 /** Petitions received in [from, to); either bound may be left open. */
 export function receivedIn(from: Date | undefined, to: Date | undefined): StatsWhere {
-  const aligned = [from, to].every((bound) => !bound || startsTallyDay(bound));
+  const bounds = [from, to].filter((bound) => bound !== undefined);
   return {
     petition: { receivedAt: { gte: from, lt: to } },
-    tally: aligned ? { day: { gte: from, lt: to } } : null,
+    tally: bounds.every(startsTallyDay) ? { day: { gte: from, lt: to } } : null,
+    byDay: !bounds.every(startsTallyMonth),
   };
 }
 

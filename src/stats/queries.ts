@@ -10,7 +10,7 @@ import type { Labels } from '../classify/labels.ts';
 import { NOT_PETITION } from '../classify/review.ts';
 import type { StatsWhere } from './filters.ts';
 import { addDays, zonedTime, zonedYmd, type Period } from './period.ts';
-import { foldTally, startsTallyDay } from './tally.ts';
+import { foldTally, startsTallyDay, tallyTable } from './tally.ts';
 import { countOverdue } from '../followup/deadlines.ts';
 
 export interface CountRow {
@@ -40,27 +40,37 @@ export function countedOnly(where: StatsWhere): StatsWhere {
   return {
     petition: { AND: [where.petition, counted] },
     tally: where.tally && { AND: [where.tally, counted] },
+    byDay: where.byDay,
   };
 }
 
-export async function countPetitions(db: Db | Tx, filter: StatsWhere): Promise<number> {
+/** Counted petitions and the voter turns behind them, in one aggregate over the tally where it can answer. */
+export async function countTotals(db: Db | Tx, filter: StatsWhere): Promise<{ petitions: number; voters: number }> {
   const where = countedOnly(filter);
-  if (!where.tally) return db.petition.count({ where: where.petition });
+  if (!where.tally) {
+    const totals = await db.petition.aggregate({
+      where: where.petition,
+      _count: { _all: true },
+      _sum: { voters: true },
+    });
+    return { petitions: totals._count._all, voters: totals._sum.voters ?? 0 };
+  }
   await foldTally(db);
-  const { _sum } = await db.petitionTally.aggregate({ where: where.tally, _sum: { n: true } });
-  return _sum.n ?? 0;
+  const { _sum } = await tallyTable(db, where.byDay).aggregate({ where: where.tally, _sum: { n: true, voters: true } });
+  return { petitions: _sum.n ?? 0, voters: _sum.voters ?? 0 };
+}
+
+export async function countPetitions(db: Db | Tx, filter: StatsWhere): Promise<number> {
+  return (await countTotals(db, filter)).petitions;
 }
 
 /**
- * Voters behind the counted petitions: each chat account once, plus, for a petition without
- * one (entered from a meeting's minutes, or anonymised), the voters recorded as raising it.
+ * Voter turns ("lượt cử tri") behind the counted petitions: one for each petition sent in a
+ * chat, the number of voters recorded as raising it for one entered from a meeting's minutes.
+ * A sum, so the tally answers it like the petition count at any number of petitions.
  */
 export async function countVoters(db: Db | Tx, filter: StatsWhere): Promise<number> {
-  const where = countedOnly(filter).petition;
-  // Counted in the database (one number back), never as one row per voter.
-  const accounts = await db.voter.count({ where: { petitions: { some: where } } });
-  const { _sum } = await db.petition.aggregate({ where: { AND: [where, { voterId: null }] }, _sum: { voters: true } });
-  return accounts + (_sum.voters ?? 0);
+  return (await countTotals(db, filter)).voters;
 }
 
 type Column = 'status' | 'authority' | 'field' | 'meetingId';
@@ -83,20 +93,19 @@ async function groupCounts(
   moreThan?: number,
 ): Promise<Group[]> {
   const where = countedOnly(filter);
-  return where.tally
-    ? tallyGroups(db, where.tally, column, limit, moreThan)
-    : petitionGroups(db, where.petition, column, limit, moreThan);
+  if (!where.tally) return petitionGroups(db, where.petition, column, limit, moreThan);
+  await foldTally(db);
+  return tallyGroups(tallyTable(db, where.byDay), where.tally, column, limit, moreThan);
 }
 
 async function tallyGroups(
-  db: Db | Tx,
+  table: Db['petitionTally'],
   where: Prisma.PetitionTallyWhereInput,
   column: Column,
   limit: number,
   moreThan?: number,
 ): Promise<Group[]> {
-  await foldTally(db);
-  const groups = await db.petitionTally.groupBy({
+  const groups = await table.groupBy({
     by: [column],
     where: column === 'meetingId' ? { AND: [where, { meetingId: { not: 0 } }] } : where,
     _sum: { n: true },
@@ -168,9 +177,10 @@ async function byMeeting(db: Db | Tx, where: StatsWhere, limit: number): Promise
 }
 
 export async function summary(db: Db | Tx, where: StatsWhere, labels: Labels): Promise<Summary> {
+  const totals = await countTotals(db, where);
   return {
-    total: await countPetitions(db, where),
-    voters: await countVoters(db, where),
+    total: totals.petitions,
+    voters: totals.voters,
     byStatus: await breakdown(db, where, 'status', labels),
     byAuthority: await breakdown(db, where, 'authority', labels),
     byField: await breakdown(db, where, 'field', labels),
