@@ -101,6 +101,7 @@ export async function startApp(config: Config, options: AppOptions = {}): Promis
   const roleChanged = (channel: Channel, userId: string) =>
     adapters.find((adapter) => adapter.name === channel)?.roleChanged?.(userId);
   core.onRoleChange(roleChanged);
+  queue.yieldWhile(() => core.committing);
 
   const webhooks = adapters.flatMap((adapter): WebhookRoute[] => (adapter.webhook ? [adapter.webhook] : []));
   const ops = await startOps({ db, config, log, queue });

@@ -98,6 +98,11 @@ export class Core {
     return this.dispatcher.commands;
   }
 
+  /** Whether deliveries are waiting or being committed: background work holds back meanwhile (JobQueue.yieldWhile). */
+  get committing(): boolean {
+    return this.waiting.length > 0 || this.pumps.size > 0;
+  }
+
   /** Calls `listener` after each commit in which a user's role changed. */
   onRoleChange(listener: RoleChangeListener): void {
     this.roleListeners.push(listener);

@@ -44,6 +44,10 @@ const KICK_GATHER_MS = 100;
 const MAX_BACKOFF_MS = 30 * 60_000;
 /** Longest pause of the workers after failed claims: jobs resume within seconds of the database. */
 const MAX_CLAIM_PAUSE_MS = 5_000;
+/** While people are being answered, a worker looks again this often before claiming … */
+const YIELD_STEP_MS = 50;
+/** … and claims anyway after this long, so background work slows under a burst but never stops. */
+const MAX_YIELD_MS = 2_000;
 
 const DEFAULT_MAX_ATTEMPTS = 20;
 
@@ -76,6 +80,8 @@ export function backoffMs(attempts: number, maxMs = MAX_BACKOFF_MS): number {
 
 /** What a type's worker needs of the queue: taking jobs and running them. */
 interface JobRunner {
+  /** Resolves once no live turn is waiting, or after MAX_YIELD_MS. */
+  yieldToTurns(): Promise<void>;
   claim(type: string, limit: number): Promise<ClaimedJob[]>;
   execute(handler: JobHandler, jobs: ClaimedJob[]): Promise<void>;
 }
@@ -128,6 +134,7 @@ class TypeWorker {
       }
       let claimed = 0;
       try {
+        await this.queue.yieldToTurns();
         const jobs = await this.queue.claim(this.type, this.handler.batchSize ?? 1);
         claimed = jobs.length;
         if (claimed > 0) this.track(this.queue.execute(this.handler, jobs));
@@ -186,6 +193,7 @@ export class JobQueue {
   private failedClaims = 0;
   /** SQLite: the workers' claims, one after another. */
   private claims: Promise<unknown> = Promise.resolve();
+  private turnsBusy: () => boolean = () => false;
 
   constructor(
     private readonly db: Db,
@@ -196,6 +204,7 @@ export class JobQueue {
   register(type: string, handler: JobHandler): void {
     this.handlers.set(type, handler);
     const runner: JobRunner = {
+      yieldToTurns: () => this.yieldToTurns(),
       claim: (t, limit) => this.claimForWorker(t, limit),
       execute: (h, jobs) => this.execute(h, jobs),
     };
@@ -208,6 +217,22 @@ export class JobQueue {
     if (this.running) return;
     this.running = true;
     for (const worker of this.workers.values()) worker.start();
+  }
+
+  /**
+   * Live turns first: while `busy` says people are waiting for an answer, workers hold their
+   * next claim (up to MAX_YIELD_MS), so a hall of voters arriving at once is acknowledged
+   * before the petitions it sends are classified.
+   */
+  yieldWhile(busy: () => boolean): void {
+    this.turnsBusy = busy;
+  }
+
+  private async yieldToTurns(): Promise<void> {
+    const until = Date.now() + MAX_YIELD_MS;
+    while (this.running && this.turnsBusy() && Date.now() < until) {
+      await new Promise((resolve) => setTimeout(resolve, YIELD_STEP_MS));
+    }
   }
 
   /** Stops taking jobs and waits for the ones in hand to finish. */
