@@ -32,8 +32,16 @@ function filesUnder(dir) {
 const ESM_BUILDS = { '@prisma/client/runtime/client': '@prisma/client/runtime/client.mjs' };
 
 /**
+ * Prisma ships each query compiler as a 2.5 MB JavaScript module holding the WebAssembly in
+ * base64, which Node parses on every start (about 50 ms). The build writes the bytes to a
+ * file instead, beside a small module with the same export that reads them.
+ */
+const WASM_MODULE = /^@prisma\/client\/runtime\/query_compiler_bg\.(sqlite|postgresql)\.wasm-base64\.mjs$/;
+const WASM_DIR = join('generated', 'wasm');
+
+/**
  * Leaves every import as it is written (no bundling) but for relative `.ts` specifiers, which
- * become `.js` like tsc's rewriteRelativeImportExtensions does, and ESM_BUILDS.
+ * become `.js` like tsc's rewriteRelativeImportExtensions does, ESM_BUILDS and WASM_MODULE.
  */
 const keepImports = {
   name: 'keep-imports',
@@ -41,11 +49,33 @@ const keepImports = {
     build.onResolve({ filter: /.*/ }, (args) => {
       if (args.kind === 'entry-point') return undefined;
       const relativeTs = /^\.\.?\//.test(args.path) && /\.[cm]?ts$/.test(args.path) && !args.path.endsWith('.d.ts');
-      const path = relativeTs ? args.path.replace(/ts$/, 'js') : (ESM_BUILDS[args.path] ?? args.path);
-      return { path, external: true };
+      if (relativeTs) return { path: args.path.replace(/ts$/, 'js'), external: true };
+      const wasm = WASM_MODULE.exec(args.path);
+      if (wasm) return { path: wasmLoaderFrom(args.importer, wasm[1]), external: true };
+      return { path: ESM_BUILDS[args.path] ?? args.path, external: true };
     });
   },
 };
+
+/** The loader's path relative to the importing file (dist/ has the layout of src/). */
+function wasmLoaderFrom(importer, provider) {
+  const path = relative(dirname(importer), join(SRC, WASM_DIR, `query-compiler-${provider}.js`));
+  return path.startsWith('.') ? path : `./${path}`;
+}
+
+/** Writes each query compiler's WebAssembly and its loader under `dir`. */
+async function writeWasmLoaders(dir) {
+  mkdirSync(join(dir, WASM_DIR), { recursive: true });
+  for (const provider of ['sqlite', 'postgresql']) {
+    const { wasm } = await import(`@prisma/client/runtime/query_compiler_bg.${provider}.wasm-base64.mjs`);
+    writeFileSync(join(dir, WASM_DIR, `query-compiler-${provider}.wasm`), Buffer.from(wasm, 'base64'));
+    writeFileSync(
+      join(dir, WASM_DIR, `query-compiler-${provider}.js`),
+      `import { readFileSync } from 'node:fs';\n` +
+        `export const wasm = readFileSync(new URL('./query-compiler-${provider}.wasm', import.meta.url)).toString('base64');\n`,
+    );
+  }
+}
 
 async function main() {
   const started = Date.now();
@@ -74,6 +104,7 @@ async function main() {
     // Relative, so the link holds once `next` becomes dist/ (same depth under the root).
     symlinkSync(relative(dirname(target), join(SRC, file)), target);
   }
+  await writeWasmLoaders(next);
   const manifest = await writeCommandManifest(next);
   writeFileSync(join(next, STAMP), `${JSON.stringify({ startedAt: started, files: sources.length })}\n`);
   const old = `${DIST}.old-${process.pid}`;

@@ -5,9 +5,9 @@ import { migrateDatabase } from '../db/migrate.ts';
 
 export async function withDb<T>(work: (db: Db, config: Config) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  await migrateDatabase(config.DATABASE_URL);
   const db = await connectDb(config.DATABASE_URL);
   try {
+    await migrateDatabase(config.DATABASE_URL, db);
     return await work(db, config);
   } finally {
     await db.$disconnect();

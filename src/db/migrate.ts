@@ -7,14 +7,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { connectDb, databaseKind, resolveDatabaseUrl } from './client.ts';
+import { connectDb, databaseKind, resolveDatabaseUrl, type Db } from './client.ts';
 
 const run = promisify(execFile);
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-export async function migrateDatabase(databaseUrl: string): Promise<void> {
+/** Applies what is not yet applied; `db`, when the caller has one open on the same URL, answers the check. */
+export async function migrateDatabase(databaseUrl: string, db?: Db): Promise<void> {
   const url = resolveDatabaseUrl(databaseUrl);
-  if (await upToDate(url)) return;
+  if (await (db ? appliedAll(db, url) : upToDate(url))) return;
   const cli = createRequire(import.meta.url).resolve('prisma/build/index.js');
   try {
     await run(process.execPath, [cli, 'migrate', 'deploy'], {
@@ -35,10 +36,18 @@ function committedMigrations(url: string): string[] {
     .map((entry) => entry.name);
 }
 
-/** Whether Prisma's own record lists every committed migration as applied. */
+/** Whether Prisma's own record lists every committed migration as applied, on a connection of its own. */
 async function upToDate(url: string): Promise<boolean> {
   const db = await connectDb(url).catch(() => undefined);
   if (!db) return false;
+  try {
+    return await appliedAll(db, url);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+async function appliedAll(db: Db, url: string): Promise<boolean> {
   try {
     const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
       'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
@@ -47,7 +56,5 @@ async function upToDate(url: string): Promise<boolean> {
     return committedMigrations(url).every((name) => applied.has(name));
   } catch {
     return false; // no _prisma_migrations table yet: a new database
-  } finally {
-    await db.$disconnect();
   }
 }
