@@ -1,7 +1,7 @@
 // A fake OpenAI-compatible chat.completions server on 127.0.0.1 that answers with tool
 // calls: the real openai SDK talks to it over HTTP. Each test scripts the model's turns.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeLocal, listenLocal, readRaw, replyJson as send } from './server.ts';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | 'tool';
@@ -35,15 +35,14 @@ export class FakeOpenAITools {
   private nextCall = 1;
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.route(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.baseURL = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+    const local = await listenLocal((req, res) => void this.route(req, res));
+    this.server = local.server;
+    this.baseURL = `${local.origin}/v1`;
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await closeLocal(this.server);
   }
 
   /** Names of the tools offered in a request. */
@@ -57,12 +56,11 @@ export class FakeOpenAITools {
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = await readRaw(req);
     if (req.url !== '/v1/chat/completions' || req.headers.authorization !== `Bearer ${this.apiKey}`) {
       return send(res, 401, { error: { message: 'unauthorized', type: 'invalid_request_error' } });
     }
-    const request = JSON.parse(Buffer.concat(chunks).toString('utf8')) as ChatRequest;
+    const request = JSON.parse(raw.toString('utf8')) as ChatRequest;
     this.requests.push(request);
     if (this.rejectTools && request.tools?.length) {
       return send(res, 400, { error: { message: this.rejectTools, type: 'invalid_request_error' } });
@@ -89,9 +87,4 @@ export class FakeOpenAITools {
       usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
     });
   }
-}
-
-function send(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }

@@ -1,8 +1,8 @@
 // A real HTTP server on 127.0.0.1 speaking enough of the OpenAI chat-completions API for
 // the classifier: tests point the real openai client at it through baseURL and then
 // assert on what it received (request bodies) and how the classifier coped.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import { closeLocal, listenLocal, readRaw, replyJson as send } from './server.ts';
 
 export interface ReceivedRequest {
   path: string;
@@ -232,17 +232,6 @@ function imageAnswer(res: ServerResponse, reply: ImageReply, model: string): voi
 // Roughly one token per four characters: enough to compare batched and naive costs.
 const tokens = (text: string) => Math.ceil(text.length / 4);
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startFakeOpenAI(
   initial: Responder = answerWith(() => ({ authority: 'city', field: 'other' })),
   behaviour: ServerBehaviour = SERVERS.openai,
@@ -254,18 +243,16 @@ export async function startFakeOpenAI(
   const images: ReceivedImage[] = [];
   let imageReader = (_request: ReceivedImage): ImageReply => ({ kind: 'read', isDocument: false, text: '' });
   const timers = new Set<NodeJS.Timeout>();
-  const server: Server = createServer(async (req, res) => {
+  const { server, origin } = await listenLocal(async (req, res) => {
     if (req.method === 'POST' && req.url === '/v1/audio/transcriptions') {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
-      const received = parseTranscription(Buffer.concat(chunks), req.headers['content-type'] ?? '');
+      const received = parseTranscription(await readRaw(req), req.headers['content-type'] ?? '');
       transcriptions.push(received);
       const reply = transcriber(received);
       if (reply.kind === 'status') send(res, reply.status, { error: { message: `fake ${reply.status}` } });
       else send(res, 200, { text: reply.text });
       return;
     }
-    const body = await readBody(req);
+    const body = (await readRaw(req)).toString('utf8');
     if (req.method !== 'POST' || req.url !== '/v1/chat/completions') {
       send(res, 404, { error: { message: 'not found' } });
       return;
@@ -330,10 +317,8 @@ export async function startFakeOpenAI(
       },
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: `${origin}/v1`,
     requests,
     transcriptions,
     transcribe(next) {
@@ -348,8 +333,7 @@ export async function startFakeOpenAI(
     },
     async close() {
       for (const timer of timers) clearTimeout(timer);
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeLocal(server);
     },
   };
 }

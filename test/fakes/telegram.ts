@@ -1,6 +1,6 @@
 // A fake Telegram Bot API server on 127.0.0.1: the real grammY client talks to it over HTTP.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeLocal, listenLocal, readRaw, replyJson as reply } from './server.ts';
 import { waitForCount } from './wait.ts';
 import type { Update } from 'grammy/types';
 
@@ -47,16 +47,13 @@ export class FakeTelegram {
   private readonly acceptedSends: number[] = [];
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.route(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    ({ server: this.server, origin: this.apiRoot } = await listenLocal((req, res) => void this.route(req, res)));
     return this;
   }
 
   async stop(): Promise<void> {
     this.releasePollers();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await closeLocal(this.server);
   }
 
   /** Messages the bot sent, as {chat_id, text, reply_markup}. */
@@ -195,9 +192,7 @@ export class FakeTelegram {
 }
 
 async function readBody(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  const raw = (await readRaw(req)).toString('utf8');
   if ((req.headers['content-type'] ?? '').includes('application/json') && raw) return JSON.parse(raw);
   return parseMultipart(raw);
 }
@@ -209,11 +204,6 @@ function parseMultipart(raw: string): Record<string, unknown> {
     fields[match[1]!] = match[2]!.length > 2000 ? `<${match[2]!.length} bytes>` : match[2];
   }
   return fields;
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 let nextUser = 5000;

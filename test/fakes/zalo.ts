@@ -1,7 +1,7 @@
 // A fake Zalo Bot API server on 127.0.0.1: our axios client talks to it over HTTP.
 // getUpdates hands out one queued update per call and answers 408 when none comes.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeLocal, listenLocal, readRaw, replyJson as reply } from './server.ts';
 import { waitForCount } from './wait.ts';
 
 export interface ZaloCall {
@@ -44,16 +44,13 @@ export class FakeZalo {
   webhook: { url: string; secret_token: string } | undefined;
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.route(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.apiRoot = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    ({ server: this.server, origin: this.apiRoot } = await listenLocal((req, res) => void this.route(req, res)));
     return this;
   }
 
   async stop(): Promise<void> {
     this.releasePollers();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    await closeLocal(this.server);
   }
 
   /** Where a file put in `files` is served (the `voice_url` of an update). */
@@ -232,16 +229,8 @@ export class FakeZalo {
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  const raw = (await readRaw(req)).toString('utf8');
   return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-}
-
-function reply(res: ServerResponse, status: number, body: unknown): void {
-  if (res.destroyed) return;
-  res.writeHead(status, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
 }
 
 let nextUser = 0x5a10;
