@@ -4,6 +4,8 @@
 // changes); the classification jobs the petitions enqueue classify them once the bot runs.
 import type { Db } from '../db/client.ts';
 import { transaction } from '../db/sql.ts';
+import { zonedTime } from '../core/dates.ts';
+import { addDays, zonedYmd } from '../stats/period.ts';
 import { storePetition } from '../intake/petitions.ts';
 import { changeStatus, type StatusKind } from '../staff/review.ts';
 import { DEMO_MEETING_CODE, saveMeeting } from './service.ts';
@@ -192,7 +194,9 @@ export async function seedDemoData(db: Db, now: Date, timeZone: string): Promise
 }
 
 async function seedMeeting(db: Db, meeting: DemoMeeting, now: Date, timeZone: string): Promise<void> {
-  const startsAt = new Date(now.getTime() + meeting.daysFromNow * DAY);
+  // Meetings of the office begin in the morning, whatever the hour the demo is seeded at.
+  const day = addDays(zonedYmd(now, timeZone), meeting.daysFromNow);
+  const startsAt = zonedTime(day, timeZone, { hour: 8, minute: 0, second: 0, ms: 0 });
   const saved = await saveMeeting(
     db,
     {
