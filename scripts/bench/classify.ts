@@ -57,9 +57,14 @@ async function rate(way: string, count: number, batchSize: number, fake?: FakeOp
   };
 }
 
+/** The offline classifier alone (rules and the committed model), petitions per second. */
+export async function offlineRate(count = 1_000): Promise<ClassifyRate> {
+  return rate('offline (rules + model)', count, 10);
+}
+
 export async function classificationRates(fake: FakeOpenAI, count: number): Promise<ClassifyRate[]> {
   return [
-    await rate('offline rules', count, 10),
+    await offlineRate(count),
     await rate('LLM (fake), batches of 10', count, 10, fake),
     await rate('LLM (fake), 1 per request', Math.min(count, 500), 1, fake),
   ];

@@ -17,6 +17,8 @@ interface Evidence {
 export interface RuleDetail {
   scores: Record<string, number>;
   evidence: Evidence[];
+  /** Every field a keyword names, with its keyword weight (the chosen field is the highest). */
+  fieldScores: Record<string, number>;
 }
 
 // Temperature of the softmax that turns cue scores into a confidence: one strong cue
@@ -131,10 +133,13 @@ function pickTop(scores: Record<string, number>): { id: string; confidence: numb
 interface FieldChoice {
   id: string;
   quotes: string[];
+  /** Every field with a keyword in the text, by summed keyword weight. */
+  scores: Record<string, number>;
 }
 
 export function chooseField(text: PreparedText, taxonomy: Taxonomy): FieldChoice {
-  let best: FieldChoice & { score: number } = { id: 'other', quotes: [], score: 0 };
+  let best = { id: 'other', quotes: [] as string[], score: 0 };
+  const scores: Record<string, number> = {};
   for (const field of taxonomy.fields) {
     let score = 0;
     const quotes: string[] = [];
@@ -144,9 +149,10 @@ export function chooseField(text: PreparedText, taxonomy: Taxonomy): FieldChoice
       score += keyword.weight;
       quotes.push(hit.quote.trim());
     }
+    if (score > 0) scores[field.id] = score;
     if (score > best.score) best = { id: field.id, quotes, score };
   }
-  return best;
+  return { id: best.id, quotes: best.quotes, scores };
 }
 
 /** True when the message is only greetings, thanks or noise. */
@@ -332,6 +338,6 @@ export function classifyWithRules(
     isPetition,
     reason: explain(top.id, field, evidence, taxonomy, notPetition),
     classifier: 'rules',
-    detail: { scores, evidence },
+    detail: { scores, evidence, fieldScores: field.scores },
   };
 }
