@@ -194,7 +194,7 @@ function distinctTop(ranked: string[]): string[] {
   const seen = new Set<string>();
   const top: string[] = [];
   for (const feature of ranked) {
-    const key = foldDiacritics(describeFeature(feature));
+    const key = feature.startsWith('d:') ? `f:${foldSyllable(feature.slice(2))}` : feature;
     if (seen.has(key)) continue;
     seen.add(key);
     top.push(feature);
