@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
+import { pino, type Logger } from 'pino';
 import { inject } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
 import { connectDb } from '../../src/db/client.ts';
@@ -20,11 +21,38 @@ export function freshDatabaseUrl(): string {
   return pathToFileURL(file).href;
 }
 
+/** A client on a test database. */
 export async function openDb(url: string) {
   return connectDb(url);
 }
 
-export async function startTestApp(env: Record<string, string>, databaseUrl = freshDatabaseUrl()): Promise<App> {
+/** What an app logged, kept in memory and unredacted, so that a leak would show. */
+export interface CapturedLog {
+  /** Everything logged so far, one JSON line per entry. */
+  text(): string;
+  lines(): Record<string, unknown>[];
+}
+
+/** A debug-level logger whose output is kept for the test to read. */
+export function capturingLogger(): { logger: Logger; log: CapturedLog } {
+  const stream = new PassThrough();
+  const chunks: string[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
+  const text = () => chunks.join('');
+  const lines = () =>
+    text()
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { logger: pino({ level: 'debug' }, stream), log: { text, lines } };
+}
+
+/** The real app on a fresh database (or `databaseUrl`), settings `env` over quiet test defaults. */
+export async function startTestApp(
+  env: Record<string, string>,
+  databaseUrl = freshDatabaseUrl(),
+  log?: Logger,
+): Promise<App> {
   const config = parseConfig({
     DATABASE_URL: databaseUrl,
     PORT: '0',
@@ -35,12 +63,13 @@ export async function startTestApp(env: Record<string, string>, databaseUrl = fr
   });
   return startApp(config, {
     migrate: false,
-    log: createLogger(config.LOG_LEVEL),
+    log: log ?? createLogger(config.LOG_LEVEL),
     localChat: env.LOCAL_CHAT === 'on' ? { input: new PassThrough(), output: new PassThrough() } : false,
     jobPollMs: 50,
   });
 }
 
+/** Polls `probe` until it answers something truthy; throws after `timeoutMs`. */
 export async function waitUntil<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -1,76 +1,36 @@
 // A voter's conversation on Telegram, end to end: the real grammY client against a fake
 // Bot API server on 127.0.0.1, the real core, a real SQLite database.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/main.ts';
-import { saveMeeting } from '../../src/meetings/service.ts';
-import { callback, FakeTelegram, newUserId, photoMessage, stickerMessage, textMessage } from '../fakes/telegram.ts';
-import { freshDatabaseUrl, startTestApp, waitUntil } from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { callback, newUserId, photoMessage, stickerMessage, textMessage } from '../fakes/telegram.ts';
+import { freshDatabaseUrl, waitUntil } from '../helpers/app.ts';
+import { useFakes } from '../helpers/fixture.ts';
 
-let telegram: FakeTelegram;
-let app: App | undefined;
-
-beforeEach(async () => {
-  telegram = await new FakeTelegram().start();
-});
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-  await telegram.stop();
-});
-
-function telegramEnv(extra: Record<string, string> = {}) {
-  return { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, ...extra };
-}
-
-async function addMeeting(target: App) {
-  await saveMeeting(target.db, {
-    code: 'HN-CG-01',
-    title: 'Tiếp xúc cử tri phường Cầu Giấy',
-    start: '2026-12-05T08:00:00+07:00',
-    place: 'Hội trường UBND phường Cầu Giấy',
-    ward: 'Phường Cầu Giấy',
-    deputies: 'Nguyễn Văn An',
-  });
-}
-
-/** Sends an update and waits until the bot has answered it with `replies` messages. */
-async function say(update: object, replies = 1): Promise<string[]> {
-  const before = telegram.sent.length;
-  telegram.push(update as never);
-  const sent = await telegram.waitForSent(before + replies);
-  return sent.slice(before).map((call) => String(call.body.text ?? ''));
-}
-
-function buttonsOf(index = -1): string[] {
-  const call = telegram.sent.at(index)!;
-  const markup = call.body.reply_markup as { inline_keyboard: { callback_data: string }[][] } | undefined;
-  return markup?.inline_keyboard.flat().map((button) => button.callback_data) ?? [];
-}
+const fx = useFakes({ telegram: true });
 
 describe('voter on Telegram (long polling)', () => {
   it('goes from /start <code> to a tracking code and a stored petition', async () => {
-    app = await startTestApp(telegramEnv());
-    await addMeeting(app);
+    const app = await fx.start();
+    await fx.addMeeting();
     const user = newUserId();
 
     // Greeting, meeting and privacy notice arrive as one message carrying the consent choices.
-    const [greeting] = await say(textMessage(user, '/start HN-CG-01'));
+    const [greeting] = await fx.say(textMessage(user, '/start HN-CG-01'));
     expect(greeting).toContain('trợ lý tự động của Văn phòng Đoàn ĐBQH và HĐND');
     expect(greeting).toContain('Tiếp xúc cử tri phường Cầu Giấy');
     expect(greeting).toContain('Hội trường UBND phường Cầu Giấy');
     expect(greeting).toContain('05/12/2026');
     expect(greeting).toContain('dữ liệu cá nhân');
-    expect(buttonsOf()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
+    expect(fx.buttons()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
 
-    const [askName] = await say(callback(user, 'consent:agree'));
+    const [askName] = await fx.say(callback(user, 'consent:agree'));
     expect(askName).toContain('họ tên');
-    const [askWard] = await say(textMessage(user, 'Trần Thị Hoa'));
+    const [askWard] = await fx.say(textMessage(user, 'Trần Thị Hoa'));
     expect(askWard).toContain('phường/xã');
-    const [askPetition] = await say(callback(user, 'skip'));
+    const [askPetition] = await fx.say(callback(user, 'skip'));
     expect(askPetition).toContain('Mời Ông/Bà nhập ý kiến');
 
     const text = 'Đề nghị sửa đường ngõ 12 phố Trần Duy Hưng, mưa là ngập.';
-    const [stored] = await say(textMessage(user, text));
+    const [stored] = await fx.say(textMessage(user, text));
     const code = /KN-2026-\d{6}/.exec(stored!)?.[0];
     expect(code).toBeDefined();
 
@@ -88,24 +48,24 @@ describe('voter on Telegram (long polling)', () => {
     expect(await app.db.job.count({ where: { type: 'classify' } })).toBe(1);
 
     // A second petition in a row, then the lookup shows it to its sender.
-    const [second] = await say(textMessage(user, 'Đèn đường ngõ 12 hỏng đã hai tháng.'));
+    const [second] = await fx.say(textMessage(user, 'Đèn đường ngõ 12 hỏng đã hai tháng.'));
     expect(second).toMatch(/KN-2026-\d{6}/);
-    const [status] = await say(textMessage(user, `/tracuu ${code!.toLowerCase()}`));
+    const [status] = await fx.say(textMessage(user, `/tracuu ${code!.toLowerCase()}`));
     expect(status).toContain(code);
     expect(status).toContain('Tình trạng');
     expect(await app.db.petition.count()).toBe(2);
   });
 
   it('sends anonymously without keeping a name', async () => {
-    app = await startTestApp(telegramEnv());
-    await addMeeting(app);
+    const app = await fx.start();
+    await fx.addMeeting();
     const user = newUserId();
-    const [notice] = await say(textMessage(user, '/start HN-CG-01'));
+    const [notice] = await fx.say(textMessage(user, '/start HN-CG-01'));
     expect(notice).toContain('Tiếp xúc cử tri phường Cầu Giấy');
     expect(notice).toContain('dữ liệu cá nhân');
-    const [ask] = await say(callback(user, 'consent:anonymous'));
+    const [ask] = await fx.say(callback(user, 'consent:anonymous'));
     expect(ask).toContain('ẩn danh');
-    await say(textMessage(user, 'Xin hỏi khi nào sửa xong cầu Mọc?'));
+    await fx.say(textMessage(user, 'Xin hỏi khi nào sửa xong cầu Mọc?'));
     const petition = await app.db.petition.findFirstOrThrow({ include: { voter: true } });
     expect(petition.anonymous).toBe(true);
     expect(petition.voter?.name).toBeNull();
@@ -113,26 +73,26 @@ describe('voter on Telegram (long polling)', () => {
   });
 
   it('stores nothing when the voter cancels at the notice', async () => {
-    app = await startTestApp(telegramEnv());
+    const app = await fx.start();
     const user = newUserId();
     // Text before consent is held, not stored; cancelling drops it.
-    const [notice] = await say(textMessage(user, 'Rác thải ở chợ Nghĩa Tân không được thu gom'));
+    const [notice] = await fx.say(textMessage(user, 'Rác thải ở chợ Nghĩa Tân không được thu gom'));
     expect(notice).toContain('trợ lý tự động');
     expect(notice).toContain('dữ liệu cá nhân');
-    const [cancelled] = await say(textMessage(user, 'huy'));
+    const [cancelled] = await fx.say(textMessage(user, 'huy'));
     expect(cancelled).toContain('Không có thông tin nào');
     expect(await app.db.petition.count()).toBe(0);
     expect(await app.db.voter.count()).toBe(0);
   });
 
   it('keeps what was typed before consent and stores it once the voter agrees by typing', async () => {
-    app = await startTestApp(telegramEnv());
+    const app = await fx.start();
     const user = newUserId();
-    const [notice] = await say(textMessage(user, 'Cong thoat nuoc o to dan pho 5 bi tac'));
+    const [notice] = await fx.say(textMessage(user, 'Cong thoat nuoc o to dan pho 5 bi tac'));
     expect(notice).toContain('dữ liệu cá nhân');
-    await say(textMessage(user, 'dong y'));
-    await say(textMessage(user, 'bo qua'));
-    const [stored] = await say(textMessage(user, '2'));
+    await fx.say(textMessage(user, 'dong y'));
+    await fx.say(textMessage(user, 'bo qua'));
+    const [stored] = await fx.say(textMessage(user, '2'));
     expect(stored).toMatch(/KN-2026-\d{6}/);
     const petition = await app.db.petition.findFirstOrThrow();
     expect(petition.text).toBe('Cong thoat nuoc o to dan pho 5 bi tac');
@@ -141,42 +101,42 @@ describe('voter on Telegram (long polling)', () => {
 
   it('continues the conversation after a restart', async () => {
     const databaseUrl = freshDatabaseUrl();
-    app = await startTestApp(telegramEnv(), databaseUrl);
-    await addMeeting(app);
+    await fx.start({}, { databaseUrl });
+    await fx.addMeeting();
     const user = newUserId();
-    const [notice] = await say(textMessage(user, '/start HN-CG-01'));
+    const [notice] = await fx.say(textMessage(user, '/start HN-CG-01'));
     expect(notice).toContain('dữ liệu cá nhân');
-    await say(callback(user, 'consent:agree'));
-    await app.stop();
+    await fx.say(callback(user, 'consent:agree'));
+    await fx.stopApp();
 
-    app = await startTestApp(telegramEnv(), databaseUrl);
-    const [askWard] = await say(textMessage(user, 'Lê Văn Nam'));
+    const app = await fx.start({}, { databaseUrl });
+    const [askWard] = await fx.say(textMessage(user, 'Lê Văn Nam'));
     expect(askWard).toContain('phường/xã');
-    await say(textMessage(user, 'Phường Nghĩa Đô'));
-    await say(textMessage(user, 'Đề nghị lắp đèn chiếu sáng ngõ 98.'));
+    await fx.say(textMessage(user, 'Phường Nghĩa Đô'));
+    await fx.say(textMessage(user, 'Đề nghị lắp đèn chiếu sáng ngõ 98.'));
     const petition = await app.db.petition.findFirstOrThrow({ include: { voter: true, meeting: true } });
     expect(petition.voter).toMatchObject({ name: 'Lê Văn Nam', ward: 'Phường Nghĩa Đô' });
     expect(petition.meeting?.code).toBe('HN-CG-01');
   });
 
   it('answers stickers kindly and stores long, NFD, photo and NUL-bearing petitions faithfully', async () => {
-    app = await startTestApp(telegramEnv());
+    const app = await fx.start();
     const user = newUserId();
-    const [notice] = await say(textMessage(user, '/start'));
+    const [notice] = await fx.say(textMessage(user, '/start'));
     expect(notice).toContain('trợ lý tự động');
     expect(notice).toContain('dữ liệu cá nhân');
-    await say(callback(user, 'consent:anonymous'));
+    await fx.say(callback(user, 'consent:anonymous'));
 
-    const [sticker] = await say(stickerMessage(user));
+    const [sticker] = await fx.say(stickerMessage(user));
     expect(sticker).toContain('nhãn dán');
 
     const long = `Kiến nghị về quy hoạch 🏗️ ${'Đường Láng ngập nặng mỗi khi mưa. '.repeat(150)}`.slice(0, 5000);
-    await say(textMessage(user, long));
+    await fx.say(textMessage(user, long));
     const nfd = 'Đề nghị sửa đường'.normalize('NFD') + '\u0007 gấp';
-    await say(textMessage(user, nfd));
-    await say(photoMessage(user, 'Ảnh hố ga mất nắp trước số 5'));
+    await fx.say(textMessage(user, nfd));
+    await fx.say(photoMessage(user, 'Ảnh hố ga mất nắp trước số 5'));
     // A NUL character (which PostgreSQL text cannot hold) must not make the update fail forever.
-    await say(textMessage(user, 'Cống thoát nước\u0000 bị tắc'));
+    await fx.say(textMessage(user, 'Cống thoát nước\u0000 bị tắc'));
 
     const petitions = await app.db.petition.findMany({ orderBy: { id: 'asc' }, include: { attachments: true } });
     expect(petitions).toHaveLength(4);
@@ -190,42 +150,42 @@ describe('voter on Telegram (long polling)', () => {
   });
 
   it('shows a petition to its sender only', async () => {
-    app = await startTestApp(telegramEnv());
+    await fx.start();
     const owner = newUserId();
     const other = newUserId();
-    const [notice] = await say(textMessage(owner, '/start'));
+    const [notice] = await fx.say(textMessage(owner, '/start'));
     expect(notice).toContain('dữ liệu cá nhân');
-    await say(callback(owner, 'consent:anonymous'));
-    const [stored] = await say(textMessage(owner, 'Trạm y tế phường thiếu thuốc.'));
+    await fx.say(callback(owner, 'consent:anonymous'));
+    const [stored] = await fx.say(textMessage(owner, 'Trạm y tế phường thiếu thuốc.'));
     const code = /KN-2026-\d{6}/.exec(stored!)![0];
-    const [answer] = await say(textMessage(other, `/tracuu ${code}`));
+    const [answer] = await fx.say(textMessage(other, `/tracuu ${code}`));
     expect(answer).toContain('Không tìm thấy');
     expect(answer).not.toContain('Trạm y tế');
   });
 
   it('delivers a reply after Telegram answers 429', async () => {
-    app = await startTestApp(telegramEnv());
-    telegram.failNext('sendMessage', 429, 'Too Many Requests: retry after 1', 1);
+    await fx.start();
+    fx.telegram.failNext('sendMessage', 429, 'Too Many Requests: retry after 1', 1);
     const user = newUserId();
-    const replies = await say(textMessage(user, '/trogiup'));
+    const replies = await fx.say(textMessage(user, '/trogiup'));
     expect(replies[0]).toContain('/tracuu');
-    expect(telegram.failed.map((call) => call.method)).toEqual(['sendMessage']);
-    expect(telegram.sent).toHaveLength(1);
+    expect(fx.telegram.failed.map((call) => call.method)).toEqual(['sendMessage']);
+    expect(fx.telegram.sent).toHaveLength(1);
   });
 
   it('slows a flooding voter without losing what came before the limit', async () => {
-    app = await startTestApp(telegramEnv({ FLOOD_MAX_MESSAGES: '4', FLOOD_WINDOW_SECONDS: '60' }));
+    const app = await fx.start({ FLOOD_MAX_MESSAGES: '4', FLOOD_WINDOW_SECONDS: '60' });
     const user = newUserId();
-    const [notice] = await say(textMessage(user, '/start'));
+    const [notice] = await fx.say(textMessage(user, '/start'));
     expect(notice).toContain('dữ liệu cá nhân');
-    await say(callback(user, 'consent:anonymous'));
-    for (let i = 1; i <= 5; i++) telegram.push(textMessage(user, `Ý kiến số ${i} về rác thải`) as never);
+    await fx.say(callback(user, 'consent:anonymous'));
+    for (let i = 1; i <= 5; i++) fx.telegram.push(textMessage(user, `Ý kiến số ${i} về rác thải`) as never);
     // Greeting with the notice, the anonymous choice, two stored petitions, one warning.
-    const sent = await telegram.waitForSent(2 + 3);
+    const sent = await fx.telegram.waitForSent(2 + 3);
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(await app.db.petition.count()).toBe(2);
     expect(sent.at(-1)!.body.text).toContain('gửi tin nhắn quá nhanh');
-    expect(telegram.sent.filter((c) => String(c.body.text).includes('gửi tin nhắn quá nhanh'))).toHaveLength(1);
+    expect(fx.telegram.sent.filter((c) => String(c.body.text).includes('gửi tin nhắn quá nhanh'))).toHaveLength(1);
   });
 });
 
@@ -233,7 +193,7 @@ describe('Telegram webhook', () => {
   const secret = 'test_secret-123';
 
   async function post(update: object, headerSecret?: string) {
-    return fetch(`http://127.0.0.1:${app!.port}/telegram/webhook`, {
+    return fetch(`http://127.0.0.1:${fx.app.port}/telegram/webhook`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -244,8 +204,8 @@ describe('Telegram webhook', () => {
   }
 
   it('registers the webhook with its secret and stores a petition once when the update is delivered twice', async () => {
-    app = await startTestApp(telegramEnv({ PUBLIC_URL: 'http://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret }));
-    const setWebhook = telegram.calls.find((call) => call.method === 'setWebhook');
+    const app = await fx.start({ PUBLIC_URL: 'http://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret });
+    const setWebhook = fx.telegram.calls.find((call) => call.method === 'setWebhook');
     expect(setWebhook?.body).toMatchObject({ url: 'http://bot.example.test/telegram/webhook', secret_token: secret });
 
     const user = newUserId();
@@ -258,16 +218,16 @@ describe('Telegram webhook', () => {
     expect((await post(petition, secret)).status).toBe(200);
     expect((await post(petition, secret)).status).toBe(200);
     // The greeting with the notice, the anonymous choice, the tracking code.
-    await telegram.waitForSent(3);
-    expect(telegram.textsTo(user)[0]).toContain('dữ liệu cá nhân');
-    expect(telegram.calls.filter((call) => call.method === 'answerCallbackQuery')).toHaveLength(0);
+    await fx.telegram.waitForSent(3);
+    expect(fx.telegram.textsTo(user)[0]).toContain('dữ liệu cá nhân');
+    expect(fx.telegram.calls.filter((call) => call.method === 'answerCallbackQuery')).toHaveLength(0);
     expect(await app.db.petition.count()).toBe(1);
-    expect(telegram.textsTo(user).filter((text) => /KN-2026-\d{6}/.test(text))).toHaveLength(1);
+    expect(fx.telegram.textsTo(user).filter((text) => /KN-2026-\d{6}/.test(text))).toHaveLength(1);
   });
 
   it("keeps every voter's conversation intact and in order when many arrive at once (several batches at a time on PostgreSQL)", async () => {
-    app = await startTestApp(telegramEnv({ PUBLIC_URL: 'http://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret }));
-    await addMeeting(app);
+    const app = await fx.start({ PUBLIC_URL: 'http://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret });
+    await fx.addMeeting();
     const users = Array.from({ length: 40 }, () => newUserId());
     let updateId = 100;
     await Promise.all(
@@ -291,7 +251,7 @@ describe('Telegram webhook', () => {
       });
     for (const [i, user] of users.entries()) {
       const texts = await waitUntil(async () => {
-        const sent = telegram.textsTo(user);
+        const sent = fx.telegram.textsTo(user);
         return sent.length >= 3 ? sent : undefined;
       }, 60_000);
       // Greeting, meeting and notice are one message; then the anonymous choice; then the tracking code.
@@ -307,18 +267,18 @@ describe('Telegram webhook', () => {
   });
 
   it('refuses a wrong or missing secret and processes nothing', async () => {
-    app = await startTestApp(telegramEnv({ PUBLIC_URL: 'https://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret }));
+    const app = await fx.start({ PUBLIC_URL: 'https://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret });
     const user = newUserId();
     expect((await post({ update_id: 10, ...textMessage(user, 'Nội dung') }, 'wrong')).status).toBe(401);
     expect((await post({ update_id: 11, ...textMessage(user, 'Nội dung') })).status).toBe(401);
     expect(await app.db.processedUpdate.count()).toBe(0);
     expect(await app.db.conversation.count()).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(telegram.sent).toHaveLength(0);
+    expect(fx.telegram.sent).toHaveLength(0);
   });
 
   it('rejects bodies that are not updates with a 4xx', async () => {
-    app = await startTestApp(telegramEnv({ PUBLIC_URL: 'https://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret }));
+    const app = await fx.start({ PUBLIC_URL: 'https://bot.example.test', TELEGRAM_WEBHOOK_SECRET: secret });
     const invalid = await fetch(`http://127.0.0.1:${app.port}/telegram/webhook`, {
       method: 'POST',
       headers: { 'X-Telegram-Bot-Api-Secret-Token': secret, 'content-type': 'application/json' },

@@ -2,75 +2,43 @@
 // held text survives a meeting code, long and unclear messages are answered, wards are
 // matched against the office's list, and staff never land in the voter's consent step.
 // End to end: the real grammY client against a fake Bot API server on 127.0.0.1.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/main.ts';
-import { saveMeeting } from '../../src/meetings/service.ts';
-import { callback, FakeTelegram, newUserId, textMessage } from '../fakes/telegram.ts';
-import { startTestApp } from '../helpers/app.ts';
+import { callback, newUserId, textMessage } from '../fakes/telegram.ts';
+import { useFakes } from '../helpers/fixture.ts';
 
 const TRACKING = /KN-\d{4}-\d{6}/;
 
-let telegram: FakeTelegram;
-let app: App | undefined;
-
-beforeEach(async () => {
-  telegram = await new FakeTelegram().start();
-});
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-  await telegram.stop();
-});
+const fx = useFakes({ telegram: true });
 
 async function start(extra: Record<string, string> = {}): Promise<App> {
-  app = await startTestApp({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, ...extra });
-  await saveMeeting(app.db, {
-    code: 'HN-CG-01',
-    title: 'Tiếp xúc cử tri phường Cầu Giấy',
-    start: '2026-12-05T08:00:00+07:00',
-    place: 'Hội trường UBND phường Cầu Giấy',
-    ward: 'Phường Cầu Giấy',
-    deputies: 'Nguyễn Văn An',
-  });
+  const app = await fx.start(extra);
+  await fx.addMeeting();
   return app;
-}
-
-/** Sends an update and waits until the bot has answered it with `replies` messages. */
-async function say(update: object, replies = 1): Promise<string[]> {
-  const before = telegram.sent.length;
-  telegram.push(update as never);
-  const sent = await telegram.waitForSent(before + replies);
-  return sent.slice(before).map((call) => String(call.body.text ?? ''));
-}
-
-function buttonsOf(index = -1): string[] {
-  type Markup = { inline_keyboard: { callback_data: string }[][] } | undefined;
-  const markup = telegram.sent.at(index)!.body.reply_markup as Markup;
-  return markup?.inline_keyboard.flat().map((button) => button.callback_data) ?? [];
 }
 
 /** A voter who has chosen to send anonymously. */
 async function anonymousVoter(): Promise<number> {
   const user = newUserId();
-  const [notice] = await say(textMessage(user, '/start'));
+  const [notice] = await fx.say(textMessage(user, '/start'));
   expect(notice).toContain('dữ liệu cá nhân');
-  expect(buttonsOf()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
-  await say(callback(user, 'consent:anonymous'));
+  expect(fx.buttons()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
+  await fx.say(callback(user, 'consent:anonymous'));
   return user;
 }
 
 /** A first message from `user`, held: the one reply is the greeting with the privacy notice. */
 async function holdBeforeConsent(user: number, text: string): Promise<void> {
-  const [notice] = await say(textMessage(user, text));
+  const [notice] = await fx.say(textMessage(user, text));
   expect(notice).toContain('dữ liệu cá nhân');
   expect(notice).toContain('đang được giữ tạm');
 }
 
 /** Agrees, skips the name, answers the ward step with `ward` (or skips it): the reply to the ward answer. */
 async function agreeWithWard(user: number, ward?: string): Promise<string> {
-  await say(callback(user, 'consent:agree'));
-  await say(callback(user, 'skip'));
-  const [reply] = await say(ward === undefined ? callback(user, 'skip') : textMessage(user, ward));
+  await fx.say(callback(user, 'consent:agree'));
+  await fx.say(callback(user, 'skip'));
+  const [reply] = await fx.say(ward === undefined ? callback(user, 'skip') : textMessage(user, ward));
   return reply!;
 }
 
@@ -79,25 +47,25 @@ describe('text held before consent', () => {
     await start();
     const user = newUserId();
     const text = 'Đề nghị nạo vét mương thoát nước tổ dân phố 12, mưa là ngập.';
-    const [notice] = await say(textMessage(user, text));
+    const [notice] = await fx.say(textMessage(user, text));
     expect(notice).toContain('trợ lý tự động');
     expect(notice).toContain('dữ liệu cá nhân');
 
-    const [greeting] = await say(textMessage(user, '/start HN-CG-01'));
+    const [greeting] = await fx.say(textMessage(user, '/start HN-CG-01'));
     expect(greeting).toContain('Tiếp xúc cử tri phường Cầu Giấy');
     expect(greeting).toContain('đang được giữ tạm');
-    expect(buttonsOf()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
+    expect(fx.buttons()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
 
     const stored = await agreeWithWard(user);
     const code = TRACKING.exec(stored)?.[0];
     expect(code).toBeDefined();
-    const petition = await app!.db.petition.findUniqueOrThrow({
+    const petition = await fx.app.db.petition.findUniqueOrThrow({
       where: { trackingCode: code! },
       include: { meeting: true },
     });
     expect(petition.text).toBe(text);
     expect(petition.meeting?.code).toBe('HN-CG-01');
-    const [list] = await say(textMessage(user, '/tracuu'));
+    const [list] = await fx.say(textMessage(user, '/tracuu'));
     expect(list).toContain(code);
   });
 
@@ -105,13 +73,13 @@ describe('text held before consent', () => {
     await start();
     const user = newUserId();
     const text = 'Chợ tạm trên đường Trần Quốc Hoàn lấn chiếm lòng đường.';
-    await say(textMessage(user, text));
-    const [greeting] = await say(textMessage(user, 'hn-cg-01'));
+    await fx.say(textMessage(user, text));
+    const [greeting] = await fx.say(textMessage(user, 'hn-cg-01'));
     expect(greeting).toContain('Tiếp xúc cử tri phường Cầu Giấy');
     expect(greeting).toContain(`giữ tạm ${text.length} ký tự`);
 
     expect(await agreeWithWard(user)).toMatch(TRACKING);
-    const petition = await app!.db.petition.findFirstOrThrow({ include: { meeting: true } });
+    const petition = await fx.app.db.petition.findFirstOrThrow({ include: { meeting: true } });
     expect(petition.text).toBe(text);
     expect(petition.meeting?.code).toBe('HN-CG-01');
   });
@@ -122,19 +90,19 @@ describe('text held before consent', () => {
     const first = `Kiến nghị về ngập úng. ${'Đường Láng ngập nặng mỗi khi mưa. '.repeat(400)}`.slice(0, 12_000);
     const second = `Phần hai. ${'Cống thoát nước bị tắc lâu ngày. '.repeat(400)}`.slice(0, 12_000);
     const last = 'Mong các đại biểu sớm kiến nghị giải quyết.';
-    const [notice] = await say(textMessage(user, first));
+    const [notice] = await fx.say(textMessage(user, first));
     expect(notice).toContain('dữ liệu cá nhân');
     expect(notice).toContain('đang được giữ tạm');
-    const [refused] = await say(textMessage(user, second));
+    const [refused] = await fx.say(textMessage(user, second));
     expect(refused).toContain('chưa được giữ');
     expect(refused).toContain('20.000');
-    expect(buttonsOf()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
-    const [kept] = await say(textMessage(user, last));
+    expect(fx.buttons()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
+    const [kept] = await fx.say(textMessage(user, last));
     expect(kept).toContain('giữ tạm');
 
-    const [stored] = await say(callback(user, 'consent:anonymous'));
+    const [stored] = await fx.say(callback(user, 'consent:anonymous'));
     expect(stored).toMatch(TRACKING);
-    const petition = await app!.db.petition.findFirstOrThrow();
+    const petition = await fx.app.db.petition.findFirstOrThrow();
     expect(petition.text).toBe(`${first}\n${last}`);
   });
 
@@ -142,22 +110,22 @@ describe('text held before consent', () => {
     await start();
     const user = newUserId();
     const huge = 'Đường ngõ 5 ngập. '.repeat(60_000);
-    const [refused] = await say(textMessage(user, huge));
+    const [refused] = await fx.say(textMessage(user, huge));
     expect(refused).toContain('trợ lý tự động');
     expect(refused).toContain('dài quá 20.000 ký tự');
     expect(refused).toContain('chưa được giữ');
     // The refusal points to the "Đồng ý" choice: the notice and its choices come with it.
     expect(refused).toContain('dữ liệu cá nhân');
     expect(refused).not.toContain('đang được giữ tạm');
-    expect(buttonsOf()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
-    const conversation = await app!.db.conversation.findFirstOrThrow();
+    expect(fx.buttons()).toEqual(['consent:agree', 'consent:anonymous', 'consent:cancel']);
+    const conversation = await fx.app.db.conversation.findFirstOrThrow();
     expect(conversation.data.length).toBeLessThan(2_000);
 
-    await say(callback(user, 'consent:anonymous'));
-    const [again] = await say(textMessage(user, huge));
+    await fx.say(callback(user, 'consent:anonymous'));
+    const [again] = await fx.say(textMessage(user, huge));
     expect(again).toContain('chưa được lưu');
     expect(again).not.toMatch(TRACKING);
-    expect(await app!.db.petition.count()).toBe(0);
+    expect(await fx.app.db.petition.count()).toBe(0);
   });
 });
 
@@ -174,30 +142,30 @@ describe('messages that are not petitions', () => {
       '\u0000\u0000': 'không có nội dung đọc được',
     };
     for (const [text, expected] of Object.entries(answers)) {
-      const [reply] = await say(textMessage(user, text));
+      const [reply] = await fx.say(textMessage(user, text));
       expect(reply).toContain(expected);
       expect(reply).not.toMatch(TRACKING);
     }
-    const [question] = await say(textMessage(user, 'Bạn là ai?'));
+    const [question] = await fx.say(textMessage(user, 'Bạn là ai?'));
     expect(question).toContain('trợ lý tự động');
-    expect(buttonsOf()).toEqual(['petition:yes', 'petition:no']);
-    expect(await app!.db.petition.count()).toBe(0);
+    expect(fx.buttons()).toEqual(['petition:yes', 'petition:no']);
+    expect(await fx.app.db.petition.count()).toBe(0);
   });
 
   it('asks about a short text and stores it only when the voter says it is a petition', async () => {
     await start();
     const user = await anonymousVoter();
-    const [asked] = await say(textMessage(user, 'Đường hỏng'));
+    const [asked] = await fx.say(textMessage(user, 'Đường hỏng'));
     expect(asked).toContain('Đây có phải ý kiến, kiến nghị của Ông/Bà không?');
     expect(asked).not.toMatch(TRACKING);
-    expect(await app!.db.petition.count()).toBe(0);
-    const [stored] = await say(callback(user, 'petition:yes'));
+    expect(await fx.app.db.petition.count()).toBe(0);
+    const [stored] = await fx.say(callback(user, 'petition:yes'));
     expect(stored).toMatch(TRACKING);
 
-    await say(textMessage(user, 'Ổ gà'));
-    const [dropped] = await say(callback(user, 'petition:no'));
+    await fx.say(textMessage(user, 'Ổ gà'));
+    const [dropped] = await fx.say(callback(user, 'petition:no'));
     expect(dropped).toContain('không được lưu');
-    const petitions = await app!.db.petition.findMany();
+    const petitions = await fx.app.db.petition.findMany();
     expect(petitions.map((petition) => petition.text)).toEqual(['Đường hỏng']);
   });
 });
@@ -219,7 +187,7 @@ describe('wards', () => {
     await holdBeforeConsent(settled, 'Trường mầm non phường thiếu phòng học cho các cháu.');
     await agreeWithWard(settled, 'P. Lang');
 
-    const petitions = await app!.db.petition.findMany({ orderBy: { id: 'asc' }, include: { voter: true } });
+    const petitions = await fx.app.db.petition.findMany({ orderBy: { id: 'asc' }, include: { voter: true } });
     expect(petitions.map((petition) => petition.ward)).toEqual([null, 'Phường Cầu Giấy', 'Phường Láng']);
     expect(petitions.map((petition) => petition.voter?.ward)).toEqual([typedAddress, 'Phường Cầu Giấy', 'Phường Láng']);
   });
@@ -229,26 +197,26 @@ describe('staff in the voter flow', () => {
   it('greets staff on /start as staff, without the consent notice, and their questions are not held', async () => {
     await start();
     const user = newUserId();
-    await app!.db.staffMember.create({ data: { channel: 'telegram', channelUserId: String(user), role: 'staff' } });
-    const [welcome] = await say(textMessage(user, '/start'));
+    await fx.app.db.staffMember.create({ data: { channel: 'telegram', channelUserId: String(user), role: 'staff' } });
+    const [welcome] = await fx.say(textMessage(user, '/start'));
     expect(welcome).toContain('/canbo');
     expect(welcome).toContain('/cutri');
     expect(welcome).not.toContain('dữ liệu cá nhân');
     // The meeting greeting and the staff welcome arrive as one message.
-    const [greeting] = await say(textMessage(user, '/start HN-CG-01'));
+    const [greeting] = await fx.say(textMessage(user, '/start HN-CG-01'));
     expect(greeting).toContain('Tiếp xúc cử tri phường Cầu Giấy');
     expect(greeting).toContain('/canbo');
     expect(greeting).not.toContain('dữ liệu cá nhân');
 
-    const [answer] = await say(textMessage(user, 'Tuần này có bao nhiêu kiến nghị về môi trường?'));
+    const [answer] = await fx.say(textMessage(user, 'Tuần này có bao nhiêu kiến nghị về môi trường?'));
     expect(answer).toContain('OPENAI_API_KEY');
-    expect(await app!.db.voter.count()).toBe(0);
-    expect(await app!.db.petition.count()).toBe(0);
+    expect(await fx.app.db.voter.count()).toBe(0);
+    expect(await fx.app.db.petition.count()).toBe(0);
   });
 
   it('redeems an invite code typed at the consent notice', async () => {
     await start();
-    await app!.db.invite.create({
+    await fx.app.db.invite.create({
       data: {
         code: 'MOI-ABCD2345',
         role: 'staff',
@@ -257,16 +225,16 @@ describe('staff in the voter flow', () => {
       },
     });
     const user = newUserId();
-    const [notice] = await say(textMessage(user, '/start'));
+    const [notice] = await fx.say(textMessage(user, '/start'));
     expect(notice).toContain('trợ lý tự động');
     expect(notice).toContain('dữ liệu cá nhân');
-    const [joined] = await say(textMessage(user, 'moi-abcd2345'));
+    const [joined] = await fx.say(textMessage(user, 'moi-abcd2345'));
     expect(joined).toContain('Chào mừng! Tài khoản này đã được cấp vai trò');
-    const member = await app!.db.staffMember.findFirst({ where: { channelUserId: String(user) } });
+    const member = await fx.app.db.staffMember.findFirst({ where: { channelUserId: String(user) } });
     expect(member).toMatchObject({ role: 'staff' });
 
-    const [answer] = await say(textMessage(user, 'Tuần này có bao nhiêu kiến nghị về môi trường?'));
+    const [answer] = await fx.say(textMessage(user, 'Tuần này có bao nhiêu kiến nghị về môi trường?'));
     expect(answer).toContain('OPENAI_API_KEY');
-    expect(await app!.db.petition.count()).toBe(0);
+    expect(await fx.app.db.petition.count()).toBe(0);
   });
 });
