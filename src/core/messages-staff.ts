@@ -25,6 +25,11 @@ export const CHANNEL_LABELS: Record<string, string> = {
   meeting: 'biên bản, danh sách hội nghị',
 };
 
+/** A channel as people read it; `minutes` (the petitions table's filter) names the meeting's channel. */
+export function channelLabel(channel: string): string {
+  return CHANNEL_LABELS[channel === 'minutes' ? 'meeting' : channel] ?? channel;
+}
+
 /** Who classified a petition. */
 export const CLASSIFIER_LABELS: Record<string, string> = {
   llm: 'phân loại tự động (mô hình ngôn ngữ)',

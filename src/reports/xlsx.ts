@@ -4,7 +4,7 @@
 import ExcelJS from 'exceljs';
 import { reportText } from '../core/messages-digest.ts';
 import { STATUS_LABELS } from '../core/messages.ts';
-import { CHANNEL_LABELS } from '../core/messages-staff.ts';
+import { channelLabel } from '../core/messages-staff.ts';
 import { orderIn, type Labels } from '../classify/labels.ts';
 import { zoneOffsetMs } from '../core/time.ts';
 import { byLevelAndField, type ReportData, type ReportPetition } from './data.ts';
@@ -60,7 +60,7 @@ function row(p: ReportPetition, labels: Labels, tz: string): Record<Column, stri
     receivedAt: when(p.receivedAt),
     meetingCode: p.meetingCode ?? '',
     meetingTitle: p.meetingTitle ?? '',
-    channel: CHANNEL_LABELS[p.channel] ?? p.channel,
+    channel: channelLabel(p.channel),
     text: p.text,
     summary: p.summary ?? '',
     authority: labels.level(p.authority),

@@ -6,7 +6,7 @@ import { html } from 'hono/html';
 import { taxonomyLabels, type Labels } from '../../classify/labels.ts';
 import type { TaxonomyName } from '../../classify/taxonomy.ts';
 import { STATUS_LABELS } from '../../core/messages.ts';
-import { actorLabel, CHANNEL_LABELS, CLASSIFIER_LABELS } from '../../core/messages-staff.ts';
+import { actorLabel, channelLabel, CLASSIFIER_LABELS } from '../../core/messages-staff.ts';
 import { formatDate, formatDateTime } from '../../core/time.ts';
 import type { Attachment } from '../../generated/prisma/client.ts';
 import { selectableLevels } from '../../staff/review.ts';
@@ -189,10 +189,6 @@ function factsCard(view: PetitionView, labels: Labels, tz: string): Html {
         )}
     </dl>
   </section>`;
-}
-
-function channelLabel(channel: string): string {
-  return CHANNEL_LABELS[channel === 'minutes' ? 'meeting' : channel] ?? channel;
 }
 
 function senderLabel(sender: Sender): Html | string | null {

@@ -9,6 +9,7 @@ import { agencyTable } from '../../classify/agencies.ts';
 import { taxonomyLabels, type Labels } from '../../classify/labels.ts';
 import { loadTaxonomy } from '../../classify/taxonomy.ts';
 import { parseDay, zonedTime } from '../../core/dates.ts';
+import { channelLabel } from '../../core/messages-staff.ts';
 import { formatDateTime } from '../../core/time.ts';
 import { knownWards } from '../../meetings/wards.ts';
 import {
@@ -17,7 +18,6 @@ import {
   filterParams,
   parsePetitionFilter,
   searchPetitions,
-  type ChannelFilter,
   type ParsedQuery,
   type PetitionPage,
   type PetitionRow,
@@ -40,14 +40,6 @@ interface View {
 
 const PAGE_SIZE = 50;
 const TEXT_CHARS = 160;
-
-/** How each channel filter reads in the form and the table. */
-export const CHANNEL_LABELS: Record<ChannelFilter, string> = {
-  telegram: 'Telegram',
-  zalo: 'Zalo',
-  local: 'Trò chuyện trên máy chủ',
-  minutes: 'Biên bản hội nghị',
-};
 
 const COLUMNS: { sort?: PetitionSort; label: string; narrow?: boolean }[] = [
   { sort: 'code', label: 'Mã' },
@@ -114,7 +106,7 @@ function filterForm(
     >`;
   const levels = [...labels.levels, { id: 'none', label: 'Chưa phân loại' }];
   const fields = [...labels.fields, { id: 'none', label: 'Chưa phân loại' }];
-  const channels = CHANNEL_FILTERS.map((id) => ({ id, label: CHANNEL_LABELS[id] }));
+  const channels = CHANNEL_FILTERS.map((id) => ({ id, label: channelLabel(id) }));
   const meetingOptions = meetings.map((m) => ({ id: m.code, label: `${m.code} · ${m.title}` }));
   return html`<form method="get" action="/web/petitions" class="filters" role="search">
     <label>Từ ngày <input type="date" name="from" value="${filter.from ?? ''}" /></label>
