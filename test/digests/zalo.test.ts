@@ -1,23 +1,16 @@
 // A deputy on Zalo subscribes with a numbered answer and gets the digest in plain text,
 // in messages within Zalo's 2,000 characters.
-import { afterEach, expect, it } from 'vitest';
-import type { App } from '../../src/main.ts';
+import { expect, it } from 'vitest';
 import { deputyKey } from '../../src/meetings/service.ts';
-import { FakeZalo, newZaloUserId, zaloText } from '../fakes/zalo.ts';
-import { startTestApp, waitUntil } from '../helpers/app.ts';
+import { newZaloUserId, zaloText } from '../fakes/zalo.ts';
+import { waitUntil } from '../helpers/app.ts';
+import { useFakes } from '../helpers/fixture.ts';
 import { schedulerOf } from './support.ts';
 
-let zalo: FakeZalo;
-let app: App | undefined;
-
-afterEach(async () => {
-  await app?.stop();
-  await zalo.stop();
-});
+const fx = useFakes({ zalo: true });
 
 it('subscribes a deputy on Zalo with numbered answers and delivers the digest there', async () => {
-  zalo = await new FakeZalo().start();
-  app = await startTestApp({ ZALO_BOT_TOKEN: zalo.token, ZALO_API_ROOT: zalo.apiRoot });
+  const app = await fx.start();
   const user = newZaloUserId();
   const deputy = await app.db.deputy.create({
     data: { name: 'Lê Thị Hà', nameKey: deputyKey('Lê Thị Hà'), constituency: 'Đơn vị bầu cử số 2' },
@@ -26,12 +19,12 @@ it('subscribes a deputy on Zalo with numbered answers and delivers the digest th
     data: { channel: 'zalo', channelUserId: user, role: 'deputy', deputyId: deputy.id },
   });
 
-  zalo.push(zaloText(user, '/dangky'));
-  const [ask] = await zalo.waitForSent(1);
+  fx.zalo.push(zaloText(user, '/dangky'));
+  const [ask] = await fx.zalo.waitForSent(1);
   expect(String(ask!.body.text)).toMatch(/\n {2}1\. /);
-  zalo.push(zaloText(user, '1'));
+  fx.zalo.push(zaloText(user, '1'));
   await waitUntil(
-    async () => (await app!.db.digestSubscription.count({ where: { deputyId: deputy.id, cancelledAt: null } })) === 1,
+    async () => (await app.db.digestSubscription.count({ where: { deputyId: deputy.id, cancelledAt: null } })) === 1,
   );
   const subscription = await app.db.digestSubscription.findFirstOrThrow();
   expect(subscription).toMatchObject({ channel: 'zalo', chatId: user });
@@ -67,7 +60,7 @@ it('subscribes a deputy on Zalo with numbered answers and delivers the digest th
   const due = await scheduler.tick(new Date(Date.now() + 26 * 3_600_000));
   expect(due).toHaveLength(1);
   const digests = await waitUntil(async () => {
-    const texts = zalo.textsTo(user);
+    const texts = fx.zalo.textsTo(user);
     const start = texts.findIndex((text) => text.startsWith('BẢN TIN Ý KIẾN'));
     return start >= 0 ? texts.slice(start) : undefined;
   });

@@ -1,39 +1,28 @@
 // Replies out to Zalo: the outbox hands them to the Zalo sender, which talks to the fake
 // Zalo Bot API over HTTP; and the client's answers, errors and retries, method by method.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ZaloApiError, ZaloClient, ZaloNetworkError } from '../../src/channels/zalo/client.ts';
 import { addToOutbox } from '../../src/core/outbox.ts';
-import type { App } from '../../src/main.ts';
-import { FakeZalo, newZaloUserId, zaloText } from '../fakes/zalo.ts';
-import { startZaloApp, zaloEnv } from './helpers.ts';
+import { newZaloUserId, zaloText } from '../fakes/zalo.ts';
+import { useFakes } from '../helpers/fixture.ts';
 
-let zalo: FakeZalo;
-let app: App | undefined;
-
-beforeEach(async () => {
-  zalo = await new FakeZalo().start();
-});
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-  await zalo.stop();
-});
+const fx = useFakes({ zalo: true });
 
 async function deliver(chatId: string, message: Parameters<typeof addToOutbox>[3][number]) {
-  await addToOutbox(app!.db, 'zalo', chatId, [message]);
-  await app!.outbox.flush('zalo', chatId);
-  return app!.db.outboxMessage.findFirstOrThrow({ where: { chatId }, orderBy: { id: 'desc' } });
+  await addToOutbox(fx.app.db, 'zalo', chatId, [message]);
+  await fx.app.outbox.flush('zalo', chatId);
+  return fx.app.db.outboxMessage.findFirstOrThrow({ where: { chatId }, orderBy: { id: 'desc' } });
 }
 
 describe('Zalo sender', () => {
   it('delivers a 3,500-character reply as two ordered messages with the choices last', async () => {
-    app = (await startZaloApp(zaloEnv(zalo))).app;
+    await fx.start();
     const user = newZaloUserId();
     const text = 'Kiến nghị 😀 về đường Láng: ngập nặng mỗi khi mưa to kéo dài. '.repeat(60).slice(0, 3500);
     const row = await deliver(user, { text, choices: [{ id: 'done', label: 'Kết thúc' }] });
 
     expect(row.status).toBe('sent');
-    const parts = zalo.textsTo(user);
+    const parts = fx.zalo.textsTo(user);
     expect(parts).toHaveLength(2);
     expect(parts.every((part) => part.length <= 2000)).toBe(true);
     expect(parts[0]).toMatch(/\.$/);
@@ -42,7 +31,7 @@ describe('Zalo sender', () => {
   });
 
   it('sends the caption of a file with a note instead of crashing on it', async () => {
-    app = (await startZaloApp(zaloEnv(zalo))).app;
+    await fx.start();
     const user = newZaloUserId();
     const png = Buffer.from('89504e470d0a1a0a', 'hex').toString('base64');
     const row = await deliver(user, {
@@ -50,31 +39,31 @@ describe('Zalo sender', () => {
       file: { name: 'tuan.png', base64: png, kind: 'photo' },
     });
     expect(row.status).toBe('sent');
-    expect(zalo.textsTo(user)).toEqual([
+    expect(fx.zalo.textsTo(user)).toEqual([
       'Biểu đồ ý kiến tuần này\n(Tệp "tuan.png" chưa gửi được qua Zalo: xin xem tệp này trên Telegram hoặc đề nghị Văn phòng gửi lại.)',
     ]);
   });
 
   it('drops a message Zalo refuses with 403 and keeps one it rate-limits for later', async () => {
-    app = (await startZaloApp(zaloEnv(zalo))).app;
+    await fx.start();
     const blocked = newZaloUserId();
-    zalo.failNext('sendMessage', 403, 'User blocked the bot');
+    fx.zalo.failNext('sendMessage', 403, 'User blocked the bot');
     const refused = await deliver(blocked, { text: 'Xin chào' });
     expect(refused.status).toBe('failed');
     expect(refused.lastError).toContain('403');
 
     const busy = newZaloUserId();
-    for (let i = 0; i < 4; i++) zalo.failNext('sendMessage', 429, 'Too Many Requests', 1);
+    for (let i = 0; i < 4; i++) fx.zalo.failNext('sendMessage', 429, 'Too Many Requests', 1);
     const later = await deliver(busy, { text: 'Xin chào' });
     expect(later.status).toBe('pending');
     expect(later.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 500);
-    expect(zalo.failed.filter((call) => call.method === 'sendMessage')).toHaveLength(5);
+    expect(fx.zalo.failed.filter((call) => call.method === 'sendMessage')).toHaveLength(5);
   });
 });
 
 describe('Zalo client', () => {
-  function client(token = zalo.token) {
-    return new ZaloClient({ token, apiRoot: `${zalo.apiRoot}/` });
+  function client(token = fx.zalo.token) {
+    return new ZaloClient({ token, apiRoot: `${fx.zalo.apiRoot}/` });
   }
 
   it('calls every method as POST ${root}/bot${token}/${method} and validates the answers', async () => {
@@ -88,7 +77,7 @@ describe('Zalo client', () => {
     expect(sent.message_id).toMatch(/^sent/);
     await api.sendPhoto('c1', 'https://bot.example.test/a.png', 'Ảnh');
     await api.sendChatAction('c1');
-    expect(zalo.calls.map((call) => call.method)).toEqual([
+    expect(fx.zalo.calls.map((call) => call.method)).toEqual([
       'getMe',
       'setWebhook',
       'getWebhookInfo',
@@ -98,15 +87,15 @@ describe('Zalo client', () => {
       'sendPhoto',
       'sendChatAction',
     ]);
-    expect(zalo.calls.at(-1)!.body).toEqual({ chat_id: 'c1', action: 'typing' });
-    expect(zalo.paths.every((path) => path.startsWith(`/bot${zalo.token}/`))).toBe(true);
+    expect(fx.zalo.calls.at(-1)!.body).toEqual({ chat_id: 'c1', action: 'typing' });
+    expect(fx.zalo.paths.every((path) => path.startsWith(`/bot${fx.zalo.token}/`))).toBe(true);
   });
 
   it('returns one update from getUpdates, and nothing on 408', async () => {
     const api = client();
-    const update = zalo.push(zaloText('u1', 'Xin chào', 'm-1'));
+    const update = fx.zalo.push(zaloText('u1', 'Xin chào', 'm-1'));
     expect(await api.getUpdates(1)).toEqual([update]);
-    expect(zalo.callsOf('getUpdates')[0]!.body).toEqual({ timeout: '1' });
+    expect(fx.zalo.callsOf('getUpdates')[0]!.body).toEqual({ timeout: '1' });
     expect(await api.getUpdates(1)).toEqual([]);
   });
 
@@ -129,17 +118,17 @@ describe('Zalo client', () => {
   });
 
   it('retries 5xx and network failures, and wraps the last one without the URL', async () => {
-    zalo.failNext('sendMessage', 500, 'Internal Server Error');
+    fx.zalo.failNext('sendMessage', 500, 'Internal Server Error');
     expect((await client().sendMessage('c1', 'Lần hai')).message_id).toBeTruthy();
-    expect(zalo.failed).toHaveLength(1);
+    expect(fx.zalo.failed).toHaveLength(1);
 
-    const flaky = new ZaloClient({ token: zalo.token, apiRoot: zalo.apiRoot, retries: 1 });
-    zalo.dropNext('getMe');
-    zalo.dropNext('getMe');
+    const flaky = new ZaloClient({ token: fx.zalo.token, apiRoot: fx.zalo.apiRoot, retries: 1 });
+    fx.zalo.dropNext('getMe');
+    fx.zalo.dropNext('getMe');
     const error = await flaky.getMe().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ZaloNetworkError);
     const shown = `${String(error)} ${(error as Error).stack} ${JSON.stringify(error)}`;
-    expect(shown).not.toContain(zalo.token.split(':')[1]);
+    expect(shown).not.toContain(fx.zalo.token.split(':')[1]);
     expect(shown).not.toContain('127.0.0.1');
   });
 });

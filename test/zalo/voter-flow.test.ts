@@ -1,59 +1,14 @@
 // A voter's conversation on Zalo, end to end: our axios client long-polling a fake Zalo
 // Bot API server on 127.0.0.1, the real core, a real SQLite database. Choices arrive as
 // numbered lines and are answered by typing, without diacritics.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { App } from '../../src/main.ts';
-import { saveMeeting } from '../../src/meetings/service.ts';
-import {
-  FakeZalo,
-  newZaloUserId,
-  zaloImage,
-  zaloSticker,
-  zaloText,
-  zaloUnsupported,
-  zaloVoice,
-  type ZaloUpdateBody,
-} from '../fakes/zalo.ts';
+import { describe, expect, it } from 'vitest';
+import { newZaloUserId, zaloImage, zaloSticker, zaloText, zaloUnsupported, zaloVoice } from '../fakes/zalo.ts';
 import { waitUntil } from '../helpers/app.ts';
-import { startZaloApp, zaloEnv } from './helpers.ts';
+import { useFakes } from '../helpers/fixture.ts';
 
 const TRACKING = /KN-\d{4}-\d{6}/;
 
-let zalo: FakeZalo;
-let app: App | undefined;
-
-beforeEach(async () => {
-  zalo = await new FakeZalo().start();
-});
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-  await zalo.stop();
-});
-
-async function start(extra: Record<string, string> = {}): Promise<App> {
-  app = (await startZaloApp(zaloEnv(zalo, extra))).app;
-  return app;
-}
-
-async function addMeeting(target: App) {
-  await saveMeeting(target.db, {
-    code: 'HN-CG-01',
-    title: 'Tiếp xúc cử tri phường Cầu Giấy',
-    start: '2026-12-05T08:00:00+07:00',
-    place: 'Hội trường UBND phường Cầu Giấy',
-    ward: 'Phường Cầu Giấy',
-    deputies: 'Nguyễn Văn An',
-  });
-}
-
-/** Queues an update for getUpdates and waits until the bot has answered with `replies` messages. */
-async function say(update: ZaloUpdateBody, replies = 1): Promise<string[]> {
-  const before = zalo.sent.length;
-  zalo.push(update);
-  const sent = await zalo.waitForSent(before + replies);
-  return sent.slice(before).map((call) => String(call.body.text ?? ''));
-}
+const fx = useFakes({ zalo: true });
 
 /** The first answer is one message: the welcome, then the privacy notice with its choices. */
 function expectWelcomeWithNotice(text: string | undefined): void {
@@ -65,34 +20,34 @@ function expectWelcomeWithNotice(text: string | undefined): void {
 
 describe('voter on Zalo (long polling)', () => {
   it('goes from a typed meeting code to a tracking code, answering choices by typing', async () => {
-    await start();
-    await addMeeting(app!);
+    await fx.start();
+    await fx.addMeeting();
     const user = newZaloUserId();
 
     // Welcome, meeting greeting and privacy notice make one message, in that order.
-    const [welcome] = await say(zaloText(user, 'HN-CG-01'));
+    const [welcome] = await fx.say(zaloText(user, 'HN-CG-01'));
     const parts = ['trợ lý tự động', 'Tiếp xúc cử tri phường Cầu Giấy', '05/12/2026', 'dữ liệu cá nhân'];
     for (const part of parts) expect(welcome).toContain(part);
     const positions = parts.map((part) => welcome!.indexOf(part));
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     // No buttons on Zalo: the choices are numbered lines of the text itself.
     expect(welcome).toMatch(/\n {2}1\. Đồng ý\n {2}2\. Gửi ẩn danh\n {2}3\. Hủy$/);
-    expect(zalo.sent.every((call) => call.method === 'sendMessage' && call.body.chat_id === user)).toBe(true);
+    expect(fx.zalo.sent.every((call) => call.method === 'sendMessage' && call.body.chat_id === user)).toBe(true);
 
-    const [askName] = await say(zaloText(user, 'dong y'));
+    const [askName] = await fx.say(zaloText(user, 'dong y'));
     expect(askName).toContain('họ tên');
     expect(askName).toContain('1. Bỏ qua');
-    const [askWard] = await say(zaloText(user, 'Tran Thi Hoa'));
+    const [askWard] = await fx.say(zaloText(user, 'Tran Thi Hoa'));
     expect(askWard).toContain('phường/xã');
-    const [askPetition] = await say(zaloText(user, '1'));
+    const [askPetition] = await fx.say(zaloText(user, '1'));
     expect(askPetition).toContain('Mời Ông/Bà nhập ý kiến');
 
     const text = 'De nghi sua duong ngo 12 pho Tran Duy Hung, mua la ngap.';
-    const [stored] = await say(zaloText(user, text));
+    const [stored] = await fx.say(zaloText(user, text));
     const code = TRACKING.exec(stored!)?.[0];
     expect(code).toBeDefined();
 
-    const petition = await app!.db.petition.findUniqueOrThrow({
+    const petition = await fx.app.db.petition.findUniqueOrThrow({
       where: { trackingCode: code! },
       include: { voter: true, meeting: true },
     });
@@ -109,102 +64,102 @@ describe('voter on Zalo (long polling)', () => {
     });
     expect(petition.anonymous).toBe(false);
 
-    const [status] = await say(zaloText(user, `/tracuu ${code!.toLowerCase()}`));
+    const [status] = await fx.say(zaloText(user, `/tracuu ${code!.toLowerCase()}`));
     expect(status).toContain(code);
     expect(status).toContain('Tình trạng');
-    const [finished] = await say(zaloText(user, 'ket thuc'));
+    const [finished] = await fx.say(zaloText(user, 'ket thuc'));
     expect(finished).toContain('Cảm ơn Ông/Bà đã gửi ý kiến');
-    expect(await app!.db.petition.count()).toBe(1);
+    expect(await fx.app.db.petition.count()).toBe(1);
   });
 
   it('keeps a petition typed before the meeting code, binds the meeting, matches a ward typed without diacritics', async () => {
-    await start();
-    await addMeeting(app!);
+    await fx.start();
+    await fx.addMeeting();
     const user = newZaloUserId();
     const text = 'Rac thai o cho Nghia Tan khong duoc thu gom dung gio.';
-    const [welcome] = await say(zaloText(user, text));
+    const [welcome] = await fx.say(zaloText(user, text));
     expect(welcome).toContain('trợ lý tự động');
     expect(welcome).toContain('giữ tạm');
     // The meeting greeting leads the renewed consent prompt, in one message.
-    const [prompt] = await say(zaloText(user, 'HN-CG-01'));
+    const [prompt] = await fx.say(zaloText(user, 'HN-CG-01'));
     expect(prompt).toContain('Tiếp xúc cử tri phường Cầu Giấy');
     expect(prompt).toContain('giữ tạm');
     expect(prompt).toMatch(/1\. Đồng ý/);
-    await say(zaloText(user, 'dong y'));
-    await say(zaloText(user, 'Tran Van Binh'));
-    const [stored] = await say(zaloText(user, 'phuong cau giay'));
+    await fx.say(zaloText(user, 'dong y'));
+    await fx.say(zaloText(user, 'Tran Van Binh'));
+    const [stored] = await fx.say(zaloText(user, 'phuong cau giay'));
     expect(stored).toMatch(TRACKING);
-    const petition = await app!.db.petition.findFirstOrThrow({ include: { meeting: true, voter: true } });
+    const petition = await fx.app.db.petition.findFirstOrThrow({ include: { meeting: true, voter: true } });
     expect(petition).toMatchObject({ text, ward: 'Phường Cầu Giấy', meeting: { code: 'HN-CG-01' } });
     expect(petition.voter?.ward).toBe('Phường Cầu Giấy');
   });
 
   it('answers a greeting, asks about a short text and stores it once the voter confirms and agrees', async () => {
-    await start();
+    await fx.start();
     const user = newZaloUserId();
     // The welcome and the answer to the greeting make one message.
-    const [greeting] = await say(zaloText(user, 'xin chao'));
+    const [greeting] = await fx.say(zaloText(user, 'xin chao'));
     expect(greeting).toContain('trợ lý tự động');
     expect(greeting).toContain('Để gửi ý kiến, kiến nghị');
     expect(greeting).not.toContain('dữ liệu cá nhân');
-    const [asked] = await say(zaloText(user, 'Den hong'));
+    const [asked] = await fx.say(zaloText(user, 'Den hong'));
     expect(asked).toContain('Đây có phải ý kiến');
     expect(asked).toMatch(/1\. Gửi làm ý kiến\n {2}2\. Không$/);
-    const [notice] = await say(zaloText(user, '1'));
+    const [notice] = await fx.say(zaloText(user, '1'));
     expect(notice).toContain('dữ liệu cá nhân');
-    const [stored] = await say(zaloText(user, 'gui an danh'));
+    const [stored] = await fx.say(zaloText(user, 'gui an danh'));
     expect(stored).toMatch(TRACKING);
-    expect((await app!.db.petition.findMany()).map((petition) => petition.text)).toEqual(['Den hong']);
+    expect((await fx.app.db.petition.findMany()).map((petition) => petition.text)).toEqual(['Den hong']);
   });
 
   it('long-polls with one update per call and handles three updates in a row', async () => {
-    await start();
+    await fx.start();
     const users = [newZaloUserId(), newZaloUserId(), newZaloUserId()];
-    for (const user of users) zalo.push(zaloText(user, '/trogiup'));
-    await zalo.waitForSent(3);
-    expect(users.map((user) => zalo.textsTo(user).length)).toEqual([1, 1, 1]);
-    expect(zalo.textsTo(users[2]!)[0]).toContain('/tracuu');
-    expect(await app!.db.processedUpdate.count({ where: { channel: 'zalo' } })).toBe(3);
-    const polls = zalo.callsOf('getUpdates');
+    for (const user of users) fx.zalo.push(zaloText(user, '/trogiup'));
+    await fx.zalo.waitForSent(3);
+    expect(users.map((user) => fx.zalo.textsTo(user).length)).toEqual([1, 1, 1]);
+    expect(fx.zalo.textsTo(users[2]!)[0]).toContain('/tracuu');
+    expect(await fx.app.db.processedUpdate.count({ where: { channel: 'zalo' } })).toBe(3);
+    const polls = fx.zalo.callsOf('getUpdates');
     expect(polls.length).toBeGreaterThanOrEqual(3);
     expect(polls.every((call) => call.body.timeout === '30')).toBe(true);
     // Polling mode clears a webhook first: getUpdates answers nothing while one is set.
-    expect(zalo.callsOf('deleteWebhook')).toHaveLength(1);
-    expect(zalo.paths.every((path) => path.startsWith(`/bot${zalo.token}/`))).toBe(true);
+    expect(fx.zalo.callsOf('deleteWebhook')).toHaveLength(1);
+    expect(fx.zalo.paths.every((path) => path.startsWith(`/bot${fx.zalo.token}/`))).toBe(true);
   });
 
   it('backs off when getUpdates fails instead of looping, then carries on', async () => {
     // Failures first: a poll already waiting when they are set would take the update instead.
-    zalo.failNext('getUpdates', 502, 'Bad Gateway');
-    zalo.dropNext('getUpdates');
+    fx.zalo.failNext('getUpdates', 502, 'Bad Gateway');
+    fx.zalo.dropNext('getUpdates');
     const started = Date.now();
-    await start();
+    await fx.start();
     const user = newZaloUserId();
-    const [help] = await say(zaloText(user, '/trogiup'));
+    const [help] = await fx.say(zaloText(user, '/trogiup'));
     expect(help).toContain('/tracuu');
-    expect(zalo.failed.filter((call) => call.method === 'getUpdates')).toHaveLength(2);
+    expect(fx.zalo.failed.filter((call) => call.method === 'getUpdates')).toHaveLength(2);
     // Two failures wait about 1 s and 2 s (with jitter, at least 0.75 s and 1.5 s).
     expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
   });
 
   it('stores a photo with its caption and a voice message; answers stickers and protected content politely', async () => {
-    await start();
+    await fx.start();
     const user = newZaloUserId();
-    expectWelcomeWithNotice((await say(zaloText(user, '/start')))[0]);
-    const [ask] = await say(zaloText(user, '2'));
+    expectWelcomeWithNotice((await fx.say(zaloText(user, '/start')))[0]);
+    const [ask] = await fx.say(zaloText(user, '2'));
     expect(ask).toContain('ẩn danh');
 
-    const [sticker] = await say(zaloSticker(user));
+    const [sticker] = await fx.say(zaloSticker(user));
     expect(sticker).toContain('nhãn dán');
-    const [unsupported] = await say(zaloUnsupported(user));
+    const [unsupported] = await fx.say(zaloUnsupported(user));
     expect(unsupported).toContain('chưa xử lý được loại nội dung này');
 
     const photoUrl = 'https://photo.zalo.example/abc123.jpg';
-    await say(zaloImage(user, photoUrl, 'Ho ga mat nap truoc so 5'));
+    await fx.say(zaloImage(user, photoUrl, 'Ho ga mat nap truoc so 5'));
     const voiceUrl = 'https://voice.zalo.example/v1.aac';
-    await say(zaloVoice(user, voiceUrl));
+    await fx.say(zaloVoice(user, voiceUrl));
 
-    const petitions = await app!.db.petition.findMany({ orderBy: { id: 'asc' }, include: { attachments: true } });
+    const petitions = await fx.app.db.petition.findMany({ orderBy: { id: 'asc' }, include: { attachments: true } });
     expect(petitions).toHaveLength(2);
     expect(petitions[0]!.text).toBe('Ho ga mat nap truoc so 5');
     expect(petitions[0]!.anonymous).toBe(true);
@@ -213,37 +168,37 @@ describe('voter on Zalo (long polling)', () => {
   });
 
   it('never stores a second petition when Zalo delivers the same message twice', async () => {
-    await start();
+    await fx.start();
     const user = newZaloUserId();
-    expectWelcomeWithNotice((await say(zaloText(user, '/start')))[0]);
-    await say(zaloText(user, 'gui an danh'));
+    expectWelcomeWithNotice((await fx.say(zaloText(user, '/start')))[0]);
+    await fx.say(zaloText(user, 'gui an danh'));
     const petition = zaloText(user, 'Den duong ngo 98 hong da hai thang.');
-    await say(petition);
-    zalo.push(petition);
-    await waitUntil(async () => zalo.queued === 0);
-    await say(zaloText(user, '/tracuu'));
-    expect(await app!.db.petition.count()).toBe(1);
-    expect(zalo.textsTo(user).filter((text) => TRACKING.test(text) && text.includes('Đã ghi nhận'))).toHaveLength(1);
+    await fx.say(petition);
+    fx.zalo.push(petition);
+    await waitUntil(async () => fx.zalo.queued === 0);
+    await fx.say(zaloText(user, '/tracuu'));
+    expect(await fx.app.db.petition.count()).toBe(1);
+    expect(fx.zalo.textsTo(user).filter((text) => TRACKING.test(text) && text.includes('Đã ghi nhận'))).toHaveLength(1);
   });
 
   it('delivers a reply after Zalo answers 429', async () => {
-    await start();
-    zalo.failNext('sendMessage', 429, 'Too Many Requests');
+    await fx.start();
+    fx.zalo.failNext('sendMessage', 429, 'Too Many Requests');
     const user = newZaloUserId();
-    const [help] = await say(zaloText(user, '/trogiup'));
+    const [help] = await fx.say(zaloText(user, '/trogiup'));
     expect(help).toContain('/tracuu');
-    expect(zalo.failed.map((call) => call.method)).toEqual(['sendMessage']);
-    expect(zalo.sent).toHaveLength(1);
+    expect(fx.zalo.failed.map((call) => call.method)).toEqual(['sendMessage']);
+    expect(fx.zalo.sent).toHaveLength(1);
   });
 
   it('serves Telegram and Zalo from one process and one database', async () => {
     const { FakeTelegram, textMessage, newUserId } = await import('../fakes/telegram.ts');
     const telegram = await new FakeTelegram().start();
     try {
-      await start({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot });
+      await fx.start({ TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot });
       const zaloUser = newZaloUserId();
-      expectWelcomeWithNotice((await say(zaloText(zaloUser, 'Rac thai o cho Nghia Tan')))[0]);
-      await say(zaloText(zaloUser, '2'));
+      expectWelcomeWithNotice((await fx.say(zaloText(zaloUser, 'Rac thai o cho Nghia Tan')))[0]);
+      await fx.say(zaloText(zaloUser, '2'));
       const telegramUser = newUserId();
       telegram.push(textMessage(telegramUser, 'Rác thải ở chợ Nghĩa Tân') as never);
       const [opening] = (await telegram.waitForSent(1)).map((call) => String(call.body.text));
@@ -251,14 +206,13 @@ describe('voter on Zalo (long polling)', () => {
       expect(opening).toContain('dữ liệu cá nhân');
       telegram.push(textMessage(telegramUser, 'gui an danh') as never);
       await telegram.waitForSent(2);
-      const petitions = await app!.db.petition.findMany({ orderBy: { channel: 'asc' } });
+      const petitions = await fx.app.db.petition.findMany({ orderBy: { channel: 'asc' } });
       expect(petitions.map((p) => [p.channel, p.text])).toEqual([
         ['telegram', 'Rác thải ở chợ Nghĩa Tân'],
         ['zalo', 'Rac thai o cho Nghia Tan'],
       ]);
     } finally {
-      await app?.stop();
-      app = undefined;
+      await fx.stopApp();
       await telegram.stop();
     }
   });
