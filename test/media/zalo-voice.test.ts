@@ -1,65 +1,47 @@
 // Voice petitions on Zalo, end to end: our axios client long-polling the fake Zalo Bot API,
 // the audio downloaded from the update's voice_url (served by the fake), the fake OpenAI
 // server's /v1/audio/transcriptions, and the voter's confirmation typed as a number.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { msg } from '../../src/core/messages.ts';
-import type { App } from '../../src/main.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
-import { FakeZalo, newZaloUserId, zaloText, zaloVoice, type ZaloUpdateBody } from '../fakes/zalo.ts';
+import { newZaloUserId, zaloText, zaloVoice } from '../fakes/zalo.ts';
 import { waitUntil } from '../helpers/app.ts';
-import { startZaloApp, zaloEnv } from '../zalo/helpers.ts';
+import { useFakes } from '../helpers/fixture.ts';
 
-let zalo: FakeZalo;
-let llm: FakeOpenAI;
-let app: App | undefined;
+const fx = useFakes({ zalo: true, openai: true });
 
 const TRANSCRIPT = 'Đề nghị nạo vét cống thoát nước ngõ 12 phố Dịch Vọng Hậu, mưa là ngập';
 const MEDIA_NOTICE = 'máy chủ chuyển lời nói thành văn bản do cơ quan cấu hình';
 
-beforeEach(async () => {
-  zalo = await new FakeZalo().start();
-  llm = await startFakeOpenAI();
-  llm.transcribe(() => ({ kind: 'text', text: TRANSCRIPT }));
-});
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-  await zalo.stop();
-  await llm.close();
+beforeEach(() => {
+  fx.llm.transcribe(() => ({ kind: 'text', text: TRANSCRIPT }));
 });
 
-async function start(extra: Record<string, string> = {}): Promise<App> {
-  const env = { OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseURL, OPENAI_STT_MODEL: 'whisper-1', ...extra };
-  app = (await startZaloApp(zaloEnv(zalo, env))).app;
-  return app;
-}
-
-async function say(update: ZaloUpdateBody, replies = 1): Promise<string[]> {
-  const before = zalo.sent.length;
-  zalo.push(update);
-  const sent = await zalo.waitForSent(before + replies);
-  return sent.slice(before).map((call) => String(call.body.text ?? ''));
+/** The app with a speech-to-text model, `extra` over it. */
+function start(extra: Record<string, string> = {}) {
+  return fx.start({ OPENAI_STT_MODEL: 'whisper-1', ...extra });
 }
 
 describe('a voice message on Zalo', () => {
   it('is downloaded from its voice_url, transcribed, confirmed by typing 1 and stored', async () => {
     await start();
     const user = newZaloUserId();
-    const [notice] = await say(zaloText(user, '/start'));
+    const [notice] = await fx.say(zaloText(user, '/start'));
     expect(notice).toContain(MEDIA_NOTICE);
-    await say(zaloText(user, '2'));
+    await fx.say(zaloText(user, '2'));
 
-    zalo.files.set('v1.aac', Buffer.alloc(5_000, 1));
-    const [stored] = await say(zaloVoice(user, zalo.fileUrl('v1.aac')));
+    fx.zalo.files.set('v1.aac', Buffer.alloc(5_000, 1));
+    const [stored] = await fx.say(zaloVoice(user, fx.zalo.fileUrl('v1.aac')));
     expect(stored).toContain('chuyển lời nói thành văn bản');
-    const [review] = await zalo.waitForSent(zalo.sent.length + 1).then((sent) => sent.slice(-1));
+    const [review] = await fx.zalo.waitForSent(fx.zalo.sent.length + 1).then((sent) => sent.slice(-1));
     expect(String(review!.body.text)).toContain(TRANSCRIPT);
     expect(String(review!.body.text)).toMatch(/\n {2}1\. Đúng, gửi nội dung này\n {2}2\. Chỉ giữ bản ghi âm$/);
-    expect(llm.transcriptions).toEqual([{ model: 'whisper-1', language: 'vi', fileName: 'v1.aac', fileBytes: 5_000 }]);
+    expect(fx.llm.transcriptions).toEqual([
+      { model: 'whisper-1', language: 'vi', fileName: 'v1.aac', fileBytes: 5_000 },
+    ]);
 
-    const [confirmed] = await say(zaloText(user, '1'));
+    const [confirmed] = await fx.say(zaloText(user, '1'));
     expect(confirmed).toContain('Đã ghi nhận nội dung');
-    const petition = await app!.db.petition.findFirstOrThrow({ include: { attachments: true } });
+    const petition = await fx.app.db.petition.findFirstOrThrow({ include: { attachments: true } });
     expect(petition.text).toBe(TRANSCRIPT);
     expect(petition.attachments.map((a) => [a.kind, a.readStatus, a.readText])).toEqual([
       ['voice', 'confirmed', TRANSCRIPT],
@@ -69,18 +51,18 @@ describe('a voice message on Zalo', () => {
   it('refuses to transcribe a voice message over the size limit, and keeps it', async () => {
     await start();
     const user = newZaloUserId();
-    await say(zaloText(user, '/start'));
-    await say(zaloText(user, '2'));
-    zalo.files.set('long.aac', Buffer.alloc(2_000_000, 1));
-    await say(zaloVoice(user, zalo.fileUrl('long.aac')), 2);
-    expect(zalo.textsTo(user).at(-1)).toContain('dài quá 5 phút');
-    expect(llm.transcriptions).toHaveLength(0);
-    await waitUntil(async () => (await app!.db.attachment.findFirstOrThrow()).readStatus === 'too_long');
+    await fx.say(zaloText(user, '/start'));
+    await fx.say(zaloText(user, '2'));
+    fx.zalo.files.set('long.aac', Buffer.alloc(2_000_000, 1));
+    await fx.say(zaloVoice(user, fx.zalo.fileUrl('long.aac')), 2);
+    expect(fx.zalo.textsTo(user).at(-1)).toContain('dài quá 5 phút');
+    expect(fx.llm.transcriptions).toHaveLength(0);
+    await waitUntil(async () => (await fx.app.db.attachment.findFirstOrThrow()).readStatus === 'too_long');
   });
 
   it('leaves the privacy notice without the speech server while speech-to-text is off', async () => {
     await start({ OPENAI_STT_MODEL: '' });
-    const [notice] = await say(zaloText(newZaloUserId(), '/start'));
+    const [notice] = await fx.say(zaloText(newZaloUserId(), '/start'));
     expect(notice).toContain('dữ liệu cá nhân');
     expect(notice).not.toContain('tin nhắn thoại');
   });
