@@ -1,42 +1,21 @@
 // 200 deputies digested at once through the real outbox and grammY client: the fake
 // Telegram server timestamps every call, and no one-second window may hold more than 30
 // messages, nor a chat two messages within a second.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DAILY_PATTERN, nextFire } from '../../src/digests/scheduler.ts';
 import { SendRateLimiter } from '../../src/channels/throttle.ts';
 import { deputyKey } from '../../src/meetings/service.ts';
-import type { App } from '../../src/main.ts';
-import { FakeTelegram, type SentCall } from '../fakes/telegram.ts';
-import { startTestApp, waitUntil } from '../helpers/app.ts';
-import { schedulerOf, telegramEnv } from './support.ts';
+import { busiestSecond } from '../fakes/telegram.ts';
+import { waitUntil } from '../helpers/app.ts';
+import { useFakes } from '../helpers/fixture.ts';
+import { schedulerOf } from './support.ts';
 
 const DEPUTIES = 200;
-let telegram: FakeTelegram;
-let app: App | undefined;
-
-beforeEach(async () => {
-  telegram = await new FakeTelegram().start();
-});
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-  await telegram.stop();
-});
-
-function busiestSecond(calls: SentCall[]): number {
-  const times = calls.map((c) => c.at!).sort((a, b) => a - b);
-  let most = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while (times[end]! - times[start]! >= 1000) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
-}
+const fx = useFakes({ telegram: true });
 
 describe('sending many digests at once', () => {
   it('keeps under 30 messages/s in all and 1 message/s per chat for 200 deputies', async () => {
-    app = await startTestApp(telegramEnv(telegram));
+    const app = await fx.start();
     const subscribedAt = new Date();
     // 200 deputies on 200 chats, and 10 more who share a chat with the first 10 (an
     // assistant's account), so those chats get two digests in the same run.
@@ -60,11 +39,8 @@ describe('sending many digests at once', () => {
     expect(due).toHaveLength(total);
     const expected = total;
 
-    await waitUntil(
-      async () => (await app!.db.outboxMessage.count({ where: { status: 'sent' } })) === expected,
-      90_000,
-    );
-    const sent = telegram.sent;
+    await waitUntil(async () => (await app.db.outboxMessage.count({ where: { status: 'sent' } })) === expected, 90_000);
+    const sent = fx.telegram.sent;
     expect(await app.db.digest.count()).toBe(expected);
     expect(sent).toHaveLength(expected);
     expect(busiestSecond(sent)).toBeLessThanOrEqual(30);

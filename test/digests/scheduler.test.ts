@@ -1,29 +1,19 @@
 // Subscriptions and scheduled digests end to end: the real app, the real grammY client
 // against the fake Telegram server, time driven explicitly through the scheduler's tick.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseFrequency } from '../../src/digests/feature.ts';
 import { DAILY_PATTERN, nextFire } from '../../src/digests/scheduler.ts';
-import type { App } from '../../src/main.ts';
-import { callback, FakeTelegram, newUserId, textMessage } from '../fakes/telegram.ts';
-import { freshDatabaseUrl, startTestApp, waitUntil } from '../helpers/app.ts';
-import { linkDeputy, say, schedulerOf, telegramEnv } from './support.ts';
+import { callback, newUserId, textMessage } from '../fakes/telegram.ts';
+import { freshDatabaseUrl, waitUntil } from '../helpers/app.ts';
+import { useFakes } from '../helpers/fixture.ts';
+import { linkDeputy, schedulerOf } from './support.ts';
 
 const TZ = 'Asia/Ho_Chi_Minh';
 const HOUR = 3_600_000;
-let telegram: FakeTelegram;
-let app: App | undefined;
-
-beforeEach(async () => {
-  telegram = await new FakeTelegram().start();
-});
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-  await telegram.stop();
-});
+const fx = useFakes({ telegram: true });
 
 function digestsTo(chatId: number): string[] {
-  return telegram.textsTo(chatId).filter((text) => text.startsWith('BẢN TIN Ý KIẾN'));
+  return fx.telegram.textsTo(chatId).filter((text) => text.startsWith('BẢN TIN Ý KIẾN'));
 }
 
 describe('/dangky and /huydangky', () => {
@@ -39,25 +29,25 @@ describe('/dangky and /huydangky', () => {
   });
 
   it('subscribes a deputy by buttons or words, replaces the frequency, and cancels; refuses a voter', async () => {
-    app = await startTestApp(telegramEnv(telegram));
+    const app = await fx.start();
     const user = newUserId();
     const deputyId = await linkDeputy(app, user, 'Nguyễn Văn An');
 
-    const [ask] = await say(telegram, textMessage(user, '/dangky'));
+    const [ask] = await fx.say(textMessage(user, '/dangky'));
     expect(ask).toContain('Xin chọn tần suất nhận bản tin');
-    const [done] = await say(telegram, callback(user, 'digest:weekly'));
+    const [done] = await fx.say(callback(user, 'digest:weekly'));
     expect(done).toContain('hằng tuần');
-    const [again] = await say(telegram, textMessage(user, '/dangky sau moi hop'));
+    const [again] = await fx.say(textMessage(user, '/dangky sau moi hop'));
     expect(again).toContain('sau mỗi hội nghị');
     const active = await app.db.digestSubscription.findMany({ where: { deputyId, cancelledAt: null } });
     expect(active).toMatchObject([{ frequency: 'after_meeting', channel: 'telegram', chatId: String(user) }]);
 
-    const [stopped] = await say(telegram, textMessage(user, '/huydangky'));
+    const [stopped] = await fx.say(textMessage(user, '/huydangky'));
     expect(stopped).toContain('Đã dừng');
     expect(await app.db.digestSubscription.count({ where: { deputyId, cancelledAt: null } })).toBe(0);
 
     const voter = newUserId();
-    const [refused] = await say(telegram, textMessage(voter, '/dangky hang ngay'));
+    const [refused] = await fx.say(textMessage(voter, '/dangky hang ngay'));
     expect(refused).toContain('dành cho đại biểu');
   });
 });
@@ -65,10 +55,10 @@ describe('/dangky and /huydangky', () => {
 describe('scheduled digests', () => {
   it('fire once per period across a restart, and catch up a period missed while down', async () => {
     const databaseUrl = freshDatabaseUrl();
-    app = await startTestApp(telegramEnv(telegram), databaseUrl);
+    let app = await fx.start({}, { databaseUrl });
     const user = newUserId();
     const deputyId = await linkDeputy(app, user, 'Trần Thị Bình');
-    await say(telegram, textMessage(user, '/dangky hàng ngày'));
+    await fx.say(textMessage(user, '/dangky hàng ngày'));
     const subscribedAt = (await app.db.digestSubscription.findFirstOrThrow()).createdAt;
 
     // The first 07:00 after subscribing, half an hour late.
@@ -81,8 +71,8 @@ describe('scheduled digests', () => {
     await schedulerOf(app).tick(new Date(dueAt.getTime() + HOUR));
 
     // Restart: the same database, a new process state.
-    await app.stop();
-    app = await startTestApp(telegramEnv(telegram), databaseUrl);
+    await fx.stopApp();
+    app = await fx.start({}, { databaseUrl });
     await schedulerOf(app).tick(new Date(dueAt.getTime() + 2 * HOUR));
     await app.queue.drain();
 
@@ -101,10 +91,10 @@ describe('scheduled digests', () => {
   });
 
   it('sends an after-meeting digest once the deputy’s meeting has ended', async () => {
-    app = await startTestApp(telegramEnv(telegram));
+    const app = await fx.start();
     const user = newUserId();
     const deputyId = await linkDeputy(app, user, 'Phạm Văn Cường');
-    await say(telegram, textMessage(user, '/dangky sau moi hop'));
+    await fx.say(textMessage(user, '/dangky sau moi hop'));
     const start = new Date(Date.now() + 24 * HOUR);
     const meeting = await app.db.meeting.create({
       data: {

@@ -2,8 +2,8 @@
 import type { App } from '../../src/main.ts';
 import { DigestScheduler } from '../../src/digests/scheduler.ts';
 import { deputyKey } from '../../src/meetings/service.ts';
-import type { FakeTelegram } from '../fakes/telegram.ts';
 
+/** A deputy (in constituency 1) whose account is the Telegram user's; returns the deputy's id. */
 export async function linkDeputy(app: App, telegramUserId: number, name: string): Promise<number> {
   const deputy = await app.db.deputy.create({
     data: { name, nameKey: deputyKey(name), constituency: 'Đơn vị bầu cử số 1' },
@@ -17,15 +17,4 @@ export async function linkDeputy(app: App, telegramUserId: number, name: string)
 /** A scheduler over the app's own database, queue and outbox, whose clock the test drives. */
 export function schedulerOf(app: App): DigestScheduler {
   return new DigestScheduler({ db: app.db, config: app.config, log: app.log, outbox: app.outbox, queue: app.queue });
-}
-
-export function telegramEnv(telegram: FakeTelegram, extra: Record<string, string> = {}) {
-  return { TELEGRAM_BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, ...extra };
-}
-
-export async function say(telegram: FakeTelegram, update: object, replies = 1): Promise<string[]> {
-  const before = telegram.sent.length;
-  telegram.push(update as never);
-  const sent = await telegram.waitForSent(before + replies);
-  return sent.slice(before).map((call) => String(call.body.text ?? call.body.caption ?? ''));
 }

@@ -206,6 +206,18 @@ function parseMultipart(raw: string): Record<string, unknown> {
   return fields;
 }
 
+/** The most calls received within any one second (by their `at`): what a cap per second limits. */
+export function busiestSecond(calls: SentCall[]): number {
+  const times = calls.map((c) => c.at!).sort((a, b) => a - b);
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while (times[end]! - times[start]! >= 1000) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
 let nextUser = 5000;
 export function newUserId(): number {
   return nextUser++;

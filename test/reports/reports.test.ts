@@ -8,17 +8,16 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import mammoth from 'mammoth';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/index.ts';
 import type { Db } from '../../src/db/client.ts';
 import { dayRange } from '../../src/digests/calendar.ts';
-import type { App } from '../../src/main.ts';
 import { buildReport } from '../../src/reports/index.ts';
 import { csvCell } from '../../src/reports/export.ts';
-import { FakeTelegram, newUserId, textMessage } from '../fakes/telegram.ts';
-import { freshDatabaseUrl, openDb, startTestApp } from '../helpers/app.ts';
+import { newUserId, textMessage } from '../fakes/telegram.ts';
+import { freshDatabaseUrl, openDb } from '../helpers/app.ts';
+import { useFakes } from '../helpers/fixture.ts';
 import { seedFixedSet } from '../digests/seed.ts';
-import { say, telegramEnv } from '../digests/support.ts';
 import { zipEntry } from './zip.ts';
 
 const run = promisify(execFile);
@@ -268,20 +267,14 @@ describe('CLI', () => {
 });
 
 describe('/baocao in the chat', () => {
-  let telegram: FakeTelegram;
-  let app: App | undefined;
-  afterEach(async () => {
-    await app?.stop();
-    await telegram.stop();
-  });
+  const fx = useFakes({ telegram: true });
 
   it('sends the report as a document to staff, and refuses voters', async () => {
-    telegram = await new FakeTelegram().start();
     const staff = newUserId();
-    app = await startTestApp(telegramEnv(telegram, { ADMIN_TELEGRAM_IDS: String(staff) }));
+    const app = await fx.start({ ADMIN_TELEGRAM_IDS: String(staff) });
     await seedFixedSet(app.db);
-    const [caption] = await say(telegram, textMessage(staff, '/baocao 01/11/2026 30/11/2026 xlsx'));
-    const call = telegram.sent.at(-1)!;
+    const [caption] = await fx.say(textMessage(staff, '/baocao 01/11/2026 30/11/2026 xlsx'));
+    const call = fx.telegram.sent.at(-1)!;
     expect(call.method).toBe('sendDocument');
     expect(caption).toContain('01/11/2026');
     const { start, end } = dayRange(FROM, TO, config.TZ);
@@ -299,9 +292,9 @@ describe('/baocao in the chat', () => {
     await workbook.xlsx.load(Buffer.from(file.base64, 'base64') as unknown as ArrayBuffer);
     expect(workbook.getWorksheet('Tất cả ý kiến')!.rowCount - 1).toBe(total);
 
-    const [usage] = await say(telegram, textMessage(staff, '/baocao hom nay'));
+    const [usage] = await fx.say(textMessage(staff, '/baocao hom nay'));
     expect(usage).toContain('Cách dùng');
-    const [refused] = await say(telegram, textMessage(newUserId(), '/baocao 01/11/2026 30/11/2026'));
+    const [refused] = await fx.say(textMessage(newUserId(), '/baocao 01/11/2026 30/11/2026'));
     expect(refused).toContain('chỉ dành cho cán bộ');
   });
 });

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { SendRateLimiter } from '../../src/channels/throttle.ts';
 import type { App } from '../../src/main.ts';
 import { saveMeeting } from '../../src/meetings/service.ts';
-import { newUserId, textMessage, type SentCall } from '../fakes/telegram.ts';
+import { busiestSecond, newUserId, textMessage } from '../fakes/telegram.ts';
 import { waitUntil } from '../helpers/app.ts';
 import { useFakes } from '../helpers/fixture.ts';
 
@@ -27,17 +27,6 @@ function newVoters(count: number): string[] {
   const users = Array.from({ length: count }, () => newUserId());
   for (const user of users) fx.telegram.push(textMessage(user, '/start HN-PACE'));
   return users.map(String);
-}
-
-function busiestSecond(calls: SentCall[]): number {
-  const times = calls.map((c) => c.at!).sort((a, b) => a - b);
-  let most = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while (times[end]! - times[start]! >= 1000) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
 }
 
 describe('replies to a burst of new voters', () => {
