@@ -1,25 +1,16 @@
 // Fault suite: the flood limit slows intake but never drops a command silently: over the
 // limit, each command gets a short refusal.
-import { afterEach, expect, it } from 'vitest';
-import type { App } from '../../src/main.ts';
-import { FakeTelegram, newUserId, textMessage } from '../fakes/telegram.ts';
-import { startTestApp, waitUntil } from '../helpers/app.ts';
+import { expect, it } from 'vitest';
+import { newUserId, textMessage } from '../fakes/telegram.ts';
+import { waitUntil } from '../helpers/app.ts';
+import { useFakes } from '../helpers/fixture.ts';
 
 const SECRET = 'flood_tg_secret';
 const REFUSED = 'yêu cầu này chưa được thực hiện';
-let telegram: FakeTelegram;
-let app: App | undefined;
-
-afterEach(async () => {
-  await app?.stop();
-  await telegram.stop();
-});
+const fx = useFakes({ telegram: true });
 
 it('answers or refuses every command of a voter over the flood limit', async () => {
-  telegram = await new FakeTelegram().start();
-  app = await startTestApp({
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
+  const app = await fx.start({
     PUBLIC_URL: 'https://bot.example.test',
     TELEGRAM_WEBHOOK_SECRET: SECRET,
     FLOOD_MAX_MESSAGES: '3',
@@ -35,7 +26,7 @@ it('answers or refuses every command of a voter over the flood limit', async () 
     expect(response.status).toBe(200);
   }
   const texts = await waitUntil(async () => {
-    const sent = telegram.textsTo(user);
+    const sent = fx.telegram.textsTo(user);
     return sent.length >= 7 && sent;
   });
   expect(texts.slice(0, 3).some((text) => text.includes(REFUSED))).toBe(false);

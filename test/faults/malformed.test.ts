@@ -1,26 +1,15 @@
 // Fault suite: malformed deliveries to both webhooks get a 4xx or are ignored with a log
 // line; the bot keeps serving.
-import { afterEach, expect, it } from 'vitest';
-import type { App } from '../../src/main.ts';
-import { FakeTelegram } from '../fakes/telegram.ts';
-import { FakeZalo } from '../fakes/zalo.ts';
-import { startTestApp } from '../helpers/app.ts';
+import { expect, it } from 'vitest';
+import { useFakes } from '../helpers/fixture.ts';
 
 const TG_SECRET = 'tg_secret_value';
 const ZALO_SECRET = 'zalo_secret_value';
-let telegram: FakeTelegram;
-let zalo: FakeZalo;
-let app: App | undefined;
-
-afterEach(async () => {
-  await app?.stop();
-  await telegram.stop();
-  await zalo.stop();
-});
+const fx = useFakes({ telegram: true, zalo: true });
 
 async function post(path: string, header: string, secret: string, body: string) {
   try {
-    const response = await fetch(`http://127.0.0.1:${app!.port}${path}`, {
+    const response = await fetch(`http://127.0.0.1:${fx.app.port}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', [header]: secret },
       body,
@@ -35,15 +24,9 @@ async function post(path: string, header: string, secret: string, body: string) 
 }
 
 it('answers malformed Telegram and Zalo deliveries with a 4xx or ignores them, and keeps serving', async () => {
-  telegram = await new FakeTelegram().start();
-  zalo = await new FakeZalo().start();
-  app = await startTestApp({
+  const app = await fx.start({
     PUBLIC_URL: 'https://bot.example.test',
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
     TELEGRAM_WEBHOOK_SECRET: TG_SECRET,
-    ZALO_BOT_TOKEN: zalo.token,
-    ZALO_API_ROOT: zalo.apiRoot,
     ZALO_WEBHOOK_SECRET: ZALO_SECRET,
   });
   const huge = JSON.stringify({ update_id: 1, message: { text: 'x'.repeat(1_100_000) } });
