@@ -37,3 +37,26 @@ export function replyJson(res: ServerResponse, status: number, body: unknown, he
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify(body));
 }
+
+/** Long polls held open by a fake until an update is queued, their deadline passes, or the fake stops. */
+export class LongPolls {
+  private waiting: (() => void)[] = [];
+
+  /** Resolves at `deadline` (ms since epoch) or at the next `wakeAll`, whichever comes first. */
+  wait(deadline: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      this.waiting.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** Answers every poll waiting now. */
+  wakeAll(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const wake of waiting) wake();
+  }
+}

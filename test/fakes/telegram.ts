@@ -1,6 +1,6 @@
 // A fake Telegram Bot API server on 127.0.0.1: the real grammY client talks to it over HTTP.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { closeLocal, listenLocal, readRaw, replyJson as reply } from './server.ts';
+import { closeLocal, listenLocal, LongPolls, readRaw, replyJson as reply } from './server.ts';
 import { waitForCount } from './wait.ts';
 import type { Update } from 'grammy/types';
 
@@ -29,7 +29,7 @@ export class FakeTelegram {
   readonly failed: SentCall[] = [];
   private readonly updates: Update[] = [];
   private readonly failures: Failure[] = [];
-  private waiting: (() => void)[] = [];
+  private readonly polls = new LongPolls();
   private server: Server | undefined;
   private nextUpdateId = 1000;
   private nextMessageId = 1;
@@ -52,7 +52,7 @@ export class FakeTelegram {
   }
 
   async stop(): Promise<void> {
-    this.releasePollers();
+    this.polls.wakeAll();
     await closeLocal(this.server);
   }
 
@@ -76,18 +76,12 @@ export class FakeTelegram {
   push(update: Omit<Update, 'update_id'> & { update_id?: number }): Update {
     const full = { ...update, update_id: update.update_id ?? this.nextUpdateId++ } as Update;
     this.updates.push(full);
-    this.releasePollers();
+    this.polls.wakeAll();
     return full;
   }
 
   waitForSent(count: number, timeoutMs = 10_000): Promise<SentCall[]> {
     return waitForCount(() => this.sent, count, timeoutMs);
-  }
-
-  private releasePollers(): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const wake of waiting) wake();
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -180,13 +174,7 @@ export class FakeTelegram {
       // Confirmed updates (below the offset) are forgotten, as Telegram does.
       while (this.updates.length && this.updates[0]!.update_id < offset) this.updates.shift();
       if (this.updates.length || Date.now() >= deadline) return this.updates.slice(0, 100);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        this.waiting.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.polls.wait(deadline);
     }
   }
 }

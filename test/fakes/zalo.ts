@@ -1,7 +1,7 @@
 // A fake Zalo Bot API server on 127.0.0.1: our axios client talks to it over HTTP.
 // getUpdates hands out one queued update per call and answers 408 when none comes.
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import { closeLocal, listenLocal, readRaw, replyJson as reply } from './server.ts';
+import { closeLocal, listenLocal, LongPolls, readRaw, replyJson as reply } from './server.ts';
 import { waitForCount } from './wait.ts';
 
 export interface ZaloCall {
@@ -34,7 +34,7 @@ export class FakeZalo {
   readonly paths: string[] = [];
   private readonly updates: ZaloUpdateBody[] = [];
   private readonly failures: Failure[] = [];
-  private waiting: (() => void)[] = [];
+  private readonly polls = new LongPolls();
   private server: Server | undefined;
   private nextMessageId = 1;
   /** Files users sent (voice), served by GET at fileUrl(name), as Zalo's file servers do. */
@@ -49,7 +49,7 @@ export class FakeZalo {
   }
 
   async stop(): Promise<void> {
-    this.releasePollers();
+    this.polls.wakeAll();
     await closeLocal(this.server);
   }
 
@@ -96,7 +96,7 @@ export class FakeZalo {
   /** Queues an update for getUpdates. */
   push(update: ZaloUpdateBody): ZaloUpdateBody {
     this.updates.push(update);
-    this.releasePollers();
+    this.polls.wakeAll();
     return update;
   }
 
@@ -106,12 +106,6 @@ export class FakeZalo {
 
   waitForSent(count: number, timeoutMs = 10_000): Promise<ZaloCall[]> {
     return waitForCount(() => this.sent, count, timeoutMs);
-  }
-
-  private releasePollers(): void {
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const wake of waiting) wake();
   }
 
   private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -217,13 +211,7 @@ export class FakeZalo {
         this.calls.push({ method: 'getUpdates', body });
         return reply(res, 408, { ok: false, error_code: 408, description: 'Request timeout' });
       }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
-        this.waiting.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
+      await this.polls.wait(deadline);
     }
   }
 }
