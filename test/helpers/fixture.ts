@@ -5,6 +5,7 @@ import { afterEach, beforeEach } from 'vitest';
 import type { App } from '../../src/main.ts';
 import { saveMeeting } from '../../src/meetings/service.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
+import { FakeOpenAITools } from '../fakes/openai-tools.ts';
 import { FakeTelegram } from '../fakes/telegram.ts';
 import { FakeZalo } from '../fakes/zalo.ts';
 import { capturingLogger, freshDatabaseUrl, startTestApp, type CapturedLog } from './app.ts';
@@ -15,6 +16,8 @@ export interface FakesWanted {
   zalo?: boolean;
   /** The fake OpenAI-compatible server (chat, vision, speech); the app gets a key and its URL. */
   openai?: boolean;
+  /** The fake model that answers with tool calls (the staff assistant); settings are the test's own. */
+  tools?: boolean;
 }
 
 /** How `start` runs the app. */
@@ -30,6 +33,7 @@ export interface Fakes {
   readonly telegram: FakeTelegram;
   readonly zalo: FakeZalo;
   readonly llm: FakeOpenAI;
+  readonly tools: FakeOpenAITools;
   /** The app `start` started, until `stopApp`. */
   readonly app: App;
   /** The log of an app started with `capture`. */
@@ -66,6 +70,7 @@ export function useFakes(wanted: FakesWanted): Fakes {
   let telegram: FakeTelegram | undefined;
   let zalo: FakeZalo | undefined;
   let llm: FakeOpenAI | undefined;
+  let tools: FakeOpenAITools | undefined;
   let app: App | undefined;
   let log: CapturedLog | undefined;
 
@@ -73,6 +78,7 @@ export function useFakes(wanted: FakesWanted): Fakes {
     if (wanted.telegram) telegram = await new FakeTelegram().start();
     if (wanted.zalo) zalo = await new FakeZalo().start();
     if (wanted.openai) llm = await startFakeOpenAI();
+    if (wanted.tools) tools = await new FakeOpenAITools().start();
   });
   afterEach(async () => {
     // The model goes first: a request still hanging on it then fails at once instead of holding the stop.
@@ -80,7 +86,8 @@ export function useFakes(wanted: FakesWanted): Fakes {
     await app?.stop();
     await telegram?.stop();
     await zalo?.stop();
-    telegram = zalo = llm = app = log = undefined;
+    await tools?.stop();
+    telegram = zalo = llm = tools = app = log = undefined;
   });
 
   const fakes: Fakes = {
@@ -92,6 +99,9 @@ export function useFakes(wanted: FakesWanted): Fakes {
     },
     get llm() {
       return present(llm, 'openai');
+    },
+    get tools() {
+      return present(tools, 'tools');
     },
     get app() {
       return present(app, 'app (call start first)');

@@ -3,29 +3,27 @@
 // becomes the meeting petition's text; /kn lists a petition's files and whether their text was read.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { saveMeeting } from '../../src/meetings/service.ts';
-import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
 import { photoMessage, voiceMessage } from '../fakes/telegram.ts';
 import { waitUntil } from '../helpers/app.ts';
+import { useFakes } from '../helpers/fixture.ts';
 import { newUserId, startHarness, type Harness } from '../staff/support.ts';
 
+const fx = useFakes({ openai: true });
 let h: Harness | undefined;
-let llm: FakeOpenAI;
 
 const PAGE = 'Đề nghị sửa chữa cầu Bến Nghé bị nứt, xe tải qua lại rất nguy hiểm.';
 const CORRECTED = 'Đề nghị sửa chữa gấp cầu Bến Nghé bị nứt, xe tải qua lại rất nguy hiểm.';
 
-beforeEach(async () => {
-  llm = await startFakeOpenAI();
-  llm.readImage(() => ({ kind: 'read', isDocument: true, text: PAGE }));
+beforeEach(() => {
+  fx.llm.readImage(() => ({ kind: 'read', isDocument: true, text: PAGE }));
 });
 afterEach(async () => {
   await h?.stop();
   h = undefined;
-  await llm.close();
 });
 
 async function harness(extra: Record<string, string> = {}): Promise<Harness> {
-  h = await startHarness({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: llm.baseURL, ...extra });
+  h = await startHarness(fx.env(extra));
   await saveMeeting(
     h.app.db,
     { code: 'BN-01', title: 'Tiếp xúc cử tri phường Bến Nghé', start: '05/12/2026 08:00', place: 'Nhà văn hóa' },
@@ -47,7 +45,7 @@ describe('a photo sent by staff with /ghi CODE as its caption', () => {
     expect(stored).toContain('đang đọc nội dung trong ảnh');
     expect(review).toContain(PAGE);
     expect(chat.buttons(staff)).toEqual(['media:confirm', 'media:keep']);
-    expect(llm.images).toHaveLength(1);
+    expect(fx.llm.images).toHaveLength(1);
 
     // Before the staff member answers, /kn shows the text read but not confirmed yet.
     const [pending] = await chat.text(staff, `/kn ${code}`);
@@ -69,7 +67,7 @@ describe('a photo sent by staff with /ghi CODE as its caption', () => {
     });
     expect(petition.meeting?.code).toBe('BN-01');
     expect(petition.attachments.map((a) => [a.kind, a.readStatus])).toEqual([['photo', 'corrected']]);
-    await waitUntil(async () => llm.requests.find((r) => r.body.includes('sửa chữa gấp cầu')));
+    await waitUntil(async () => fx.llm.requests.find((r) => r.body.includes('sửa chữa gấp cầu')));
     await waitUntil(async () => (await app.db.petition.findUniqueOrThrow({ where: { id: petition.id } })).field);
 
     const [history] = await chat.text(staff, `/kn ${code}`);
@@ -87,7 +85,7 @@ describe('a photo sent by staff with /ghi CODE as its caption', () => {
     expect(petition.text).toBe('Cầu Bến Nghé bị nứt');
     expect(petition.attachments.map((a) => [a.kind, a.readStatus])).toEqual([['photo', null]]);
     expect((await chat.say(photoMessage(staff, '/ghi XX-99')))[0]).toBe('Không có hội nghị mã XX-99.');
-    expect(llm.images).toHaveLength(0);
+    expect(fx.llm.images).toHaveLength(0);
   });
 });
 

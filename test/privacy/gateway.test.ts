@@ -2,7 +2,7 @@
 // from a voter who typed an address and a phone as their ward, is classified, grouped and
 // then listed to the model by a staff free question; no request body the fake model
 // received holds any of it. And a ward filter names only wards the office knows.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { enqueueClassification } from '../../src/classify/jobs.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import { groupPetitions } from '../../src/digests/grouping.ts';
@@ -11,6 +11,7 @@ import { saveMeeting } from '../../src/meetings/service.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai.ts';
 import { FakeOpenAITools, type ChatRequest, type ModelTurn } from '../fakes/openai-tools.ts';
 import { waitUntil } from '../helpers/app.ts';
+import { useFakes } from '../helpers/fixture.ts';
 import { newUserId, startHarness, type Harness } from '../staff/support.ts';
 
 const NAME = 'Lê Thị Thu Trang';
@@ -22,16 +23,12 @@ const KNOWN_WARD = 'Phường Cầu Giấy';
 const TEXT = `${NAME}, điện thoại ${PHONE}, CCCD ${CCCD}. Đề nghị sửa cống thoát nước đầu ngõ bị vỡ.`;
 const OTHER_TEXT = `Cống thoát nước đầu ngõ bị vỡ gây ngập, đề nghị sửa sớm. ${OTHER_NAME} gọi 0988 765 432.`;
 
+const fx = useFakes({ tools: true });
 let h: Harness | undefined;
-let llm: FakeOpenAITools;
 
-beforeEach(async () => {
-  llm = await new FakeOpenAITools().start();
-});
 afterEach(async () => {
   await h?.stop();
   h = undefined;
-  await llm.stop();
 });
 
 /** The digits of a number in any grouping (spaces, dots, dashes, +84 or a leading 0). */
@@ -145,21 +142,26 @@ async function askAsStaff(harness: Harness): Promise<{ petitions: { trackingCode
   const staff = newUserId();
   await harness.grant(staff, 'staff');
   await harness.text(staff, 'Có những kiến nghị nào về cống thoát nước?', 2);
-  const last = llm.requests.filter((r) => kindOf(r) === 'assistant').at(-1)!;
+  const last = fx.tools.requests.filter((r) => kindOf(r) === 'assistant').at(-1)!;
   return FakeOpenAITools.toolResults(last)[0] as { petitions: { trackingCode: string; summary: string }[] };
 }
 
 function llmEnv() {
-  return { OPENAI_API_KEY: llm.apiKey, OPENAI_BASE_URL: llm.baseURL, OPENAI_MODEL: 'fake-model', WARDS: KNOWN_WARD };
+  return {
+    OPENAI_API_KEY: fx.tools.apiKey,
+    OPENAI_BASE_URL: fx.tools.baseURL,
+    OPENAI_MODEL: 'fake-model',
+    WARDS: KNOWN_WARD,
+  };
 }
 
 describe('the model gateway sends no personal data', () => {
   it('classifies, groups and answers a free question without the name, phone, CCCD or typed ward', async () => {
     h = await startHarness(llmEnv());
-    llm.script = scriptModel({ classifyFails: false });
+    fx.tools.script = scriptModel({ classifyFails: false });
     const { ids, codes } = await seedPetitions(h);
     await classified(h, ids, 'llm');
-    const classifyRequests = llm.requests.filter((r) => kindOf(r) === 'classify');
+    const classifyRequests = fx.tools.requests.filter((r) => kindOf(r) === 'classify');
     expect(classifyRequests.length).toBeGreaterThan(0);
     // A known ward still goes with its petition; the typed one never does.
     const classifyText = classifyRequests.map(userText).join('\n');
@@ -167,30 +169,30 @@ describe('the model gateway sends no personal data', () => {
     expect(classifyText).toContain('[tên]');
 
     expect(await groupPetitions(h.app.db, h.app.config)).toMatchObject({ method: 'llm', created: 1 });
-    const grouping = llm.requests.filter((r) => kindOf(r) === 'group');
+    const grouping = fx.tools.requests.filter((r) => kindOf(r) === 'group');
     expect(grouping).toHaveLength(1);
     expect(JSON.parse(userText(grouping[0]!))).toHaveLength(2);
 
     const result = await askAsStaff(h);
     expect(result.petitions.map((p) => p.trackingCode).sort()).toEqual(codes);
-    expectNothingPersonalSent(llm.requests);
+    expectNothingPersonalSent(fx.tools.requests);
   });
 
   it('redacts offline summaries, raw excerpts and old stored summaries in tool results', async () => {
     h = await startHarness(llmEnv());
-    llm.script = scriptModel({ classifyFails: true });
+    fx.tools.script = scriptModel({ classifyFails: true });
     // One petition kept the raw first sentence as its summary (as stored before summaries were
     // redacted); one was never classified, so the listing falls back to an excerpt of its text.
     const { ids, codes } = await seedPetitions(h, [{ summary: TEXT.split('. ')[0]! }, { summary: null }]);
     await classified(h, ids.slice(0, 2), 'rules');
-    expect(llm.requests.filter((r) => kindOf(r) === 'classify').length).toBeGreaterThan(0);
+    expect(fx.tools.requests.filter((r) => kindOf(r) === 'classify').length).toBeGreaterThan(0);
 
     const result = await askAsStaff(h);
     expect(result.petitions.map((p) => p.trackingCode).sort()).toEqual(codes);
     const summaries = result.petitions.map((p) => p.summary).join('\n');
     expect(summaries).toContain('[số điện thoại]');
     expect(summaries).toContain('[tên]');
-    expectNothingPersonalSent(llm.requests);
+    expectNothingPersonalSent(fx.tools.requests);
   });
 });
 

@@ -1,24 +1,21 @@
 // Free questions answered through the fake LLM's tool calls: the tools a role is offered,
 // a tool refused to a role, numbers checked against the tool results, and no LLM at all.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { saveMeeting } from '../../src/meetings/service.ts';
 import { FakeOpenAITools, type ChatRequest } from '../fakes/openai-tools.ts';
+import { useFakes } from '../helpers/fixture.ts';
 import { newUserId, startHarness, type Harness } from './support.ts';
 
+const fx = useFakes({ tools: true });
 let h: Harness | undefined;
-let llm: FakeOpenAITools;
 
-beforeEach(async () => {
-  llm = await new FakeOpenAITools().start();
-});
 afterEach(async () => {
   await h?.stop();
   h = undefined;
-  await llm.stop();
 });
 
 function llmEnv() {
-  return { OPENAI_API_KEY: llm.apiKey, OPENAI_BASE_URL: llm.baseURL, OPENAI_MODEL: 'fake-tools-model' };
+  return { OPENAI_API_KEY: fx.tools.apiKey, OPENAI_BASE_URL: fx.tools.baseURL, OPENAI_MODEL: 'fake-tools-model' };
 }
 
 const COUNT_QUESTION = 'Tuần này phường Cầu Giấy có bao nhiêu kiến nghị về môi trường?';
@@ -78,7 +75,7 @@ describe('free questions', () => {
     await seed(h);
     const staff = newUserId();
     await h.grant(staff, 'staff');
-    llm.script = (request) => {
+    fx.tools.script = (request) => {
       const done = results(request);
       if (done.length === 0)
         return {
@@ -91,9 +88,9 @@ describe('free questions', () => {
     const [thinking, answer] = await h.text(staff, COUNT_QUESTION, 2);
     expect(thinking).toContain('Đang tra cứu');
     expect(answer).toBe('Tuần này phường Cầu Giấy có 3 kiến nghị về môi trường.');
-    expect(llm.requests).toHaveLength(2);
-    expect(llm.requests[0]!.model).toBe('fake-tools-model');
-    expect(toolNames(llm.requests[0]!)).toEqual(
+    expect(fx.tools.requests).toHaveLength(2);
+    expect(fx.tools.requests[0]!.model).toBe('fake-tools-model');
+    expect(toolNames(fx.tools.requests[0]!)).toEqual(
       expect.arrayContaining([
         'count_petitions',
         'petition_breakdown',
@@ -102,7 +99,7 @@ describe('free questions', () => {
         'search_petitions',
       ]),
     );
-    expect(results(llm.requests[1]!)[0]).toMatchObject({ total: 3 });
+    expect(results(fx.tools.requests[1]!)[0]).toMatchObject({ total: 3 });
     // The question was a question, not a petition.
     expect(await h.app.db.petition.count()).toBe(7);
   });
@@ -114,7 +111,7 @@ describe('free questions', () => {
     const deputy = newUserId();
     await h.grant(staff, 'staff');
     await h.grant(deputy, 'deputy');
-    llm.script = (request) => {
+    fx.tools.script = (request) => {
       const done = results(request);
       if (done.length === 0)
         return {
@@ -136,11 +133,11 @@ describe('free questions', () => {
     const [, deputyAnswer] = await h.text(deputy, LIST_QUESTION, 2);
     expect(deputyAnswer).toContain('không được xem');
     expect(deputyAnswer).not.toContain(SECRET_TEXT);
-    const deputyFirst = llm.requests[2]!;
+    const deputyFirst = fx.tools.requests[2]!;
     expect(toolNames(deputyFirst)).toContain('count_petitions');
     expect(toolNames(deputyFirst)).not.toContain('search_petitions');
     expect(JSON.stringify(deputyFirst.messages)).not.toContain(SECRET_TEXT);
-    const refused = results(llm.requests[3]!)[0]!;
+    const refused = results(fx.tools.requests[3]!)[0]!;
     expect(refused.error).toContain('search_petitions');
     expect(JSON.stringify(refused)).not.toContain(SECRET_TEXT);
   });
@@ -150,7 +147,7 @@ describe('free questions', () => {
     await seed(h);
     const staff = newUserId();
     await h.grant(staff, 'staff');
-    llm.script = (request) =>
+    fx.tools.script = (request) =>
       results(request).length === 0
         ? {
             toolCalls: [
@@ -185,6 +182,6 @@ describe('free questions', () => {
     await h.text(staff, '/cutri');
     const [asVoter] = await h.text(staff, 'Đèn đường ngõ 9 hỏng');
     expect(asVoter).toContain('dữ liệu cá nhân');
-    expect(llm.requests).toHaveLength(0);
+    expect(fx.tools.requests).toHaveLength(0);
   });
 });
