@@ -26,14 +26,23 @@ export function agencyFor(level: string, field: string): string | null {
   return row?.[level as keyof typeof row] ?? null;
 }
 
+const foldName = (text: string) => foldDiacritics(text).replace(/[–-]/g, ' ').replace(/\s+/g, ' ');
+
+let centralNames: (readonly [folded: string, current: string])[] | undefined;
+
+/** Central bodies' current and former names, folded once, longest first: [folded name, the body as it now stands]. */
+function centralBodyNames(): (readonly [string, string])[] {
+  const { ministries, renamed } = agencyTable();
+  centralNames ??= [...ministries.map((m) => [m, m] as const), ...Object.entries(renamed)]
+    .filter(([name]) => name.startsWith('Bộ') || name.startsWith('Ngân') || name.startsWith('Ủy'))
+    .sort((a, b) => b[0].length - a[0].length)
+    .map(([name, current]) => [foldName(name), current] as const);
+  return centralNames;
+}
+
 /** A body named in the text by its current or former name, given as it now stands. */
 export function namedCentralBody(text: string): string | null {
-  const { ministries, renamed } = agencyTable();
-  const folded = foldDiacritics(text).replace(/[–-]/g, ' ').replace(/\s+/g, ' ');
-  const norm = (name: string) => foldDiacritics(name).replace(/[–-]/g, ' ').replace(/\s+/g, ' ');
-  const names = [...ministries.map((m) => [m, m] as const), ...Object.entries(renamed)]
-    .filter(([name]) => name.startsWith('Bộ') || name.startsWith('Ngân') || name.startsWith('Ủy'))
-    .sort((a, b) => b[0].length - a[0].length);
-  const hit = names.find(([name]) => folded.includes(norm(name)));
+  const folded = foldName(text);
+  const hit = centralBodyNames().find(([name]) => folded.includes(name));
   return hit ? hit[1] : null;
 }

@@ -102,16 +102,16 @@ export function classifyOffline(
   // A text the rules take for no petition still gets the model's level and field: staff who
   // overturn that verdict should find the best guess already there.
   const features = featuresOf(text, hintsOf({ ...rules, detail }, taxonomy));
-  const level = predictHead(model.level, features);
   const field = chooseField(model.field, features, detail.fieldScores, rules.field);
   const fieldWhy = field.byModel ? quoteAll(field.top) || 'không có từ nổi bật' : 'từ khóa của quy tắc';
-  const rulesSure = rules.confidence >= RULES_SURE;
-  const authority = rulesSure ? rules.authority : level.label;
-  const modelConfidence = Math.round(Math.min(0.95, level.probability) * 100) / 100;
-  const confidence = rulesSure ? rules.confidence : rules.isPetition ? modelConfidence : rules.confidence;
-  const levelWhy = rulesSure
-    ? `quy tắc chắc chắn (${rules.confidence})`
-    : `mô hình (${Math.round(level.probability * 100)}%) ← ${quoteAll(level.top) || 'không có từ nổi bật'}`;
+  // Where the rules are sure of the level the model is not asked.
+  const level = rules.confidence >= RULES_SURE ? null : predictHead(model.level, features);
+  const authority = level ? level.label : rules.authority;
+  const modelConfidence = level && Math.round(Math.min(0.95, level.probability) * 100) / 100;
+  const confidence = level && rules.isPetition ? modelConfidence! : rules.confidence;
+  const levelWhy = level
+    ? `mô hình (${Math.round(level.probability * 100)}%) ← ${quoteAll(level.top) || 'không có từ nổi bật'}`
+    : `quy tắc chắc chắn (${rules.confidence})`;
   const reason =
     `Mô hình: ${levelLabel(taxonomy, authority)} ← ${levelWhy}. ` +
     `Lĩnh vực ${fieldLabel(taxonomy, field.label)} ← ${fieldWhy}. ${rules.reason}`;

@@ -203,6 +203,17 @@ function distinctTop(ranked: string[]): string[] {
   return top;
 }
 
+const byMargin = (a: [string, number], b: [string, number]) => b[1] - a[1] || b[0].length - a[0].length;
+
+/** Inserts `item` into `kept` (sorted by margin, largest first) when it is among the `size` largest. */
+function keepLargest(kept: Array<[string, number]>, item: [string, number], size: number): void {
+  if (kept.length === size && byMargin(kept[size - 1]!, item) <= 0) return;
+  let at = kept.length;
+  while (at > 0 && byMargin(kept[at - 1]!, item) > 0) at--;
+  kept.splice(at, 0, item);
+  if (kept.length > size) kept.pop();
+}
+
 /**
  * Scores the features with one head, choosing among `among` (default: every class); `top`
  * lists the features that favour the winner most.
@@ -210,26 +221,28 @@ function distinctTop(ranked: string[]): string[] {
 export function predictHead(head: LinearHead, features: string[], among?: string[]): HeadPrediction {
   const weights = weightsOf(head);
   const scores = [...head.bias];
-  const known: Array<[string, number[]]> = [];
+  const known: string[] = [];
+  const rows: number[][] = [];
   for (const feature of features) {
     const row = weights.get(feature);
     if (!row) continue;
-    known.push([feature, row]);
+    known.push(feature);
+    rows.push(row);
     for (let k = 0; k < row.length; k++) scores[k]! += row[k]!;
   }
   const allowed = head.classes.map((c) => !among || among.includes(c));
   const candidates = scores.map((s, k) => (allowed[k] ? s : -Infinity));
   const best = candidates.indexOf(Math.max(...candidates));
   const probability = softmax(candidates)[best]!;
-  // How much more a feature weighs for the winner than for its strongest rival.
+  // How much more a feature weighs for the winner than for its strongest rival. A word comes at
+  // most twice (with and without diacritics), so the 2 × TOP_FEATURES largest hold the top ones.
   const margins: Array<[string, number]> = [];
-  for (const [feature, row] of known) {
+  for (const [i, row] of rows.entries()) {
     let rival = -Infinity;
     for (let k = 0; k < row.length; k++) if (k !== best && allowed[k] && row[k]! > rival) rival = row[k]!;
     const margin = row[best]! - (Number.isFinite(rival) ? rival : 0);
-    if (margin > 0) margins.push([feature, margin]);
+    if (margin > 0) keepLargest(margins, [known[i]!, margin], 2 * TOP_FEATURES);
   }
-  margins.sort((a, b) => b[1] - a[1] || b[0].length - a[0].length);
   return { label: head.classes[best]!, probability, top: distinctTop(margins.map(([feature]) => feature)) };
 }
 

@@ -201,6 +201,9 @@ const MINISTRIES = [
   'Bảo hiểm xã hội Việt Nam',
 ].sort((a, b) => b.length - a.length);
 
+/** Each ministry's name with its folded form, folded once. */
+const MINISTRY_KEYS = MINISTRIES.map((name) => [name, foldDiacritics(name)] as const);
+
 function guessAgency(
   level: string,
   fieldId: string,
@@ -212,8 +215,8 @@ function guessAgency(
   const levelInfo = taxonomy.levels.find((item) => item.id === level);
   const fallback = levelInfo?.defaultAgency ?? level;
   if (level === 'central') {
-    const ministry = MINISTRIES.find((name) => findFolded(text, foldDiacritics(name)));
-    if (ministry) return ministry;
+    const ministry = MINISTRY_KEYS.find(([, folded]) => findFolded(text, folded));
+    if (ministry) return ministry[0];
     return field && field.id !== 'other' ? field.centralAgency : fallback;
   }
   if (level === 'city') {
