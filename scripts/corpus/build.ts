@@ -17,6 +17,7 @@ type LegacyLevel = 'central' | 'city' | 'district' | 'commune';
 const CENTRAL_BODY = new RegExp(
   `^(${[
     'bo ',
+    'uy ban dan toc',
     'chinh phu',
     'thu tuong',
     'quoc hoi',
