@@ -26,6 +26,8 @@ export interface StartOptions {
   databaseUrl?: string;
   /** Keep the debug log, unredacted, for `fx.log`. */
   capture?: boolean;
+  /** false: the app is not pointed at the fakes (a test of the app on its own settings); default true. */
+  withFakes?: boolean;
 }
 
 /** The handle of `useFakes`: each accessor throws when what it reads was not asked for or not started. */
@@ -120,7 +122,8 @@ export function useFakes(wanted: FakesWanted): Fakes {
     async start(extra = {}, options = {}) {
       if (app) throw new Error('useFakes: an app is running already (stopApp first)');
       const captured = options.capture ? capturingLogger() : undefined;
-      app = await startTestApp(fakes.env(extra), options.databaseUrl ?? freshDatabaseUrl(), captured?.logger);
+      const env = options.withFakes === false ? extra : fakes.env(extra);
+      app = await startTestApp(env, options.databaseUrl ?? freshDatabaseUrl(), captured?.logger);
       log = captured?.log;
       return app;
     },

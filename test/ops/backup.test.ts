@@ -6,28 +6,20 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, expect, inject, it } from 'vitest';
-import type { App } from '../../src/main.ts';
+import { expect, inject, it } from 'vitest';
 import { backupFileName, findPgTool } from '../../src/ops/backup.ts';
 import { BACKUP_JOB, scheduledBackup } from '../../src/ops/index.ts';
 import { slotKey } from '../../src/ops/schedule.ts';
-import { FakeTelegram, textMessage } from '../fakes/telegram.ts';
+import { textMessage } from '../fakes/telegram.ts';
 import { freshDatabaseUrl, openDb, startTestApp, waitUntil } from '../helpers/app.ts';
+import { useFakes } from '../helpers/fixture.ts';
 
 const run = promisify(execFile);
 const SECRET = 'backup_test_secret';
 const VOTERS = 300;
 const onPostgres = inject('templateDb').startsWith('postgres');
 
-let telegram: FakeTelegram | undefined;
-let app: App | undefined;
-
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-  await telegram?.stop();
-  telegram = undefined;
-});
+const fx = useFakes({ telegram: true });
 
 /** Runs `kiennghi` as offices script it; resolves with its exit code and output. */
 async function kiennghi(args: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
@@ -57,17 +49,14 @@ it.skipIf(onPostgres && !findPgTool('pg_dump'))(
   'backs up during a burst of petitions; the restored copy holds every one acknowledged before and verifies',
   { timeout: 180_000 },
   async () => {
-    telegram = await new FakeTelegram().start();
     const databaseUrl = freshDatabaseUrl();
-    app = await startTestApp(
+    const app = await fx.start(
       {
-        TELEGRAM_BOT_TOKEN: telegram.token,
-        TELEGRAM_API_ROOT: telegram.apiRoot,
         PUBLIC_URL: 'https://bot.example.test',
         TELEGRAM_WEBHOOK_SECRET: SECRET,
         FLOOD_MAX_MESSAGES: '1000',
       },
-      databaseUrl,
+      { databaseUrl },
     );
     // Voters who already chose to send anonymously: each update below is one petition.
     const userIds = Array.from({ length: VOTERS }, (_, i) => 700_000 + i);
@@ -154,7 +143,7 @@ it.skipIf(onPostgres && !findPgTool('pg_dump'))(
     const dir = mkdtempSync(join(tmpdir(), 'kiennghi-backups-'));
     const env = { BACKUP_DIR: dir, BACKUP_KEEP: '2', BACKUP_SCHEDULE: '0 2 * * *', METRICS_TOKEN: 'metrics-token' };
     const databaseUrl = freshDatabaseUrl();
-    app = await startTestApp(env, databaseUrl);
+    const app = await fx.start(env, { databaseUrl, withFakes: false });
     // A second instance on the same database books the same slot: one job.
     const second = await startTestApp(env, databaseUrl);
     await second.stop();
@@ -169,7 +158,7 @@ it.skipIf(onPostgres && !findPgTool('pg_dump'))(
     const kind = onPostgres ? 'postgresql' : 'sqlite';
     const first = backupFileName(booked[0]!.runAt, app.config.TZ, kind);
     await waitUntil(() => Promise.resolve(readdirSync(dir).includes(first)), 30_000);
-    await waitUntil(async () => (await app!.db.job.count({ where: { type: BACKUP_JOB, status: 'pending' } })) === 1);
+    await waitUntil(async () => (await app.db.job.count({ where: { type: BACKUP_JOB, status: 'pending' } })) === 1);
 
     const deps = { db: app.db, config: app.config, log: app.log };
     for (const day of [1, 2]) await scheduledBackup(deps, dir, new Date(booked[0]!.runAt.getTime() + day * 86_400_000));

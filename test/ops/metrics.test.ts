@@ -1,20 +1,13 @@
 // /metrics in the Prometheus text format behind METRICS_TOKEN, with database gauges read at
 // scrape time, and /readyz answering 503 until every migration is applied.
-import { afterEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { App } from '../../src/main.ts';
-import { FakeTelegram, newUserId, textMessage } from '../fakes/telegram.ts';
-import { startTestApp, waitUntil } from '../helpers/app.ts';
+import { newUserId, textMessage } from '../fakes/telegram.ts';
+import { waitUntil } from '../helpers/app.ts';
+import { useFakes } from '../helpers/fixture.ts';
 
 const TOKEN = 'scrape-token-123';
-let telegram: FakeTelegram | undefined;
-let app: App | undefined;
-
-afterEach(async () => {
-  await app?.stop();
-  app = undefined;
-  await telegram?.stop();
-  telegram = undefined;
-});
+const fx = useFakes({ telegram: true });
 
 async function scrape(target: App, token = TOKEN): Promise<{ status: number; text: string }> {
   const response = await fetch(`http://127.0.0.1:${target.port}/metrics`, {
@@ -29,12 +22,7 @@ function sample(text: string, series: string): number | undefined {
 }
 
 it('serves counters and database gauges to a scraper holding the token', async () => {
-  telegram = await new FakeTelegram().start();
-  app = await startTestApp({
-    TELEGRAM_BOT_TOKEN: telegram.token,
-    TELEGRAM_API_ROOT: telegram.apiRoot,
-    METRICS_TOKEN: TOKEN,
-  });
+  const app = await fx.start({ METRICS_TOKEN: TOKEN });
   expect((await fetch(`http://127.0.0.1:${app.port}/metrics`)).status).toBe(401);
   expect((await scrape(app, 'wrong')).status).toBe(401);
 
@@ -47,14 +35,14 @@ it('serves counters and database gauges to a scraper holding the token', async (
   await app.db.voter.create({
     data: { channel: 'telegram', channelUserId: String(user), chatId: String(user), consent: 'anonymous' },
   });
-  telegram.push(textMessage(user, 'Đề nghị sửa đường ngõ 7 bị ngập.'));
-  await waitUntil(async () => (await app!.db.petition.count()) === 1);
+  fx.telegram.push(textMessage(user, 'Đề nghị sửa đường ngõ 7 bị ngập.'));
+  await waitUntil(async () => (await app.db.petition.count()) === 1);
   // A job that is due but waits, and a reply no sender can deliver.
   await app.db.job.create({ data: { type: 'test.waiting', payload: '{}', runAt: new Date(Date.now() - 600_000) } });
   await app.db.outboxMessage.create({ data: { channel: 'zalo', chatId: 'z1', payload: '{"text":"x"}' } });
 
   const after = await waitUntil(async () => {
-    const { text } = await scrape(app!);
+    const { text } = await scrape(app);
     return (sample(text, 'kiennghi_petitions_total{channel="telegram"}') ?? 0) > petitionsBefore && text;
   });
   expect(sample(after, 'kiennghi_updates_total{channel="telegram",outcome="handled"}')).toBeGreaterThanOrEqual(1);
@@ -66,7 +54,7 @@ it('serves counters and database gauges to a scraper holding the token', async (
 });
 
 it('is ready only when the database answers and every migration is applied', async () => {
-  app = await startTestApp({});
+  const app = await fx.start({}, { withFakes: false });
   const ready = await fetch(`http://127.0.0.1:${app.port}/readyz`);
   expect(ready.status).toBe(200);
   // Without a token set, /metrics is open.
