@@ -2,7 +2,7 @@
 // busiest one-second window of send calls, the first reply's latency at a steady arrival rate,
 // and whether a 429's retry_after was honoured. Times are the fake's arrival times (ms since
 // epoch, the same clock as the load generator's, both in the bench process).
-import type { FakeTelegram, SentCall } from '../../test/fakes/telegram.ts';
+import { busiestSecond as busiestOf, type FakeTelegram, type SentCall } from '../../test/fakes/telegram.ts';
 import type { StartLoad } from './intake.ts';
 import { percentile } from './timing.ts';
 
@@ -28,16 +28,7 @@ function refusedSince(telegram: FakeTelegram, since: Mark): SentCall[] {
 
 /** The most send calls (accepted or refused) that arrived within any one second since `since`. */
 export function busiestSecond(telegram: FakeTelegram, since: Mark): number {
-  const times = [...sendsSince(telegram, since), ...refusedSince(telegram, since)]
-    .map((call) => call.at!)
-    .sort((a, b) => a - b);
-  let most = 0;
-  let start = 0;
-  for (let end = 0; end < times.length; end++) {
-    while (times[end]! - times[start]! >= 1000) start++;
-    most = Math.max(most, end - start + 1);
-  }
-  return most;
+  return busiestOf([...sendsSince(telegram, since), ...refusedSince(telegram, since)]);
 }
 
 /** Send calls refused since `since` (429 from the fake's cap or an injected failure). */
