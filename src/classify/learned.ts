@@ -1,9 +1,9 @@
 // The offline classifier as the app uses it: the rules, and the trained model where one
 // is committed. The rules decide the level alone where they are sure (a strong cue) and say
 // whether a text is a petition at all; otherwise the model, which also weighs the rules'
-// cues and verdicts as features, chooses the level. The field stays the rules' wherever a
-// field word names it (cross-validated on the corpus, the keywords beat the model's field);
-// the model chooses it only when no keyword does. Without a model file the rules decide alone.
+// cues and verdicts as features, chooses the level. The field stays the rules' where one field
+// word clearly leads; the model chooses between the fields named where two are close, and among
+// all where none is (see chooseField). Without a model file the rules decide alone.
 import { agencyFor, namedCentralBody } from './agencies.ts';
 import {
   describeFeature,
@@ -107,8 +107,8 @@ export function classifyOffline(
   // Where the rules are sure of the level the model is not asked.
   const level = rules.confidence >= RULES_SURE ? null : predictHead(model.level, features);
   const authority = level ? level.label : rules.authority;
-  const modelConfidence = level && Math.round(Math.min(0.95, level.probability) * 100) / 100;
-  const confidence = level && rules.isPetition ? modelConfidence! : rules.confidence;
+  const confidence =
+    level && rules.isPetition ? Math.round(Math.min(0.95, level.probability) * 100) / 100 : rules.confidence;
   const levelWhy = level
     ? `mô hình (${Math.round(level.probability * 100)}%) ← ${quoteAll(level.top) || 'không có từ nổi bật'}`
     : `quy tắc chắc chắn (${rules.confidence})`;
